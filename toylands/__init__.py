@@ -1,0 +1,32 @@
+"""toylands: toy loss landscapes whose ground truth is exact.
+
+Each landscape is a finite sum ``f = (1/n) Σ f_i`` with exact ``f*``, ``f_i*``, minimizer set
+``S`` and projections onto it; see ``spec §1`` and design.md "Contracts".
+
+>>> import toylands
+>>> f = toylands.get("example1")
+>>> f.dim, f.n
+(2, 2)
+"""
+
+from ._landscape import CriticalPoint, Landscape, Provenance, Smoothness, Symbolic
+from ._registry import get, names, register
+from ._user import from_functions
+from .domain import Box
+from .sets import AffineSet, MinimizerSet, PointSet
+
+__all__ = [
+    "get",
+    "names",
+    "register",
+    "from_functions",
+    "Landscape",
+    "Provenance",
+    "Smoothness",
+    "CriticalPoint",
+    "Symbolic",
+    "Box",
+    "MinimizerSet",
+    "PointSet",
+    "AffineSet",
+]

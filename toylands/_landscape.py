@@ -1,0 +1,314 @@
+r"""The landscape contract (design.md "Contracts") and its one shallow base class.
+
+A landscape is a finite sum ``f(x) = (1/n) Σ_i f_i(x)`` on ``R^dim`` (spec §1) with its ground
+truth as data: ``f_star``, ``f_i_star``, the minimizer set, and where each came from.
+
+Subclasses implement the private kernels on validated float64 input of shape ``(..., dim)``:
+
+- ``_losses(x) -> (..., n)`` (required);
+- ``_directional(x, v) -> (..., n)`` = ``<∇f_i(x), v>`` for all i, without materialising the
+  per-sample gradients; ``_grads(x) -> (..., n, dim)`` as the slow reference;
+- optionally ``_loss_at``, ``_grad_at``, ``_gradient`` where the structure makes them cheaper.
+
+The public methods validate and call them; validation lives in ``toylands._validate`` only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ._validate import as_indices, as_points, out_dtype
+from .domain import Box
+from .sets import MinimizerSet
+
+__all__ = [
+    "Landscape",
+    "Provenance",
+    "Smoothness",
+    "CriticalPoint",
+    "Symbolic",
+    "CLOSED_FORM",
+    "SOLVED",
+    "GLOBAL_SEARCH",
+    "USER",
+]
+
+CLOSED_FORM = "closed form"
+SOLVED = "solved to tolerance"
+GLOBAL_SEARCH = "numerical global search"
+USER = "user supplied"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a ground-truth value came from and a bound on its absolute error."""
+
+    method: str
+    error: float = 0.0
+    detail: str = ""
+
+    def to_json(self) -> dict:
+        return {"method": self.method, "error": self.error, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class Smoothness:
+    """An upper bound ``L`` on the smoothness constant of every f_i over ``domain``.
+
+    ``certified`` is True only when ``L`` is a proven upper bound (closed form, exact root
+    isolation, interval arithmetic); a sampled estimate says so in ``method`` and is not certified.
+    """
+
+    L: float
+    method: str
+    domain: Box | None
+    certified: bool = True
+
+    def to_json(self) -> dict:
+        return {
+            "L": self.L,
+            "method": self.method,
+            "certified": self.certified,
+            "domain": None if self.domain is None else self.domain.to_json(),
+        }
+
+
+@dataclass(frozen=True)
+class CriticalPoint:
+    """A stationary point of f listed as data: its kind and the eigenvalues of ∇²f there."""
+
+    point: np.ndarray
+    value: float
+    kind: str  # "global minimum" | "local minimum" | "saddle" | "local maximum"
+    hessian_eigenvalues: np.ndarray
+
+    def to_json(self) -> dict:
+        return {
+            "point": np.asarray(self.point).tolist(),
+            "value": self.value,
+            "kind": self.kind,
+            "hessian_eigenvalues": np.asarray(self.hessian_eigenvalues).tolist(),
+        }
+
+
+@dataclass(frozen=True)
+class Symbolic:
+    """Sympy expressions of each f_i in the named symbols ``symbols``."""
+
+    symbols: tuple
+    losses: tuple
+
+    def lambdify(self):
+        """A numpy function of ``x (..., dim)`` returning ``(..., n)`` from the expressions."""
+        import sympy as sp
+
+        fn = sp.lambdify(self.symbols, list(self.losses), modules="numpy")
+
+        def losses(x):
+            x = np.asarray(x, dtype=np.float64)
+            cols = [np.broadcast_to(c, x.shape[:-1]) for c in fn(*np.moveaxis(x, -1, 0))]
+            return np.stack(cols, axis=-1)
+
+        return losses
+
+
+@dataclass(eq=False)
+class Landscape:
+    """Base of every landscape. See the module docstring for what subclasses implement.
+
+    Attributes
+    ----------
+    name, dim, n, params
+        What it is and what built it (``params`` includes the seed where there is one).
+    f_star : float
+        ``min f``.
+    f_i_star : ndarray (n,)
+        ``min f_i`` for each i (exact infima, never a silent 0).
+    minimizers : MinimizerSet
+        ``S``, the set of all global minimizers of f.
+    domain : Box
+        The default bounded box used for sampling and certification.
+    provenance : dict
+        ``Provenance`` of ``f_star``, ``f_i_star`` and ``minimizers``.
+    critical_points : tuple of CriticalPoint
+        Other stationary points (saddles, non-global minima) where they are known.
+    """
+
+    name: str
+    dim: int
+    n: int
+    params: dict
+    f_star: float
+    f_i_star: np.ndarray
+    minimizers: MinimizerSet
+    domain: Box
+    provenance: dict = field(default_factory=dict)
+    critical_points: tuple = ()
+    summary: str = ""
+    # Flags the theorems and contract tests read.
+    smooth: bool = True
+    interpolation: bool = False
+    positive: bool = False  # every f_i > 0 (NGN's hypothesis)
+    closed_form: bool = False
+
+    def __post_init__(self):
+        fis = np.asarray(self.f_i_star, dtype=np.float64).reshape(-1)
+        if fis.shape != (self.n,):
+            raise ValueError(f"f_i_star must have shape ({self.n},), got {fis.shape}")
+        fis.setflags(write=False)
+        self.f_i_star = fis
+        self.f_star = float(self.f_star)
+
+    # ---- ground truth -------------------------------------------------------------------
+    @property
+    def sigma_int2(self) -> float:
+        """Interpolation error ``σ_int² = f* − (1/n) Σ f_i*`` (spec §1), clipped at 0."""
+        return max(self.f_star - float(np.mean(self.f_i_star)), 0.0)
+
+    @property
+    def sigma_pos2(self) -> float:
+        """Positivity error ``σ_pos² = (1/n) Σ f_i*`` (spec §1; NGN only)."""
+        return float(np.mean(self.f_i_star))
+
+    def ground_truth(self) -> dict:
+        """Every ground-truth number with its provenance, as plain JSON-able data."""
+        prov = {k: v.to_json() for k, v in self.provenance.items()}
+        err = sum(self.provenance[k].error for k in ("f_star", "f_i_star") if k in self.provenance)
+        prov.setdefault("sigma_int2", {"method": "derived", "error": err, "detail": ""})
+        return {
+            "f_star": self.f_star,
+            "f_i_star": self.f_i_star.tolist(),
+            "sigma_int2": self.sigma_int2,
+            "sigma_pos2": self.sigma_pos2,
+            "minimizers": self.minimizers.to_json(),
+            "provenance": prov,
+            "critical_points": [c.to_json() for c in self.critical_points],
+        }
+
+    # ---- public evaluation API (validates, then calls the kernels) ------------------------
+    def losses(self, x) -> np.ndarray:
+        """``(f_1(x), …, f_n(x))``, shape ``(..., n)``."""
+        xv = as_points(x, self.dim)
+        return self._losses(xv).astype(out_dtype(x), copy=False)
+
+    def value(self, x) -> np.ndarray:
+        """``f(x) = (1/n) Σ_i f_i(x)``, shape ``(...)``."""
+        xv = as_points(x, self.dim)
+        return self._value(xv).astype(out_dtype(x), copy=False)
+
+    def gradient(self, x) -> np.ndarray:
+        """``∇f(x)``, shape ``(..., dim)``."""
+        xv = as_points(x, self.dim)
+        return self._gradient(xv).astype(out_dtype(x), copy=False)
+
+    def grads(self, x) -> np.ndarray:
+        """All per-sample gradients ``(..., n, dim)``: the slow reference; prefer the others."""
+        xv = as_points(x, self.dim)
+        return self._grads(xv).astype(out_dtype(x), copy=False)
+
+    def loss_at(self, x, i) -> np.ndarray:
+        """``f_{i}(x)`` with one index per point: x ``(..., dim)``, i ``(...)`` -> ``(...)``."""
+        xv = as_points(x, self.dim)
+        iv = as_indices(i, xv.shape[:-1], self.n)
+        return self._loss_at(xv, iv).astype(out_dtype(x), copy=False)
+
+    def grad_at(self, x, i) -> np.ndarray:
+        """``∇f_{i}(x)`` with one index per point: -> ``(..., dim)``."""
+        xv = as_points(x, self.dim)
+        iv = as_indices(i, xv.shape[:-1], self.n)
+        return self._grad_at(xv, iv).astype(out_dtype(x), copy=False)
+
+    def directional(self, x, v) -> np.ndarray:
+        """``<∇f_i(x), v>`` for all i, shape ``(..., n)``, without per-sample gradients (a JVP).
+
+        ``v`` has shape ``(..., dim)`` and broadcasts against ``x``.
+        """
+        xv = as_points(x, self.dim)
+        vv = as_points(v, self.dim, name="v")
+        try:
+            shape = np.broadcast_shapes(xv.shape, vv.shape)
+        except ValueError:
+            raise ValueError(f"x {xv.shape} and v {vv.shape} do not broadcast") from None
+        xv, vv = np.broadcast_to(xv, shape), np.broadcast_to(vv, shape)
+        return self._directional(xv, vv).astype(out_dtype(x), copy=False)
+
+    def project(self, x) -> np.ndarray:
+        """One nearest point of S (deterministic tie-break); shortcut for ``minimizers``."""
+        return self.minimizers.project(as_points(x, self.dim))
+
+    def distance(self, x) -> np.ndarray:
+        """``dist(x, S)``."""
+        return self.minimizers.distance(as_points(x, self.dim))
+
+    def smoothness(self, domain: Box | None = None) -> Smoothness:
+        """A certified upper bound on L, the smoothness constant of every f_i, over ``domain``."""
+        domain = self.domain if domain is None else domain
+        if not isinstance(domain, Box) or domain.dim != self.dim:
+            raise ValueError(f"domain must be a Box of dimension {self.dim}")
+        return self._smoothness(domain)
+
+    def symbolic(self) -> Symbolic:
+        """Sympy expressions of the f_i (closed-form landscapes only)."""
+        raise NotImplementedError(f"{self.name} has no closed form")
+
+    def describe(self) -> dict:
+        """What ``toylands show`` prints: the ground truth, L and the set, as JSON-able data."""
+        L = self.smoothness()
+        out = {"name": self.name, "dim": self.dim, "n": self.n, "params": _jsonable(self.params)}
+        out.update(self.ground_truth())
+        out["L"] = L.L
+        out["smoothness"] = L.to_json()
+        out["domain"] = self.domain.to_json()
+        out["summary"] = self.summary
+        out["flags"] = {
+            "smooth": self.smooth,
+            "interpolation": self.interpolation,
+            "positive": self.positive,
+            "closed_form": self.closed_form,
+        }
+        return out
+
+    # ---- kernels: defaults that subclasses override where structure makes them cheaper -----
+    def _losses(self, x):
+        raise NotImplementedError
+
+    def _grads(self, x):
+        raise NotImplementedError
+
+    def _value(self, x):
+        return self._losses(x).mean(axis=-1)
+
+    def _gradient(self, x):
+        return self._grads(x).mean(axis=-2)
+
+    def _directional(self, x, v):
+        return np.einsum("...nd,...d->...n", self._grads(x), v)
+
+    def _loss_at(self, x, i):
+        return np.take_along_axis(self._losses(x), i[..., None], axis=-1)[..., 0]
+
+    def _grad_at(self, x, i):
+        g = self._grads(x)
+        return np.take_along_axis(g, i[..., None, None], axis=-2)[..., 0, :]
+
+    def _smoothness(self, domain):
+        raise NotImplementedError
+
+    def __repr__(self):
+        shown = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        return f"<{type(self).__name__} {self.name}({shown}) dim={self.dim} n={self.n}>"
+
+
+def _jsonable(obj: Any):
+    if isinstance(obj, dict):
+        return {k: _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    if isinstance(obj, np.generic):
+        return obj.item()
+    return obj

@@ -1,0 +1,92 @@
+"""Input validation in one place: every public entry point of a landscape goes through here.
+
+Bad input raises a ``TypeError`` (wrong kind of object) or ``ValueError`` (right kind, wrong
+shape or value) whose message names the argument and what was expected, so that users never
+see a traceback from deep inside numpy or a silent NaN.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = ["as_points", "as_indices", "as_finite_float", "out_dtype", "check_params"]
+
+
+def _as_numeric_array(x, name: str) -> np.ndarray:
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # ragged lists and the like
+        raise TypeError(f"{name} must be a numeric array, got {type(x).__name__}: {exc}") from None
+    if arr.dtype.kind == "b" or arr.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be a real numeric array, got dtype {arr.dtype}")
+    return arr
+
+
+def out_dtype(x) -> np.dtype:
+    """The floating dtype results are returned in: float32 stays float32, all else is float64."""
+    dt = getattr(x, "dtype", None)
+    return np.dtype(np.float32) if dt == np.float32 else np.dtype(np.float64)
+
+
+def as_points(x, dim: int, name: str = "x") -> np.ndarray:
+    """Validate points of shape ``(..., dim)`` and return them as a finite float64 array."""
+    arr = _as_numeric_array(x, name)
+    if arr.ndim == 0 or arr.shape[-1] != dim:
+        raise ValueError(f"{name} must have shape (..., {dim}), got shape {arr.shape}")
+    arr = arr.astype(np.float64, copy=False)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or inf")
+    return arr
+
+
+def as_indices(i, batch_shape: tuple, n: int, name: str = "i") -> np.ndarray:
+    """Validate sample indices: integers in ``[0, n)`` broadcastable to ``batch_shape``."""
+    arr = np.asarray(i)
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"{name} must be an integer array of sample indices, got dtype {arr.dtype}")
+    if arr.size and (arr.min() < 0 or arr.max() >= n):
+        raise ValueError(f"{name} must lie in [0, {n}), got values in [{arr.min()}, {arr.max()}]")
+    try:
+        return np.broadcast_to(arr, batch_shape).astype(np.intp, copy=False)
+    except ValueError:
+        raise ValueError(
+            f"{name} of shape {arr.shape} does not broadcast to the batch shape {batch_shape}"
+        ) from None
+
+
+def as_finite_float(value, name: str, *, low=None, high=None, low_open=False) -> float:
+    """A finite real scalar, optionally in ``[low, high]`` (``(low, high]`` with ``low_open``)."""
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    v = float(value)
+    if not np.isfinite(v):
+        raise ValueError(f"{name} must be finite, got {v}")
+    if low is not None and (v < low or (low_open and v == low)):
+        raise ValueError(f"{name} must be {'>' if low_open else '>='} {low}, got {v}")
+    if high is not None and v > high:
+        raise ValueError(f"{name} must be <= {high}, got {v}")
+    return v
+
+
+def as_int(value, name: str, *, low=None, high=None) -> int:
+    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    v = int(value)
+    if low is not None and v < low:
+        raise ValueError(f"{name} must be >= {low}, got {v}")
+    if high is not None and v > high:
+        raise ValueError(f"{name} must be <= {high}, got {v}")
+    return v
+
+
+def check_params(given: dict, allowed, landscape: str) -> None:
+    """Reject unknown parameter names with a message that lists the known ones."""
+    unknown = sorted(set(given) - set(allowed))
+    if unknown:
+        known = ", ".join(sorted(allowed)) or "none"
+        raise ValueError(
+            f"unknown parameter(s) {', '.join(unknown)} for landscape {landscape!r}; "
+            f"it takes: {known}"
+        )

@@ -1,0 +1,240 @@
+r"""Minimizer sets ``S`` with exact projections.
+
+Every set offers
+
+- ``project(x)``: one nearest point of S, ``(..., dim)``; ties are broken deterministically;
+- ``candidates(x)``: ``(points, nearest)`` with points ``(..., m, dim)`` and a boolean mask
+  ``(..., m)`` of the nearest ones (all tied nearest points where S is finite; the projection
+  alone, ``m = 1``, where S is a continuum);
+- ``distance(x)``, ``contains(x, atol)``, ``sample(rng, size)``.
+
+Points are assumed validated by the landscape (float64, shape ``(..., dim)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+__all__ = [
+    "MinimizerSet",
+    "PointSet",
+    "AffineSet",
+    "UnionSet",
+    "ProjectedSet",
+    "TIE_RTOL",
+    "TIE_ATOL",
+]
+
+# Two points of a finite S are tied nearest points of x when their distances agree to this.
+TIE_RTOL = 1e-9
+TIE_ATOL = 1e-12
+
+
+class MinimizerSet:
+    """Base of the minimizer sets; subclasses implement ``project`` and ``sample``."""
+
+    dim: int
+    is_finite: bool = False
+    # How the set was obtained and how far its points may be from the true S.
+    error: float = 0.0
+
+    def project(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def candidates(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        p = self.project(x)
+        return p[..., None, :], np.ones(p.shape[:-1] + (1,), dtype=bool)
+
+    def distance(self, x: np.ndarray) -> np.ndarray:
+        return np.linalg.norm(x - self.project(x), axis=-1)
+
+    def contains(self, x: np.ndarray, atol: float = 1e-8) -> np.ndarray:
+        return self.distance(x) <= atol
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        raise NotImplementedError
+
+    def to_json(self) -> dict:
+        raise NotImplementedError
+
+
+class PointSet(MinimizerSet):
+    """A finite set of points, ``points`` of shape ``(m, dim)``.
+
+    ``project`` returns the nearest point; among points tied to within ``TIE_RTOL`` it returns
+    the one listed first, so the choice is deterministic. ``candidates`` returns every point with
+    the tied nearest ones marked.
+
+    Examples
+    --------
+    >>> S = PointSet([[0.0, 0.0], [2.0, 0.0]])
+    >>> S.project(np.array([1.5, 1.0])).tolist()
+    [2.0, 0.0]
+    >>> S.candidates(np.array([1.0, 3.0]))[1].tolist()  # on the bisector: both are nearest
+    [True, True]
+    """
+
+    is_finite = True
+
+    def __init__(self, points, *, error: float = 0.0):
+        pts = np.atleast_2d(np.asarray(points, dtype=np.float64))
+        if pts.ndim != 2 or pts.shape[0] == 0:
+            raise ValueError(f"points must have shape (m, dim) with m >= 1, got {pts.shape}")
+        pts.setflags(write=False)
+        self.points = pts
+        self.dim = pts.shape[1]
+        self.error = float(error)
+
+    def _sq_dists(self, x):
+        # (..., m): expanded form keeps memory at (..., m) instead of (..., m, dim).
+        x2 = np.einsum("...d,...d->...", x, x)[..., None]
+        p2 = np.einsum("md,md->m", self.points, self.points)
+        return np.maximum(x2 - 2.0 * (x @ self.points.T) + p2, 0.0)
+
+    def _nearest_mask(self, x):
+        d = np.sqrt(self._sq_dists(x))
+        dmin = d.min(axis=-1, keepdims=True)
+        return d <= dmin * (1 + TIE_RTOL) + TIE_ATOL, d
+
+    def project(self, x):
+        mask, _ = self._nearest_mask(x)
+        return self.points[np.argmax(mask, axis=-1)]
+
+    def candidates(self, x):
+        mask, _ = self._nearest_mask(x)
+        pts = np.broadcast_to(self.points, mask.shape + (self.dim,))
+        return pts, mask
+
+    def distance(self, x):
+        # Direct differences: the expanded form loses digits for x near S.
+        diff = x[..., None, :] - self.points
+        return np.sqrt(np.min(np.einsum("...md,...md->...m", diff, diff), axis=-1))
+
+    def sample(self, rng, size):
+        return self.points[rng.integers(0, len(self.points), size)]
+
+    def to_json(self):
+        return {"kind": "points", "points": self.points.tolist(), "error": self.error}
+
+    def __repr__(self):
+        return f"PointSet({self.points.tolist()})"
+
+
+class AffineSet(MinimizerSet):
+    r"""The affine set ``{p + B t : t ∈ R^k}``; ``B`` is made orthonormal here.
+
+    ``Proj(x) = p + B Bᵀ (x − p)``, exact and unique. ``sample`` draws ``t ~ N(0, scale² I)``.
+
+    Examples
+    --------
+    >>> S = AffineSet(point=[0.0, -0.5], directions=[[1.0, -1.0]])   # the line y = -x - 1/2
+    >>> np.round(S.project(np.array([0.0, 0.0])), 12).tolist()
+    [-0.25, -0.25]
+    """
+
+    def __init__(self, point, directions, *, scale: float = 10.0, error: float = 0.0):
+        p = np.asarray(point, dtype=np.float64).reshape(-1)
+        dirs = np.asarray(directions, dtype=np.float64).reshape(-1, p.size)
+        if dirs.shape[0]:
+            # SVD, not QR: it finds the span reliably when the directions are dependent.
+            u, sv, _ = np.linalg.svd(dirs.T, full_matrices=False)
+            basis = u[:, sv > 1e-12 * max(1.0, sv.max(initial=0.0))]
+        else:
+            basis = np.zeros((p.size, 0))
+        p = p - basis @ (basis.T @ p)  # the point of S nearest the origin
+        p.setflags(write=False)
+        basis.setflags(write=False)
+        self.point, self.basis = p, basis
+        self.dim = p.size
+        self.scale = float(scale)
+        self.error = float(error)
+        self.is_finite = basis.shape[1] == 0
+
+    @property
+    def rank(self) -> int:
+        return self.basis.shape[1]
+
+    def project(self, x):
+        return self.point + ((x - self.point) @ self.basis) @ self.basis.T
+
+    def distance(self, x):
+        r = x - self.point
+        r = r - (r @ self.basis) @ self.basis.T
+        return np.linalg.norm(r, axis=-1)
+
+    def sample(self, rng, size):
+        t = rng.normal(scale=self.scale, size=(size, self.rank))
+        return self.point + t @ self.basis.T
+
+    def to_json(self):
+        return {
+            "kind": "affine",
+            "point": self.point.tolist(),
+            "directions": self.basis.T.tolist(),
+            "error": self.error,
+        }
+
+    def __repr__(self):
+        return f"AffineSet(dim={self.dim}, rank={self.rank})"
+
+
+class UnionSet(MinimizerSet):
+    """A finite union of sets (e.g. two parallel hyperplanes when a 1-D minimum is tied).
+
+    ``candidates`` returns each component's projection, the tied nearest ones marked;
+    ``project`` the nearest, the first listed among ties.
+    """
+
+    def __init__(self, components):
+        self.components = tuple(components)
+        if not self.components:
+            raise ValueError("a union needs at least one component")
+        self.dim = self.components[0].dim
+        self.is_finite = all(c.is_finite for c in self.components)
+        self.error = max(c.error for c in self.components)
+
+    def candidates(self, x):
+        pts = np.stack([c.project(x) for c in self.components], axis=-2)
+        d = np.linalg.norm(pts - x[..., None, :], axis=-1)
+        dmin = d.min(axis=-1, keepdims=True)
+        return pts, d <= dmin * (1 + TIE_RTOL) + TIE_ATOL
+
+    def project(self, x):
+        pts, mask = self.candidates(x)
+        idx = np.argmax(mask, axis=-1)
+        return np.take_along_axis(pts, idx[..., None, None], axis=-2)[..., 0, :]
+
+    def sample(self, rng, size):
+        parts = [c.sample(rng, size) for c in self.components]
+        which = rng.integers(0, len(parts), size)
+        return np.choose(which[:, None], parts)
+
+    def to_json(self):
+        return {"kind": "union", "components": [c.to_json() for c in self.components]}
+
+
+class ProjectedSet(MinimizerSet):
+    """A set known only through a user's projection callable.
+
+    ``sample`` projects random points of ``domain``: every projection is a point of S.
+    """
+
+    def __init__(self, project: Callable, dim: int, domain, *, error: float = 0.0):
+        self._project = project
+        self.dim = dim
+        self.domain = domain
+        self.error = float(error)
+
+    def project(self, x):
+        p = np.asarray(self._project(x), dtype=np.float64)
+        if p.shape != x.shape:
+            raise ValueError(f"user projection returned shape {p.shape} for input shape {x.shape}")
+        return p
+
+    def sample(self, rng, size):
+        return self.project(self.domain.sample(rng, size))
+
+    def to_json(self):
+        return {"kind": "user projection", "error": self.error}
