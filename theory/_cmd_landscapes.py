@@ -36,9 +36,10 @@ def add_landscape_args(p):
     add_common(p)
 
 
-def landscape_from_args(args):
+def landscape_from_args(args, *, seed_param: bool = False):
+    """The landscape named on the command line; ``--seed`` is its seed when ``seed_param``."""
     params = parse_sets(args.set)
-    if getattr(args, "seed", None) is not None and args.command in ("show",):
+    if seed_param and getattr(args, "seed", None) is not None:
         params["seed"] = args.seed
     return toylands.get(args.name, **params)
 
@@ -60,7 +61,7 @@ def _list_human(res):
 
 
 def _show(args):
-    return landscape_from_args(args).describe()
+    return landscape_from_args(args, seed_param=True).describe()
 
 
 def _show_human(res):
