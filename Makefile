@@ -23,7 +23,7 @@ report: $(VENV)/.installed
 	$(BIN)/toylands report --out $(OUT)
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check toylands theory figures tests benchmarks
+	$(BIN)/ruff check .
 
 test: lint
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -q -m "not slow"
