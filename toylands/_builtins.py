@@ -2,4 +2,21 @@
 
 from __future__ import annotations
 
-from . import valley  # noqa: F401
+from . import _registry, least_squares, radial, radial_printed, valley  # noqa: F401
+
+# The order of `toylands list` (design.md); landscapes registered later by users follow.
+_registry.reorder(
+    [
+        "example1",
+        "example2",
+        "example3",
+        "example3-printed",
+        "example6",
+        "remark1-valley",
+        "remark1-bumps",
+        "least-squares",
+        "matrix-factorization",
+        "two-layer-relu",
+        "half-space",
+    ]
+)

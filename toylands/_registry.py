@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ._validate import check_params
 
-__all__ = ["register", "get", "names", "entries", "Entry"]
+__all__ = ["register", "get", "names", "entries", "reorder", "Entry"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,14 @@ def register(name: str, factory: Callable, *, summary: str = "", test_params=())
     if not callable(factory):
         raise TypeError("factory must be callable")
     _REGISTRY[name] = Entry(name, factory, summary, tuple(test_params))
+
+
+def reorder(order) -> None:
+    """Put the named entries first, in ``order``; the others keep their relative order."""
+    rank = {name: k for k, name in enumerate(order)}
+    items = sorted(_REGISTRY.items(), key=lambda kv: rank.get(kv[0], len(rank)))
+    _REGISTRY.clear()
+    _REGISTRY.update(items)
 
 
 def _builtin():

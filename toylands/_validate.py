@@ -11,7 +11,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["as_points", "as_indices", "as_finite_float", "out_dtype", "check_params"]
+__all__ = ["as_points", "as_indices", "as_finite_float", "as_int", "out_dtype", "check_params"]
 
 
 def _as_numeric_array(x, name: str) -> np.ndarray:
