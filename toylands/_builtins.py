@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from . import _registry, least_squares, radial, radial_printed, valley  # noqa: F401
+from . import (  # noqa: F401
+    _registry,
+    halfspace,
+    least_squares,
+    matfac,
+    radial,
+    radial_printed,
+    relu_net,
+    valley,
+)
 
 # The order of `toylands list` (design.md); landscapes registered later by users follow.
 _registry.reorder(

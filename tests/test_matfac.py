@@ -1,0 +1,153 @@
+"""matrix-factorization (spec §4.6): f* from the SVD, the GL(k) orbit and its projection."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from scipy.optimize import minimize
+
+from toylands.matfac import matrix_factorization
+from toylands.orbits import GLOrbitSet, split_pair
+
+
+@pytest.fixture(scope="module")
+def f():
+    return matrix_factorization()
+
+
+def test_f_star_is_the_svd_tail_and_is_attained(f):
+    sv = np.linalg.svd(f.X, compute_uv=False)
+    tail = np.sum(sv[f.k :] ** 2) / (2 * f.X.size)
+    assert abs(f.f_star - tail) <= 1e-12
+    # attained at the reference pair, evaluated through the losses themselves
+    assert abs(float(f.value(f.minimizers.reference)) - f.f_star) <= 1e-12
+    assert f.sigma_int2 == pytest.approx(f.f_star, abs=1e-15)
+    assert np.all(f.f_i_star == 0.0)
+
+
+def test_cli_show_reports_f_star(capsys):
+    from theory.cli import main
+
+    assert main(["show", "matrix-factorization", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    sv = np.linalg.svd(matrix_factorization().X, compute_uv=False)
+    assert abs(out["f_star"] - np.sum(sv[2:] ** 2) / 60) <= 1e-12
+
+
+def test_kernels_against_finite_differences(f, rng):
+    x = f.domain.sample(rng, 6) * 0.3
+    v = rng.normal(size=x.shape)
+    h = 1e-6
+    fd = (f.losses(x + h * v) - f.losses(x - h * v)) / (2 * h)
+    assert np.allclose(f.directional(x, v), fd, atol=1e-6)
+    g = f.grads(x)
+    assert np.allclose(np.einsum("bnd,bd->bn", g, v), f.directional(x, v), atol=1e-12)
+    assert np.allclose(g.mean(axis=-2), f.gradient(x), atol=1e-13)
+    i = rng.integers(0, f.n, 6)
+    assert np.allclose(f.loss_at(x, i), f.losses(x)[np.arange(6), i])
+    assert np.allclose(f.grad_at(x, i), g[np.arange(6), i])
+    # batch shapes
+    assert f.losses(x.reshape(2, 3, -1)).shape == (2, 3, f.n)
+
+
+def test_reduced_hessian_matches_finite_differences(rng):
+    S = GLOrbitSet(rng.normal(size=(5, 4)), 3)
+    A, P, Q = (rng.normal(size=(3, 3)) for _ in range(3))
+    g, H = S._grad_hess(A, P, Q)
+    h = 1e-6
+    for a in range(3):
+        for b in range(3):
+            E = np.zeros((3, 3))
+            E[a, b] = h
+            fd = (S._phi(A + E, P, Q) - S._phi(A - E, P, Q)) / (2 * h)
+            assert fd == pytest.approx(g[a, b], rel=1e-6, abs=1e-6)
+            gp, _ = S._grad_hess(A + E, P, Q)
+            gm, _ = S._grad_hess(A - E, P, Q)
+            assert np.allclose((gp - gm).ravel() / (2 * h), H[:, 3 * a + b], atol=1e-5)
+
+
+def _on_S(S, p):
+    W, Sm = split_pair(p, S.k, S.n, S.m)
+    return np.max(np.abs(np.swapaxes(W, -1, -2) @ Sm - S.Xk))
+
+
+def test_projection_is_on_S_stationary_and_idempotent(f, rng):
+    S = f.minimizers
+    x = rng.normal(size=(200, f.dim))
+    p = S.project(x)
+    assert _on_S(S, p) < 1e-12
+    assert np.max(S.certificate(x, p)) < 1e-9
+    assert np.allclose(S.project(p), p, atol=1e-10)
+    # nearer than sampled points of S and than the paper's fixed pair
+    d = S.distance(x)
+    samples = S.sample(rng, 500)
+    dmin = np.min(np.linalg.norm(x[:, None] - samples[None], axis=-1), axis=1)
+    assert np.all(d <= dmin + 1e-12)
+    assert np.all(d <= f.fixed_pair.distance(x) + 1e-12)
+    assert _on_S(S, f.fixed_pair.project(x)) < 1e-12
+
+
+@pytest.mark.parametrize(
+    "n, m, k, seed", [(3, 2, 1, 1), (4, 3, 2, 2), (5, 4, 3, 3), (3, 3, 2, 4)]
+)
+def test_projection_never_beaten_by_random_restarts(n, m, k, seed):
+    f = matrix_factorization(n=n, m=m, k=k, rank=k, noise=0.3, seed=seed)
+    S = f.minimizers
+    rng = np.random.default_rng(seed)
+    x = rng.normal(scale=1.5, size=(4, f.dim))
+    ours = S.distance(x) ** 2
+    for t in range(len(x)):
+
+        def dist2(gflat, xt=x[t]):
+            A = gflat.reshape(k, k) * np.sqrt(S.sv)
+            if abs(np.linalg.det(A)) < 1e-12:
+                return 1e12
+            return float(np.sum((xt - S.point(A)) ** 2))
+
+        for _ in range(20):
+            r = minimize(dist2, rng.normal(size=k * k), method="BFGS", options={"gtol": 1e-10})
+            assert ours[t] <= r.fun + 1e-9
+
+
+def test_sample_lies_on_S(f, rng):
+    s = f.minimizers.sample(rng, 20)
+    assert _on_S(f.minimizers, s) < 1e-10
+    assert np.allclose(f.value(s), f.f_star, atol=1e-12)
+    assert np.all(f.minimizers.contains(s, atol=1e-8))
+
+
+def test_smoothness_bound_holds_on_pairs(f, rng):
+    L = f.smoothness()
+    assert L.certified
+    x = f.domain.sample(rng, 300)
+    y = f.domain.clip(x + rng.normal(scale=0.05, size=x.shape))
+    num = np.linalg.norm(f.grads(x) - f.grads(y), axis=-1).max(axis=-1)
+    assert np.all(num <= L.L * np.linalg.norm(x - y, axis=-1) + 1e-9)
+
+
+@pytest.mark.parametrize(
+    "kw, exc",
+    [
+        ({"n": 3, "m": 2, "k": 3}, ValueError),
+        ({"rank": 9}, ValueError),
+        ({"noise": -0.1}, ValueError),
+        ({"k": 0}, ValueError),
+        ({"k": 1.5}, TypeError),
+        ({"X": np.ones((3, 3)), "k": 2}, ValueError),  # rank 1 < k
+        ({"X": np.eye(3), "k": 1}, ValueError),  # σ_1 = σ_2: not one orbit
+        ({"X": [[1.0, np.nan]], "k": 1}, ValueError),
+        ({"X": np.ones(3), "k": 1}, ValueError),
+    ],
+)
+def test_bad_parameters_are_rejected(kw, exc):
+    with pytest.raises(exc):
+        matrix_factorization(**kw)
+
+
+def test_user_matrix():
+    X = np.diag([3.0, 2.0, 1.0])
+    f = matrix_factorization(X=X, k=2)
+    assert f.f_star == pytest.approx(1.0 / 18, abs=1e-15)
+    assert f.params["n"] == 3 and f.params["k"] == 2
