@@ -16,7 +16,10 @@ import sys
 __all__ = ["main", "build_parser", "UserError"]
 
 # The subcommand modules, in the order of ``toylands --help``.
-_COMMANDS = ["theory._cmd_landscapes"]
+_COMMANDS = [
+    "theory._cmd_landscapes",
+    "theory._cmd_certify",
+]
 
 
 class UserError(Exception):

@@ -1,0 +1,364 @@
+r"""Slack rows of the α-β-condition and the constants of PL, δ-PL, PL\*, Aiming and QCvx.
+
+The α-β-condition [AB Definition 1, Eq. (2); spec §2] in slack form:
+
+    T_i(x; α, β) = a_i − α b_i + β c_i ≥ 0,
+    a_i = <∇f_i(x), x − x_p>,   b_i = f_i(x) − f_i(x_p),   c_i = f_i(x) − f_i*  (≥ 0),
+
+for **some** ``x_p ∈ Proj(x, S)`` and **every** i. ``a_i`` comes from one directional derivative
+(``landscape.directional(x, x − x_p)``, a JVP), never from the ``(…, n, dim)`` per-sample
+gradients. Where S is finite and x has several nearest points, rows are returned for every
+candidate with a mask of the nearest ones; a point satisfies the condition iff one of its
+nearest candidates satisfies all n rows.
+
+The other conditions (spec §3), each reduced to the best constant over the given points:
+
+- PL: ``‖∇f‖² ≥ 2μ (f − f*)``; relaxed δ-PL [AB App. A, Eq. (12)]: ``‖∇f‖^δ ≥ (2μ)^{δ/2}(f − f*)``;
+- PL\* [Liu–Zhu–Belkin]: ``‖∇f‖² ≥ μ f`` (a loss with inf 0; PL\*_ε only where ``f ≥ ε``), and
+  the tangent-kernel bound ``‖∇L‖² = rᵀ K r ≥ 2 λ_min(K) L`` for ``L = ½‖F(w) − y‖²``;
+- Aiming: ``<∇f(x), x − Proj(x, S)> ≥ θ (f(x) − f*)`` (the original assumes f* = 0; we use
+  ``f − f*`` so that it is meaningful when f* > 0);
+- QCvx: ``<∇f(x), x − x*> ≥ θ (f(x) − f*)`` for one fixed ``x* ∈ S``.
+
+Examples
+--------
+>>> import numpy as np, toylands
+>>> from theory.conditions import alpha_beta_rows, slack
+>>> f = toylands.get("example1")
+>>> rows = alpha_beta_rows(f, np.array([[3.0, 1.0], [-2.0, 0.5]]))
+>>> rows.a.shape, rows.mask.shape          # (points, candidates, n)
+((2, 1, 2), (2, 1))
+>>> bool(np.all(slack(rows, 2.5, 2.0) >= 0))
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+__all__ = [
+    "Rows",
+    "alpha_beta_rows",
+    "slack",
+    "slack_tolerance",
+    "ConditionConstant",
+    "pl_constant",
+    "pl_star_constant",
+    "tangent_kernel",
+    "pl_star_kernel",
+    "square_loss_jacobian",
+    "aiming_constant",
+    "qcvx_constant",
+    "ROUNDING",
+]
+
+# Rounding allowance of a computed slack, in units of the magnitudes that enter it (see
+# ``slack_tolerance``). A slack is called negative only below minus this bound.
+ROUNDING = 32 * np.finfo(np.float64).eps
+
+
+class Rows(NamedTuple):
+    r"""The slack rows at points x (spec §2).
+
+    Attributes
+    ----------
+    a, b, c : ndarray (..., m, n)
+        ``<∇f_i(x), x − x_p>``, ``f_i(x) − f_i(x_p)``, ``f_i(x) − l_i`` (clipped at 0) for every
+        candidate x_p (axis −2) and sample i (axis −1).
+    mask : ndarray of bool (..., m)
+        Which candidates are nearest points of S (``m = 1`` where S is a continuum).
+    candidates : ndarray (..., m, dim)
+        The candidate points x_p.
+    fx : ndarray (..., n)
+        ``f_i(x)``.
+    fp : ndarray (..., m, n)
+        ``f_i(x_p)``.
+    lower : ndarray (n,)
+        The ``l_i`` used in c: ``f_i*`` or the lower bound passed as ``f_i_lower``.
+    """
+
+    a: np.ndarray
+    b: np.ndarray
+    c: np.ndarray
+    mask: np.ndarray
+    candidates: np.ndarray
+    fx: np.ndarray
+    fp: np.ndarray
+    lower: np.ndarray
+
+
+def _points(landscape, x) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim == 0 or x.shape[-1] != landscape.dim:
+        raise ValueError(f"x must have shape (..., {landscape.dim}), got {x.shape}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("x contains NaN or inf")
+    return x
+
+
+def alpha_beta_rows(landscape, x, *, f_i_lower=None) -> Rows:
+    r"""Slack rows ``(a, b, c)`` of the α-β-condition at points ``x (..., dim)``, for all i.
+
+    Parameters
+    ----------
+    landscape : toylands.Landscape
+    x : array_like (..., dim)
+    f_i_lower : array_like (n,) or float, optional
+        Replace ``f_i*`` in ``c`` by lower bounds ``l_i ≤ f_i*`` (the paper's experiments use
+        0). The slack grows by ``β (f_i* − l_i) ≥ 0``, so the check is weaker (spec §2).
+
+    Returns
+    -------
+    Rows
+        Arrays of shape ``(..., m, n)``; see ``Rows``. ``c`` is clipped at 0 (it is ≥ 0 exactly;
+        rounding can make it −1e-17).
+    """
+    x = _points(landscape, x)
+    n = landscape.n
+    fis = np.asarray(landscape.f_i_star, dtype=np.float64)
+    if f_i_lower is None:
+        lower = fis
+    else:
+        lower = np.broadcast_to(np.asarray(f_i_lower, dtype=np.float64), (n,)).copy()
+        if not np.all(np.isfinite(lower)):
+            raise ValueError("f_i_lower must be finite")
+        if np.any(lower > fis + 1e-12 * np.maximum(1.0, np.abs(fis))):
+            raise ValueError("f_i_lower must be a lower bound: some l_i exceeds f_i*")
+    pts, mask = landscape.minimizers.candidates(x)
+    pts = np.asarray(pts, dtype=np.float64)
+    fx = landscape.losses(x)
+    fp = landscape.losses(pts)
+    v = x[..., None, :] - pts
+    a = landscape.directional(np.broadcast_to(x[..., None, :], pts.shape), v)
+    b = fx[..., None, :] - fp
+    c = np.broadcast_to(np.maximum(fx - lower, 0.0)[..., None, :], b.shape).copy()
+    return Rows(a, b, c, np.asarray(mask, dtype=bool), pts, fx, fp, lower)
+
+
+def _check_pair(alpha, beta):
+    alpha, beta = float(alpha), float(beta)
+    if not (np.isfinite(alpha) and np.isfinite(beta)):
+        raise ValueError(f"alpha and beta must be finite, got {alpha}, {beta}")
+    return alpha, beta
+
+
+def slack(rows: Rows, alpha: float, beta: float, *, per_sample: bool = False):
+    r"""The slack of each point: ``max_{x_p nearest} min_i T_i(x; α, β)``, shape ``(...)``.
+
+    With ``per_sample=True`` returns ``T`` itself, shape ``(..., m, n)`` (non-nearest
+    candidates included; use ``rows.mask``).
+    """
+    alpha, beta = _check_pair(alpha, beta)
+    T = rows.a - alpha * rows.b + beta * rows.c
+    if per_sample:
+        return T
+    per_cand = np.where(rows.mask, T.min(axis=-1), -np.inf)
+    return per_cand.max(axis=-1)
+
+
+def slack_tolerance(rows: Rows, alpha: float, beta: float) -> np.ndarray:
+    r"""A rounding allowance for ``slack`` at each point, shape ``(...)``.
+
+    ``ROUNDING · max_{rows}(|a| + α(|f_i(x)| + |f_i(x_p)|) + β(|f_i(x)| + |l_i|))``: the slack
+    is a signed sum of these magnitudes, each computed to a few ulps. A point is a
+    counterexample only when its slack is below minus this allowance.
+    """
+    alpha, beta = _check_pair(alpha, beta)
+    mag = (
+        np.abs(rows.a)
+        + alpha * (np.abs(rows.fx)[..., None, :] + np.abs(rows.fp))
+        + beta * (np.abs(rows.fx)[..., None, :] + np.abs(rows.lower))
+    )
+    return ROUNDING * mag.max(axis=(-1, -2))
+
+
+# ---- other conditions ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ConditionConstant:
+    """The best constant of a condition over given points, and where it is attained.
+
+    ``values`` holds the per-point constant (NaN where the inequality is vacuous, e.g. on S);
+    ``constant`` is their minimum (the largest constant valid at every point); ``worst_point``
+    is the point attaining it.
+    """
+
+    condition: str
+    constant: float
+    worst_point: np.ndarray | None
+    values: np.ndarray
+    note: str = ""
+
+    def to_json(self) -> dict:
+        wp = None if self.worst_point is None else np.asarray(self.worst_point).tolist()
+        c = self.constant
+        return {
+            "condition": self.condition,
+            "constant": c if np.isfinite(c) else None,
+            "worst_point": wp,
+            "points": int(self.values.size),
+            "vacuous": int(np.sum(np.isnan(self.values))),
+            "note": self.note,
+        }
+
+
+def _reduce(name, x, vals, note) -> ConditionConstant:
+    flat = vals.reshape(-1)
+    pts = x.reshape(-1, x.shape[-1])
+    if flat.size == 0 or np.all(np.isnan(flat)):
+        return ConditionConstant(name, np.inf, None, vals, note + " (vacuous at every point)")
+    k = int(np.nanargmin(flat))
+    return ConditionConstant(name, float(flat[k]), pts[k].copy(), vals, note)
+
+
+def _gap(landscape, fx, min_gap):
+    gap = fx - landscape.f_star
+    tol = min_gap if min_gap is not None else 1e-12 * max(1.0, abs(landscape.f_star))
+    return gap, gap > tol
+
+
+def pl_constant(landscape, x, *, delta: float = 2.0, min_gap: float | None = None):
+    r"""PL / relaxed δ-PL constant μ over the points (spec §3; [AB App. A, Eq. (12)]).
+
+    Per point ``μ(x) = ½ (‖∇f(x)‖^δ / (f(x) − f*))^{2/δ}``, the largest μ with
+    ``‖∇f‖^δ ≥ (2μ)^{δ/2} (f − f*)``; δ = 2 is PL. Points with ``f − f* ≤ min_gap`` (default
+    ``1e-12·max(1, |f*|)``) are vacuous. μ = 0 means PL fails (a non-global stationary point).
+    """
+    delta = float(delta)
+    if not 1.0 <= delta <= 2.0:
+        raise ValueError(f"delta must lie in [1, 2], got {delta}")
+    x = _points(landscape, x)
+    gap, ok = _gap(landscape, landscape.value(x), min_gap)
+    gn = np.linalg.norm(landscape.gradient(x), axis=-1)
+    safe = np.where(ok, gap, 1.0)
+    mu = 0.5 * (gn**delta / safe) ** (2.0 / delta)
+    name = "PL" if delta == 2.0 else f"{delta:g}-PL"
+    return _reduce(name, x, np.where(ok, mu, np.nan), "mu = min ½(‖∇f‖^δ/(f − f*))^{2/δ}")
+
+
+def pl_star_constant(landscape, x, *, eps: float = 0.0):
+    r"""PL\* constant ``μ = min ‖∇f‖² / f`` over points with ``f ≥ eps`` (PL\*_ε; spec §3).
+
+    PL\* is stated for a loss with ``inf = 0`` [Liu–Zhu–Belkin]; ``f`` is used as it is, so
+    where ``f* > 0`` the constant tends to 0 near S (the condition fails without
+    interpolation), which is the point of PL\*_ε.
+    """
+    x = _points(landscape, x)
+    fx = landscape.value(x)
+    ok = (fx >= float(eps)) & (fx > 0)
+    g2 = np.sum(landscape.gradient(x) ** 2, axis=-1)
+    mu = g2 / np.where(ok, fx, 1.0)
+    note = "mu = min ‖∇f‖²/f" + (f" where f >= {eps:g}" if eps > 0 else "")
+    if landscape.f_star > 0:
+        note += f"; f* = {landscape.f_star:.6g} > 0: no interpolation, PL* fails near S"
+    return _reduce("PL*" if eps <= 0 else "PL*_eps", x, np.where(ok, mu, np.nan), note)
+
+
+def _jacobian_fn(system) -> Callable:
+    if callable(system) and not hasattr(system, "jacobian"):
+        return system
+    jac = getattr(system, "jacobian", None)
+    if callable(jac):
+        return jac
+    raise TypeError("system must be a callable w -> DF(w) (..., N, m) or expose .jacobian(w)")
+
+
+def tangent_kernel(system, w) -> np.ndarray:
+    r"""``K(w) = DF(w) DF(w)ᵀ`` (``(..., N, N)``) for a system ``F: R^m → R^N`` [PL\*].
+
+    ``system`` is a callable ``w -> DF(w)`` of shape ``(..., N, m)`` or an object (e.g. a
+    landscape) with a ``jacobian(w)`` method of that shape.
+    """
+    J = np.asarray(_jacobian_fn(system)(np.asarray(w, dtype=np.float64)), dtype=np.float64)
+    return J @ np.swapaxes(J, -1, -2)
+
+
+def pl_star_kernel(system, w, *, mean: bool = False) -> ConditionConstant:
+    r"""PL\* constant from the tangent kernel: ``μ = 2 min_w λ_min(K(w))`` (spec §3, [derived]).
+
+    For ``L(w) = ½‖F(w) − y‖²``, ``∇L = DFᵀ r`` with ``r = F − y``, so
+    ``‖∇L‖² = rᵀ K r ≥ λ_min(K) ‖r‖² = 2 λ_min(K) L``: μ-PL\* with ``μ = 2 λ_min``. With
+    ``mean=True`` the loss is the average ``f = L/N``: then ``‖∇f‖² = ‖∇L‖²/N²`` and
+    ``μ_f = 2 λ_min / N``. ``λ_min > 0`` needs ``m ≥ N`` (over-parameterization).
+    """
+    w = np.asarray(w, dtype=np.float64)
+    if w.ndim == 1:
+        w = w[None]
+    K = tangent_kernel(system, w)
+    lam = np.linalg.eigvalsh(K)[..., 0]
+    N = K.shape[-1]
+    mu = 2.0 * lam / (N if mean else 1.0)
+    note = "mu = 2 λ_min(DF DFᵀ)" + (" / N (mean loss)" if mean else " (L = ½‖F − y‖²)")
+    return _reduce("PL* (tangent kernel)", w, mu, note)
+
+
+def square_loss_jacobian(landscape, *, min_residual: float = 1e-150) -> Callable:
+    r"""The rows of DF, up to signs, of a square-loss landscape ``f_i = ½ (F_i(w) − y_i)²``.
+
+    ``∇f_i = r_i ∇F_i`` with ``|r_i| = √(2 f_i)``, so ``∇f_i / √(2 f_i) = ± ∇F_i``. The signs do
+    not matter for the tangent kernel: ``K' = D K D`` with ``D = diag(±1)`` orthogonal has the
+    same eigenvalues. Needs every ``f_i* = 0`` (pure square loss, no penalty) and ``f_i > 0`` at
+    the points (``min_residual``); e.g. ``two-layer-relu`` with ``loss="square"``,
+    ``lam1 = lam2 = 0``. Uses per-sample gradients (``landscape.grads``): a reference path.
+    """
+    if np.any(np.asarray(landscape.f_i_star) != 0):
+        raise ValueError("square_loss_jacobian needs f_i* = 0 (a pure square loss)")
+
+    def jac(w):
+        w = _points(landscape, w)
+        r = np.sqrt(2.0 * landscape.losses(w))
+        if np.any(r <= min_residual):
+            raise ValueError("a residual is 0 at some point: the Jacobian rows are not recovered")
+        return landscape.grads(w) / r[..., None]
+
+    return jac
+
+
+def _inner_best(landscape, x):
+    """``<∇f(x), x − x_p>`` maximised over the nearest candidates, shape ``(...)``."""
+    pts, mask = landscape.minimizers.candidates(x)
+    v = x[..., None, :] - pts
+    d = landscape.directional(np.broadcast_to(x[..., None, :], pts.shape), v).mean(axis=-1)
+    return np.where(mask, d, -np.inf).max(axis=-1)
+
+
+def aiming_constant(landscape, x, *, min_gap: float | None = None):
+    r"""Aiming constant ``θ = min <∇f(x), x − Proj(x, S)> / (f(x) − f*)`` (spec §3).
+
+    The original (Liu–Drusvyatskiy–Belkin–Davis–Ma) assumes ``min f = 0`` and divides by f;
+    we divide by ``f − f*`` so that it means something when ``f* > 0`` (it equals the original
+    when f* = 0). With tied projections the best nearest point is used.
+    """
+    x = _points(landscape, x)
+    gap, ok = _gap(landscape, landscape.value(x), min_gap)
+    th = _inner_best(landscape, x) / np.where(ok, gap, 1.0)
+    note = "theta = min <∇f, x − Proj(x,S)>/(f − f*)"
+    if landscape.f_star != 0:
+        note += " (f − f* used since f* ≠ 0)"
+    return _reduce("Aiming", x, np.where(ok, th, np.nan), note)
+
+
+def qcvx_constant(landscape, x, *, x_star=None, min_gap: float | None = None):
+    r"""Quasar-convexity constant ``θ = min <∇f(x), x − x*> / (f(x) − f*)`` (spec §3).
+
+    ``x_star`` fixes the minimizer. Without it, for a finite S every point of S is tried and
+    the best (largest θ) is returned; for a continuum the projection of the domain's centre.
+    """
+    x = _points(landscape, x)
+    gap, ok = _gap(landscape, landscape.value(x), min_gap)
+    if x_star is not None:
+        stars = np.atleast_2d(np.asarray(x_star, dtype=np.float64))
+    elif getattr(landscape.minimizers, "points", None) is not None:
+        stars = np.asarray(landscape.minimizers.points)
+    else:
+        stars = np.atleast_2d(landscape.project(landscape.domain.center))
+    best = None
+    for xs in stars:  # a handful of candidate minimizers, each vectorised over the points
+        th = landscape.directional(x, x - xs).mean(axis=-1) / np.where(ok, gap, 1.0)
+        res = _reduce("QCvx", x, np.where(ok, th, np.nan), f"x* = {np.round(xs, 12).tolist()}")
+        if best is None or res.constant > best.constant:
+            best = res
+    return best

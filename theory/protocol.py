@@ -1,0 +1,333 @@
+r"""The paper's empirical protocol for (α, β) [AB §5; spec §7], and what its proxies cost.
+
+[AB §5] measures, along an SGD trajectory,
+
+    T(x^k) = <∇f_{i_k}(x^k), x^k − x^K> − α (f_{i_k}(x^k) − f_{i_k}(x^K)) + β f_{i_k}(x^k),
+
+with two proxies: the last iterate ``x^K`` stands in for ``Proj(x^k, S)`` and ``f_i* = 0``.
+Run 1 trains to get ``x^K``; run 2 repeats the same seeded run and records T. For every (α, β)
+of a grid with ``α ≥ β + 0.1`` the minimum of T over runs and iterations is taken; the pair
+"works" where it is ≥ 0 (the heat maps of the paper). ``f_{i_k}`` is the mini-batch loss.
+
+On a toy landscape S and f_i* are exact, so the same rows can be formed with the true
+projection (all tied nearest points, the best one used) and the true ``f_i*``:
+``protocol_comparison`` builds the four variants (proxy / exact projection × f_i* = 0 / true),
+their exact (α, β) regions (``theory.region``) and heat maps, and reports the differences.
+
+**Sign of the β term.** spec §7 prints ``− β f_{i_k}(x^k)``. Definition 1 (Eq. (2)) with
+``x_p = x^K`` and ``f_i* = 0`` gives the slack ``a − α b + β f_{i_k}(x^k)``, i.e. ``+ β``; with
+``− β`` a larger β would make the condition harder, contradicting the diagonal monotonicity
+[AB p.5]. We use ``+ β`` (the slack of Definition 1), consistently with ``theory.conditions``.
+
+The SGD loop here is deliberately small and local (vectorised over runs, one Python loop over
+steps): ``x^{k+1} = x^k − γ ∇f_{B_k}(x^k)`` with ``B_k`` drawn uniformly with replacement from
+an explicit seeded generator, so run 2 reproduces run 1 bit for bit.
+
+Examples
+--------
+>>> import toylands
+>>> from theory.protocol import two_pass, min_T_grid
+>>> f = toylands.get("example6")
+>>> res = two_pass(f, [[0.9, 0.2]], gamma=0.5, steps=200, seed=0)
+>>> res.proxy.a.shape            # (runs, steps, candidates)
+(1, 200, 1)
+>>> bool(res.reproduced)
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+from .region import Region
+
+__all__ = [
+    "Trajectory",
+    "ProtocolRows",
+    "TwoPass",
+    "sgd_trajectory",
+    "protocol_rows",
+    "two_pass",
+    "min_T_grid",
+    "protocol_comparison",
+    "PROTOCOL_SETTINGS",
+]
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """``x (runs, K+1, dim)`` iterates, ``idx (runs, K, batch)`` sampled indices, the step γ,
+    the seed, and ``diverged (runs,)`` (a run that left the finite numbers is frozen there)."""
+
+    x: np.ndarray
+    idx: np.ndarray
+    gamma: float
+    seed: int
+    diverged: np.ndarray
+
+
+class ProtocolRows(NamedTuple):
+    r"""Rows of T per (run, step, candidate): ``T = a − α b + β c`` with, for the mini-batch
+    ``B_k``, ``a = <∇f_B(x^k), x^k − x_p>``, ``b = f_B(x^k) − f_B(x_p)``, ``c = f_B(x^k) − l_B``;
+    shapes ``(runs, K, m)``, ``mask (runs, K, m)`` marks the nearest candidates."""
+
+    a: np.ndarray
+    b: np.ndarray
+    c: np.ndarray
+    mask: np.ndarray
+
+    def region(self) -> Region:
+        return Region.from_arrays(self.a[..., None], self.b[..., None], self.c[..., None],
+                                  self.mask)
+
+    def min_T(self, alpha: float, beta: float) -> float:
+        T = self.a - alpha * self.b + beta * self.c
+        return float(np.where(self.mask, T, -np.inf).max(axis=-1).min())
+
+
+def _x0(landscape, x0):
+    x0 = np.asarray(x0, dtype=np.float64)
+    if x0.ndim == 1:
+        x0 = x0[None]
+    if x0.ndim != 2 or x0.shape[1] != landscape.dim or not np.all(np.isfinite(x0)):
+        raise ValueError(f"x0 must be finite with shape (runs, {landscape.dim})")
+    return x0
+
+
+def sgd_trajectory(landscape, x0, *, gamma: float, steps: int, seed: int, batch: int = 1):
+    r"""Mini-batch SGD with constant step, vectorised over runs (spec §5, [AB Alg. 1]).
+
+    ``x0`` is ``(runs, dim)`` or ``(dim,)``; indices ``B_k`` are drawn by
+    ``numpy.random.default_rng(seed).integers(0, n, (runs, batch))`` at each step.
+    """
+    gamma = float(gamma)
+    if not (np.isfinite(gamma) and gamma > 0):
+        raise ValueError(f"gamma must be positive and finite, got {gamma}")
+    steps, batch = int(steps), int(batch)
+    if steps < 1 or batch < 1:
+        raise ValueError("steps and batch must be >= 1")
+    x = _x0(landscape, x0)
+    rng = np.random.default_rng(seed)
+    runs, dim = x.shape
+    xs = np.empty((runs, steps + 1, dim))
+    idx = np.empty((runs, steps, batch), dtype=np.intp)
+    xs[:, 0] = x
+    dead = np.zeros(runs, dtype=bool)
+    xb_shape = (runs, batch, dim)
+    for k in range(steps):  # time is sequential; runs and the batch are vectorised
+        i = rng.integers(0, landscape.n, (runs, batch))
+        idx[:, k] = i
+        g = landscape.grad_at(np.broadcast_to(x[:, None, :], xb_shape), i).mean(axis=1)
+        nxt = x - gamma * g
+        bad = ~np.all(np.isfinite(nxt), axis=-1)
+        dead |= bad
+        x = np.where(dead[:, None], x, nxt)
+        xs[:, k + 1] = x
+    return Trajectory(xs, idx, gamma, int(seed), dead)
+
+
+def _batch_loss(landscape, x, idx):
+    """``f_B(x)`` for x (runs, K, dim) or (runs, K, m, dim) and idx (runs, K, batch)."""
+    extra = x.ndim - 3
+    i = idx.reshape(idx.shape[:2] + (1,) * extra + idx.shape[2:])
+    xb = np.broadcast_to(x[..., None, :], x.shape[:-1] + (idx.shape[-1], x.shape[-1]))
+    i = np.broadcast_to(i, xb.shape[:-1])
+    return landscape.loss_at(xb, i).mean(axis=-1)
+
+
+def protocol_rows(landscape, traj: Trajectory, *, projection: str = "proxy",
+                  f_i_lower=None, candidates=None) -> ProtocolRows:
+    r"""The rows of T along ``traj`` (steps 0..K−1).
+
+    Parameters
+    ----------
+    projection : {"proxy", "exact"}
+        ``proxy``: ``x_p = x^K`` of the same run [AB §5]; ``exact``: every nearest point of S
+        (``minimizers.candidates``).
+    f_i_lower : None, float or array (n,)
+        ``l_i`` in ``c``. Default: 0 for ``proxy`` (the paper's choice) and the true f_i* for
+        ``exact``; pass ``"true"`` or ``0.0`` to cross them.
+    candidates : (points, mask), optional
+        ``minimizers.candidates`` of the iterates, when already computed (projections can be
+        the expensive part, e.g. matrix factorization).
+    """
+    if projection not in ("proxy", "exact"):
+        raise ValueError(f"projection must be 'proxy' or 'exact', got {projection!r}")
+    xk = traj.x[:, :-1]  # (runs, K, dim)
+    idx = traj.idx
+    runs, K, dim = xk.shape
+    if isinstance(f_i_lower, str):
+        if f_i_lower != "true":
+            raise ValueError("f_i_lower must be None, 'true', a number or an array")
+        lower = np.asarray(landscape.f_i_star, dtype=np.float64)
+    elif f_i_lower is None:
+        lower = (np.zeros(landscape.n) if projection == "proxy"
+                 else np.asarray(landscape.f_i_star, dtype=np.float64))
+    else:
+        lower = np.broadcast_to(np.asarray(f_i_lower, dtype=np.float64), (landscape.n,))
+    if projection == "proxy":
+        xp = np.broadcast_to(traj.x[:, -1][:, None, None, :], (runs, K, 1, dim))
+        mask = np.ones((runs, K, 1), dtype=bool)
+    else:
+        xp, mask = landscape.minimizers.candidates(xk) if candidates is None else candidates
+        xp = np.asarray(xp, dtype=np.float64)
+    m = xp.shape[2]
+    # mini-batch gradient at x^k (the one the step used), then <g, x^k − x_p>
+    batch = idx.shape[-1]
+    xb = np.broadcast_to(xk[:, :, None, :], (runs, K, batch, dim))
+    g = landscape.grad_at(xb, idx).mean(axis=2)  # (runs, K, dim)
+    a = np.einsum("rkd,rkmd->rkm", g, xk[:, :, None, :] - xp)
+    fx = _batch_loss(landscape, xk, idx)  # (runs, K)
+    fp = _batch_loss(landscape, xp, idx)  # (runs, K, m)
+    lb = lower[idx].mean(axis=-1)  # (runs, K)
+    b = fx[..., None] - fp
+    c = np.broadcast_to(np.maximum(fx - lb, 0.0)[..., None], (runs, K, m)).copy()
+    return ProtocolRows(a, b, c, np.asarray(mask, dtype=bool))
+
+
+@dataclass(frozen=True)
+class TwoPass:
+    """The two-pass protocol: ``traj`` (run 2), ``x_K`` from run 1, ``reproduced`` (run 2's
+    iterates equal run 1's bit for bit), and the rows ``proxy`` (x^K, f_i* = 0) and ``exact``
+    (true projection, true f_i*)."""
+
+    traj: Trajectory
+    x_K: np.ndarray
+    reproduced: bool
+    proxy: ProtocolRows
+    exact: ProtocolRows
+    candidates: tuple = ()
+
+
+def two_pass(landscape, x0, *, gamma: float, steps: int, seed: int, batch: int = 1) -> TwoPass:
+    """Run 1 to get ``x^K``; run 2 with the same seed records the rows (spec §7)."""
+    run1 = sgd_trajectory(landscape, x0, gamma=gamma, steps=steps, seed=seed, batch=batch)
+    run2 = sgd_trajectory(landscape, x0, gamma=gamma, steps=steps, seed=seed, batch=batch)
+    same = bool(np.array_equal(run1.x, run2.x))
+    traj = Trajectory(run2.x.copy(), run2.idx, run2.gamma, run2.seed, run2.diverged)
+    # the proxy uses run 1's last iterate
+    traj.x[:, -1] = run1.x[:, -1]
+    cand = landscape.minimizers.candidates(traj.x[:, :-1])
+    return TwoPass(traj, run1.x[:, -1].copy(), same, protocol_rows(landscape, traj),
+                   protocol_rows(landscape, traj, projection="exact", candidates=cand), cand)
+
+
+def min_T_grid(rows: ProtocolRows, alphas, betas, *, gap: float = 0.1) -> np.ndarray:
+    r"""``min T`` over all runs and steps on the grid, shape ``(len(betas), len(alphas))``.
+
+    Cells with ``α < β + gap`` are NaN (the paper's grid keeps ``α ≥ β + 0.1``). Per step the
+    best nearest candidate counts (for the proxy there is one). Vectorised over the grid,
+    chunked over rows.
+    """
+    al = np.asarray(alphas, dtype=np.float64)
+    be = np.asarray(betas, dtype=np.float64)
+    A, B = np.meshgrid(al, be)  # (nb, na)
+    a = rows.a.reshape(-1, rows.a.shape[-1])
+    b = rows.b.reshape(a.shape)
+    c = rows.c.reshape(a.shape)
+    mk = rows.mask.reshape(a.shape)
+    out = np.full(A.shape, np.inf)
+    step = max(1, (1 << 22) // max(A.size * a.shape[1], 1))
+    for s in range(0, a.shape[0], step):  # chunks of rows, each vectorised over the grid
+        T = (a[s : s + step, :, None, None] - b[s : s + step, :, None, None] * A
+             + c[s : s + step, :, None, None] * B)
+        T = np.where(mk[s : s + step, :, None, None], T, -np.inf).max(axis=1)
+        out = np.minimum(out, T.min(axis=0))
+    return np.where(A >= B + gap, out, np.nan)
+
+
+# Settings of the protocol for the landscapes it is reported on (x0: a box to draw starts from).
+PROTOCOL_SETTINGS = {
+    "example2": {"gamma": 0.5, "steps": 2000, "runs": 4, "batch": 1, "x0_box": (-1.0, 3.0)},
+    "example6": {"gamma": 0.5, "steps": 2000, "runs": 4, "batch": 1, "x0_box": (-1.5, 2.5)},
+    "half-space": {"gamma": 0.25, "steps": 4000, "runs": 4, "batch": 1, "x0_box": (-2.0, 2.0)},
+    "matrix-factorization": {"gamma": 0.2, "steps": 1000, "runs": 4, "batch": 1,
+                             "x0_box": (-1.0, 1.0)},
+}
+_DEFAULT = {"gamma": 0.1, "steps": 1000, "runs": 4, "batch": 1, "x0_box": None}
+
+
+def _region_summary(reg: Region, grid) -> dict:
+    a0 = reg.alpha_min
+    return {
+        "alpha_min": a0 if np.isfinite(a0) else None,
+        "beta_min": [float(v) if np.isfinite(v) else None for v in reg.beta_min(grid)],
+    }
+
+
+def protocol_comparison(landscape, *, gamma=None, steps=None, runs=None, batch=None, seed=0,
+                        x0=None, alphas=None, betas=None) -> dict:
+    r"""The paper's protocol and its exact counterpart on one landscape (issue 4, item 5).
+
+    Four variants of the rows along the same two-pass trajectories:
+
+    - ``paper``: ``x^K`` proxy, ``f_i* = 0`` [AB §5];
+    - ``proxy_true_fstar``: ``x^K`` proxy, true f_i*;
+    - ``exact_zero_fstar``: true projection, ``f_i* = 0``;
+    - ``exact``: true projection, true f_i*.
+
+    For each: the exact region of its rows (``alpha_min``, ``β_min`` on an α grid), the heat map
+    ``min T`` on the (α, β) grid and the fraction of grid cells that "work". The report gives the
+    differences ``paper − exact``. Returns a JSON-able dict.
+    """
+    cfg = dict(PROTOCOL_SETTINGS.get(landscape.name, _DEFAULT))
+    for k, v in (("gamma", gamma), ("steps", steps), ("runs", runs), ("batch", batch)):
+        if v is not None:
+            cfg[k] = v
+    if x0 is None:
+        rng = np.random.default_rng(seed)
+        box = cfg["x0_box"]
+        if box is None:
+            x0 = landscape.domain.sample(rng, cfg["runs"])
+        else:
+            x0 = rng.uniform(box[0], box[1], (cfg["runs"], landscape.dim))
+    tp = two_pass(landscape, x0, gamma=cfg["gamma"], steps=cfg["steps"], seed=seed,
+                  batch=cfg["batch"])
+    variants = {
+        "paper": tp.proxy,
+        "proxy_true_fstar": protocol_rows(landscape, tp.traj, f_i_lower="true"),
+        "exact_zero_fstar": protocol_rows(landscape, tp.traj, projection="exact", f_i_lower=0.0,
+                                          candidates=tp.candidates),
+        "exact": tp.exact,
+    }
+    regions = {k: v.region() for k, v in variants.items()}
+    a_ref = [r.alpha_min for r in regions.values() if np.isfinite(r.alpha_min)]
+    base = max(min(a_ref), 1e-3) if a_ref else 1.0
+    grid = base * np.geomspace(1.0 + 1e-3, 100.0, 9)
+    al = np.linspace(0.1, 10.0, 45) if alphas is None else np.asarray(alphas, float)
+    be = np.linspace(0.0, 9.9, 45) if betas is None else np.asarray(betas, float)
+    out = {
+        "landscape": landscape.name,
+        "settings": {**{k: cfg[k] for k in ("gamma", "steps", "runs", "batch")}, "seed": seed},
+        "reproduced": tp.reproduced,
+        "diverged": int(tp.traj.diverged.sum()),
+        "final_gap": float(np.max(landscape.value(tp.x_K) - landscape.f_star)),
+        "final_dist": float(np.max(landscape.distance(tp.x_K))),
+        "alpha_grid": grid.tolist(),
+        "heatmap_alphas": al.tolist(),
+        "heatmap_betas": be.tolist(),
+        "variants": {},
+    }
+    works = {}
+    for k, rows in variants.items():
+        H = min_T_grid(rows, al, be)
+        valid = ~np.isnan(H)
+        works[k] = (H >= 0) & valid
+        out["variants"][k] = {
+            **_region_summary(regions[k], grid),
+            "works_fraction": float(works[k].sum() / max(valid.sum(), 1)),
+            "min_T_at": {"alpha": 5.0, "beta": 4.0, "value": rows.min_T(5.0, 4.0)},
+        }
+    p, e = out["variants"]["paper"], out["variants"]["exact"]
+    diff_beta = [None if (x is None or y is None) else x - y
+                 for x, y in zip(p["beta_min"], e["beta_min"])]
+    out["difference"] = {
+        "alpha_min": (None if p["alpha_min"] is None or e["alpha_min"] is None
+                      else p["alpha_min"] - e["alpha_min"]),
+        "beta_min": diff_beta,
+        "heatmap_cells_disagree": float(np.mean(works["paper"] != works["exact"])),
+    }
+    return out
