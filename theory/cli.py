@@ -19,6 +19,7 @@ __all__ = ["main", "build_parser", "UserError"]
 _COMMANDS = [
     "theory._cmd_landscapes",
     "theory._cmd_certify",
+    "theory._cmd_simulate",
 ]
 
 

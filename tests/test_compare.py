@@ -1,0 +1,153 @@
+"""Measured versus bound (spec §6): every theorem holds where its hypotheses hold and is
+refused where they do not; the proof's per-step inequality and the step-size lemmas."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from test_optimizers import Quadratics
+
+import toylands
+from theory import compare as C
+from theory import optimizers as O
+from theory.simulate import simulate
+
+
+@pytest.fixture(scope="module")
+def ex6():
+    return toylands.get("example6")
+
+
+@pytest.fixture(scope="module")
+def ex1():
+    return toylands.get("example1")
+
+
+@pytest.fixture(scope="module")
+def quad():
+    # positive f_i (f_i* > 0): NGN's hypothesis; convex, so (1, 0) is in the region
+    return Quadratics([[1.0, 0.0], [-1.0, 0.5], [0.0, -1.0]], [0.1, 0.2, 0.3])
+
+
+def _assert_holds(res):
+    assert res.hypotheses_ok, res.reason
+    assert res.measured is not None and res.bound is not None
+    assert res.measured <= res.bound, (res.measured, res.bound)
+    assert res.ci[0] <= res.measured <= res.ci[1]
+    assert res.ratio == pytest.approx(res.measured / res.bound)
+
+
+@pytest.mark.parametrize("theorem", ["1", "4", "2", "5", "C1", "7"])
+def test_measured_below_bound_example6(ex6, theorem):
+    res = C.check(ex6, theorem, runs=60, steps=150, seed=1)
+    _assert_holds(res)
+
+
+@pytest.mark.parametrize("theorem", ["1", "2", "3", "6"])
+def test_measured_below_bound_positive_quadratics(quad, theorem):
+    res = C.check(quad, theorem, runs=60, steps=150, seed=2)
+    _assert_holds(res)
+
+
+def test_example1_with_the_paper_pair_at_the_largest_step(ex1):
+    # (10, 8) holds on [-50, 50]² (spec §4.1); γ = (α − β)/(2L), the largest Theorem 1 allows.
+    res = C.check(ex1, "1", alpha=10.0, beta=8.0, runs=60, steps=150, seed=3)
+    _assert_holds(res)
+    assert res.params["gamma"] == pytest.approx(2.0 / (2 * res.L))
+
+
+def test_refusals(ex6):
+    res = C.check(ex6, "3", runs=10, steps=10)
+    assert not res.hypotheses_ok and "positive" in res.reason and res.measured is None
+    res = C.check(ex6, "1", alpha=41.37, beta=40.37, gamma=10.0, runs=10, steps=10)
+    assert not res.hypotheses_ok and "gamma <=" in res.reason
+    res = C.check(ex6, "1", alpha=1.0, beta=2.0, runs=10, steps=10)
+    assert not res.hypotheses_ok and "alpha > beta" in res.reason
+    res = C.check(ex6, "C1", alpha=41.37, beta=40.87, runs=10, steps=10)
+    assert not res.hypotheses_ok and "alpha >= beta + 1" in res.reason
+
+
+def test_a_pair_outside_the_region_is_reported(ex6):
+    # (5, 4) fails on example6 (spec §4.4): the visited iterates expose it.
+    res = C.check(ex6, "1", alpha=5.0, beta=4.0, runs=40, steps=100, refine=False)
+    assert not res.hypotheses_ok and "alpha-beta-condition fails" in res.reason
+
+
+def test_uncertified_L_warns_or_refuses():
+    f = toylands.from_functions(
+        name="bowl", dim=2, n=1, losses=lambda x: 0.5 * np.sum(x**2, axis=-1, keepdims=True),
+        grads=lambda x: x[..., None, :], f_i_star=[0.0], f_star=0.0,
+        project=lambda x: np.zeros_like(x), L=1.0,
+    )
+    with pytest.warns(UserWarning, match="not certified"):
+        res = C.check(f, "1", alpha=1.0, beta=0.0, runs=10, steps=20)
+    assert "L not certified" in res.reason
+    res = C.check(f, "1", alpha=1.0, beta=0.0, runs=10, steps=20, require_certified_L=True)
+    assert not res.hypotheses_ok and "not certified" in res.reason
+
+
+def test_measure_ci_brackets_min_of_means(ex6):
+    x0 = C.default_start_box(ex6).sample(np.random.default_rng(0), 50)
+    sim = simulate(ex6, O.sgd(0.3), x0, steps=60, rng=np.random.default_rng(0))
+    m, (lo, hi), avg, k = C.measure(sim)
+    assert m == pytest.approx(sim.gap_mean[:60].min()) and lo <= m <= hi and avg >= m
+
+
+@pytest.mark.parametrize("name, pair", [("example1", (10.0, 8.0)), ("example6", (41.37, 40.37))])
+def test_theorem1_per_step_inequality_exact(name, pair):
+    f = toylands.get(name)
+    L = f.smoothness().L
+    a, b = pair
+    x = f.domain.sample(np.random.default_rng(5), 3000)
+    for gamma in [(a - b) / (2 * L), 0.1 * (a - b) / (2 * L)]:
+        out = C.theorem1_step_inequality(f, x, gamma=gamma, alpha=a, beta=b, L=L)
+        assert np.all(out["lhs_dist"] <= out["lhs_proof"] + 1e-9)
+        scale = 1 + np.abs(out["rhs"])
+        assert np.all(out["slack"] >= -1e-9 * scale), out["slack"].min()
+
+
+@pytest.mark.parametrize(
+    "opt", [O.sps_max(0.5, 0.8), O.dec_sps(0.8), O.ngn(1.5), O.ngn_dec(1.5)], ids=lambda o: o.name
+)
+def test_step_size_lemmas_along_trajectories(opt):
+    f = toylands.get("example3")  # f_1* = 1/4: the true f_i* matters
+    L = f.smoothness().L
+    x0 = f.domain.sample(np.random.default_rng(0), 64) / 4
+    out = C.step_size_lemmas(f, opt, x0, steps=100, rng=np.random.default_rng(1), L=L)
+    assert out and all(v >= -1e-12 for v in out.values()), out
+
+
+def test_grid_rows_and_table():
+    rows = C.comparison_grid(["example6", "not-a-landscape"], ["1", "3"], scales=(1.0,),
+                             runs=30, steps=60)
+    table = C.format_table(rows)
+    assert "not registered" in table and "refused" in table
+    r1 = [r for r in rows if r.get("theorem") == "1"][0]
+    assert r1["holds"] and r1["hypotheses_ok"]
+
+
+def test_paper_pair_fallback_without_the_region_module(ex6, monkeypatch):
+    def no_region(*args, **kwargs):
+        raise ImportError("theory.region unavailable")
+
+    monkeypatch.setattr(C, "_region", no_region)
+    res = C.check(ex6, "1", runs=30, steps=60)
+    assert (res.alpha, res.beta) == C.PAPER_PAIRS["example6"]
+    assert "paper pair" in res.pair_source
+    _assert_holds(res)
+
+
+def test_a_given_region_is_used(ex6):
+    x = ex6.domain.sample(np.random.default_rng(0), 500)
+    region = C._region(ex6, x)
+    a, b, src = C.choose_pair(ex6, "1", ex6.smoothness().L, x[:20], 100, region=region)
+    assert region.contains(a, b) and a - b <= 2.0 + 1e-9
+
+
+@pytest.mark.slow
+def test_full_grid_no_violation_beyond_ci():
+    rows = C.comparison_grid(runs=100, steps=300)
+    checked = [r for r in rows if r.get("bound") is not None and r.get("measured") is not None]
+    assert checked
+    bad = [r for r in checked if not r["within_ci"]]
+    assert not bad, C.format_table(bad)

@@ -1,0 +1,94 @@
+"""The vectorised simulator: determinism, agreement with per-run loops, divergence, memory."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import toylands
+from theory import optimizers as O
+from theory.simulate import initial_points, simulate
+
+
+@pytest.fixture(scope="module")
+def ex6():
+    return toylands.get("example6")
+
+
+def test_shapes_and_determinism(ex6):
+    x0 = initial_points(ex6, 20, np.random.default_rng(0))
+    a = simulate(ex6, O.sgd(0.3), x0, steps=50, rng=np.random.default_rng(1))
+    b = simulate(ex6, O.sgd(0.3), x0, steps=50, rng=np.random.default_rng(1))
+    c = simulate(ex6, O.sgd(0.3), x0, steps=50, rng=np.random.default_rng(2))
+    assert a.gap_mean.shape == (51,) and a.gamma_mean.shape == (50,)
+    np.testing.assert_array_equal(a.x_final, b.x_final)
+    np.testing.assert_array_equal(a.gap_mean, b.gap_mean)
+    assert not np.array_equal(a.x_final, c.x_final)
+    assert a.D0_sq == pytest.approx(np.mean(ex6.distance(x0) ** 2))
+    assert np.all(np.isfinite(a.gap_mean)) and a.n_diverged == 0
+
+
+def test_vectorised_equals_per_run_loop(ex6):
+    """Same indices, same trajectories as running each run on its own."""
+    R, K = 6, 40
+    x0 = initial_points(ex6, R, np.random.default_rng(3))
+    opt = O.sps_max(0.5, 0.8)
+    sim = simulate(ex6, opt, x0, steps=K, rng=np.random.default_rng(4))
+    assert sim.history_index.shape == (K, R)  # K + 1 <= max_snapshots: every step kept
+    for r in range(R):
+        x = x0[r : r + 1]
+        state = opt.init(x)
+        for k in range(K):
+            x, state, info = opt.step(ex6, x, state, sim.history_index[k, r : r + 1])
+            assert info.gamma[0] == sim.history_gamma[k, r]
+        np.testing.assert_array_equal(x[0], sim.x_final[r])
+    # the recorded indices are exactly the generator's draws
+    rng = np.random.default_rng(4)
+    np.testing.assert_array_equal(sim.history_index[0], rng.integers(0, ex6.n, size=R))
+
+
+def test_diverging_runs_are_flagged_kept_and_not_averaged():
+    f = toylands.from_functions(
+        name="bowl", dim=1, n=1,
+        losses=lambda x: 0.5 * x**2, grads=lambda x: x[..., None, :],
+        f_i_star=[0.0], f_star=0.0, project=lambda x: np.zeros_like(x), L=1.0,
+        domain=toylands.Box.cube(-1.0, 1.0, 1),
+    )
+    x0 = np.array([[0.0], [0.5], [0.0], [-0.2]])
+    sim = simulate(f, O.sgd(3.0), x0, steps=200, rng=np.random.default_rng(0))
+    np.testing.assert_array_equal(sim.diverged, [False, True, False, True])
+    assert sim.n_diverged == 2
+    assert np.all(np.isfinite(sim.x_final))  # frozen at the last finite iterate
+    assert np.all(np.isfinite(sim.gap_mean)) and sim.gap_mean[-1] == 0.0  # live runs only
+    assert sim.n_live[-1] == 2
+    assert np.all(sim.left_domain == [False, True, False, True])
+
+
+def test_memory_bounded_history(ex6):
+    x0 = initial_points(ex6, 4, np.random.default_rng(0))
+    sim = simulate(ex6, O.ngn(0.5), x0, steps=1000, rng=np.random.default_rng(0),
+                   max_snapshots=50, keep_x=10)
+    assert sim.history_gap.shape[0] <= 50 and sim.history_gamma.shape[0] <= 50
+    assert sim.history_x.shape[0] <= 10 and sim.history_x.shape[1:] == (4, 2)
+    assert sim.dist2_steps[0] == 0 and sim.dist2_steps[-1] == 1000
+    assert sim.dist2_mean.shape == sim.dist2_steps.shape
+    assert np.all(sim.run_min_gap <= sim.history_gap.min(axis=0) + 1e-15)
+
+
+def test_progress_on_stderr_unless_quiet(ex6, capsys):
+    x0 = initial_points(ex6, 3, np.random.default_rng(0))
+    simulate(ex6, O.sgd(0.1), x0, steps=5, rng=np.random.default_rng(0), quiet=False,
+             progress_every=0.0)
+    assert "simulate sgd on example6" in capsys.readouterr().err
+    simulate(ex6, O.sgd(0.1), x0, steps=5, rng=np.random.default_rng(0), quiet=True,
+             progress_every=0.0)
+    assert capsys.readouterr().err == ""
+
+
+def test_bad_inputs(ex6):
+    with pytest.raises(TypeError, match="Generator"):
+        simulate(ex6, O.sgd(0.1), np.zeros((2, 2)), steps=3, rng=0)
+    with pytest.raises(ValueError, match="shape"):
+        simulate(ex6, O.sgd(0.1), np.zeros((2, 3)), steps=3, rng=np.random.default_rng())
+    with pytest.raises(ValueError, match="NaN"):
+        simulate(ex6, O.sgd(0.1), np.full((1, 2), np.nan), steps=3, rng=np.random.default_rng())

@@ -1,0 +1,173 @@
+"""``toylands simulate`` and ``toylands check`` (spec §5, §6; design.md "Command line").
+
+    toylands simulate NAME --optimizer OPT [--gamma G ...] --runs R --steps K --seed S [--json]
+    toylands check NAME --theorem N [--gamma G] [...] [--json]
+
+``check`` picks hypothesis-satisfying settings by default ((α, β) from the region over sampled
+points, the step at ``--scale`` times the largest allowed) and reports every constant it used.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+
+import toylands
+
+from . import compare as C
+from . import optimizers as O
+from ._cmd_landscapes import parse_sets
+from .cli import UserError
+from .simulate import initial_points, simulate
+
+__all__ = ["add_parser", "CHECK_KEYS"]
+
+CHECK_KEYS = (
+    "theorem", "landscape", "optimizer", "alpha", "beta", "L", "gamma", "steps", "runs",
+    "D0_sq", "sigma_int2", "sigma_pos2", "measured", "ci", "bound", "holds", "hypotheses_ok",
+    "reason",
+)
+
+
+def _landscape(args):
+    return toylands.get(args.name, **parse_sets(args.set))
+
+
+def _box(args, land):
+    if args.box is None:
+        return None
+    lo, hi = args.box
+    if not lo < hi:
+        raise UserError("--box needs LO < HI")
+    return toylands.Box.cube(lo, hi, land.dim)
+
+
+def _optimizer_params(args, L):
+    name = args.optimizer
+    g = args.gamma
+    if name in ("sgd", "ngn", "ngn-dec"):
+        return {"gamma": 1.0 / L if g is None else g}
+    if name == "sgd-dec":
+        return {"gamma0": 1.0 / L if g is None else g}
+    if name == "gd":
+        return {"eta": 1.0 / L if g is None else g}
+    if name == "sps-max":
+        c = 0.5 if args.c is None else args.c
+        return {"c": c, "gamma_b": (1.0 / L if args.gamma_b is None else args.gamma_b)}
+    if name == "dec-sps":
+        return {"gamma_b": 1.0 / L if args.gamma_b is None else args.gamma_b,
+                "c_scale": 1.0 if args.c_scale is None else args.c_scale}
+    g = 1.0 if g is None else g
+    return {"gamma": g, "b0": (2 * L * g if args.b0 is None else args.b0)}
+
+
+def _finite(v):
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    return v
+
+
+def _simulate(args):
+    land = _landscape(args)
+    if args.runs < 1 or args.steps < 0:
+        raise UserError("--runs must be >= 1 and --steps >= 0")
+    L = land.smoothness().L
+    params = _optimizer_params(args, L)
+    opt = O.make(args.optimizer, **params)
+    rng = np.random.default_rng(args.seed)
+    box = _box(args, land) or C.default_start_box(land)
+    x0 = initial_points(land, args.runs, rng, box)
+    sim = simulate(land, opt, x0, steps=args.steps, rng=rng, quiet=args.quiet)
+    out = sim.summary()
+    out.update(seed=args.seed, L=L, f_star=land.f_star, sigma_int2=land.sigma_int2,
+               start_box=box.to_json())
+    if args.steps >= 1:
+        m, ci, avg, k = C.measure(sim)
+        out.update(measured=m, ci=list(ci), measured_avg=avg)
+    return {k: _finite(v) for k, v in out.items()}
+
+
+def _simulate_human(res):
+    lines = [f"{res['optimizer']} {res['params']} on {res['landscape']}: "
+             f"{res['runs']} runs x {res['steps']} steps "
+             f"(seed {res['seed']}, {res['seconds']:.2f} s)"]
+    lines.append(f"  D0^2 = {res['D0_sq']:.6g}   final E[f - f*] = {res['final_gap_mean']:.6g}")
+    if "measured" in res:
+        lines.append(f"  min_k E[f(x^k) - f*] = {res['measured']:.6g}  CI {res['ci']}")
+    lines.append(f"  diverged {res['n_diverged']}, left domain {res['n_left_domain']}")
+    return "\n".join(lines)
+
+
+def _check(args):
+    land = _landscape(args)
+    if args.runs < 2 or args.steps < 1:
+        raise UserError("--runs must be >= 2 and --steps >= 1")
+    if (args.alpha is None) != (args.beta is None):
+        raise UserError("give both --alpha and --beta, or neither")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        cmp = C.check(land, args.theorem, alpha=args.alpha, beta=args.beta, scale=args.scale,
+                      gamma=args.gamma, c=args.c, gamma_b=args.gamma_b, b0=args.b0,
+                      runs=args.runs, steps=args.steps, seed=args.seed, x0_box=_box(args, land),
+                      quiet=args.quiet)
+    full = cmp.to_json()
+    keys = list(CHECK_KEYS)
+    if cmp.optimizer == "sps-max":
+        keys[keys.index("gamma")] = "c"
+        keys.insert(keys.index("c") + 1, "gamma_b")
+    out = {k: full.get(k) for k in keys}
+    if caught:
+        out["reason"] = out["reason"] + "; " + "; ".join(str(w.message) for w in caught)
+    return out
+
+
+def _check_human(res):
+    head = f"Theorem {res['theorem']} ({res['optimizer']}) on {res['landscape']}"
+    if res["bound"] is None or res["measured"] is None:
+        return f"{head}: refused: {res['reason']}"
+    steps = (f"c = {res['c']:.4g}, gamma_b = {res['gamma_b']:.4g}" if "c" in res
+             else f"gamma = {res['gamma']:.4g}")
+    verdict = "holds" if res["holds"] else "EXCEEDED"
+    return "\n".join([
+        head,
+        f"  alpha = {res['alpha']:.6g}, beta = {res['beta']:.6g}, L = {res['L']:.6g}, {steps}",
+        f"  K = {res['steps']}, runs = {res['runs']}, D0^2 = {res['D0_sq']:.6g}, "
+        f"sigma_int^2 = {res['sigma_int2']:.6g}, sigma_pos^2 = {res['sigma_pos2']:.6g}",
+        f"  measured min_k E[f(x^k) - f*] = {res['measured']:.6g}  95% CI {res['ci']}",
+        f"  bound = {res['bound']:.6g}  -> {verdict}; hypotheses ok: {res['hypotheses_ok']} "
+        f"({res['reason']})",
+    ])
+
+
+def _common(p):
+    p.add_argument("name", help="landscape name (see `toylands list`)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="landscape parameter")
+    p.add_argument("--seed", type=int, default=0, help="simulation seed (starts and indices)")
+    p.add_argument("--runs", type=int, default=200)
+    p.add_argument("--steps", type=int, default=1000)
+    p.add_argument("--gamma", type=float, help="step size (gamma0, NGN's gamma, GD's eta)")
+    p.add_argument("--c", type=float, help="SPS_max's c (DecSPS: c_0 for check)")
+    p.add_argument("--gamma-b", dest="gamma_b", type=float, help="SPS_max / DecSPS gamma_b")
+    p.add_argument("--b0", type=float, help="AdaGrad-norm-max b_{-1}")
+    p.add_argument("--box", type=float, nargs=2, metavar=("LO", "HI"),
+                   help="draw the starting points from the cube [LO, HI]^dim")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+
+
+def add_parser(sub):
+    p = sub.add_parser("simulate", help="run an optimizer, many runs at once")
+    _common(p)
+    p.add_argument("--optimizer", required=True, choices=list(O.OPTIMIZERS))
+    p.add_argument("--c-scale", dest="c_scale", type=float, help="DecSPS: c_k = c_scale sqrt(k+1)")
+    p.set_defaults(func=_simulate, human=_simulate_human)
+    p = sub.add_parser("check", help="a theorem's bound against simulation")
+    _common(p)
+    p.add_argument("--theorem", required=True, help="1..7 or C1 (Corollary 1)")
+    p.add_argument("--alpha", type=float, help="alpha (default: chosen from the region)")
+    p.add_argument("--beta", type=float, help="beta (with --alpha)")
+    p.add_argument("--scale", type=float, default=1.0,
+                   help="step as a fraction of the largest allowed (default 1)")
+    p.set_defaults(func=_check, human=_check_human)
