@@ -196,9 +196,9 @@ def _runs(x0):
     return x0.shape[:-1]
 
 
-def sgd(gamma: float) -> Optimizer:
-    r"""SGD with constant step ``γ`` (spec §5; [AB] Alg. 1, Theorem 1)."""
-    gamma = _positive(gamma, "gamma")
+def _counter_only(name: str, params: dict, rule: Callable) -> Optimizer:
+    """An optimizer whose state is the step counter alone; ``rule(loss, f_i*, ‖∇f_i‖², k)``
+    gives ``γ_k`` per run."""
 
     def init(x0, rng=None):
         _runs(x0)
@@ -206,42 +206,34 @@ def sgd(gamma: float) -> Optimizer:
 
     def step(land, x, state, i):
         loss, fis, g, g2 = _oracle(land, x, i)
-        gam = np.full(loss.shape, gamma)
+        gam = np.broadcast_to(rule(loss, fis, g2, state.k), loss.shape).astype(np.float64)
         return _move(x, gam, g), SGDState(state.k + 1), StepInfo(gam, loss, fis, g2)
 
-    return Optimizer("sgd", {"gamma": gamma}, init, step)
+    return Optimizer(name, params, init, step)
+
+
+def sgd(gamma: float) -> Optimizer:
+    r"""SGD with constant step ``γ`` (spec §5; [AB] Alg. 1, Theorem 1)."""
+    gamma = _positive(gamma, "gamma")
+    return _counter_only("sgd", {"gamma": gamma}, lambda loss, fis, g2, k: gamma)
 
 
 def sgd_dec(gamma0: float) -> Optimizer:
     r"""SGD with ``γ_k = γ₀/√(k+1)`` (spec §5; [AB] Theorem 4)."""
     gamma0 = _positive(gamma0, "gamma0")
-
-    def init(x0, rng=None):
-        _runs(x0)
-        return SGDState(0)
-
-    def step(land, x, state, i):
-        loss, fis, g, g2 = _oracle(land, x, i)
-        gam = np.full(loss.shape, gamma_sgd_dec(gamma0, state.k))
-        return _move(x, gam, g), SGDState(state.k + 1), StepInfo(gam, loss, fis, g2)
-
-    return Optimizer("sgd-dec", {"gamma0": gamma0}, init, step)
+    return _counter_only(
+        "sgd-dec", {"gamma0": gamma0}, lambda loss, fis, g2, k: gamma_sgd_dec(gamma0, k)
+    )
 
 
 def sps_max(c: float, gamma_b: float) -> Optimizer:
     r"""SPS_max (spec §5; [AB] Alg. 2, Theorem 2), with the landscape's true f_i*."""
     c, gamma_b = _positive(c, "c"), _positive(gamma_b, "gamma_b")
-
-    def init(x0, rng=None):
-        _runs(x0)
-        return SGDState(0)
-
-    def step(land, x, state, i):
-        loss, fis, g, g2 = _oracle(land, x, i)
-        gam = gamma_sps_max(loss, fis, g2, c, gamma_b)
-        return _move(x, gam, g), SGDState(state.k + 1), StepInfo(gam, loss, fis, g2)
-
-    return Optimizer("sps-max", {"c": c, "gamma_b": gamma_b}, init, step)
+    return _counter_only(
+        "sps-max",
+        {"c": c, "gamma_b": gamma_b},
+        lambda loss, fis, g2, k: gamma_sps_max(loss, fis, g2, c, gamma_b),
+    )
 
 
 def dec_sps(gamma_b: float, c_scale: float = 1.0) -> Optimizer:
@@ -269,33 +261,19 @@ def dec_sps(gamma_b: float, c_scale: float = 1.0) -> Optimizer:
 def ngn(gamma: float) -> Optimizer:
     r"""NGN with constant ``γ`` (spec §5; [AB] Theorem 3). Needs every ``f_i ≥ 0``."""
     gamma = _positive(gamma, "gamma")
-
-    def init(x0, rng=None):
-        _runs(x0)
-        return SGDState(0)
-
-    def step(land, x, state, i):
-        loss, fis, g, g2 = _oracle(land, x, i)
-        gam = gamma_ngn(loss, g2, gamma)
-        return _move(x, gam, g), SGDState(state.k + 1), StepInfo(gam, loss, fis, g2)
-
-    return Optimizer("ngn", {"gamma": gamma}, init, step)
+    return _counter_only(
+        "ngn", {"gamma": gamma}, lambda loss, fis, g2, k: gamma_ngn(loss, g2, gamma)
+    )
 
 
 def ngn_dec(gamma: float) -> Optimizer:
     r"""NGN with ``γ`` replaced by ``γ/√(k+1)`` (spec §5; [AB] Theorem 6)."""
     gamma = _positive(gamma, "gamma")
-
-    def init(x0, rng=None):
-        _runs(x0)
-        return SGDState(0)
-
-    def step(land, x, state, i):
-        loss, fis, g, g2 = _oracle(land, x, i)
-        gam = gamma_ngn(loss, g2, gamma_sgd_dec(gamma, state.k))
-        return _move(x, gam, g), SGDState(state.k + 1), StepInfo(gam, loss, fis, g2)
-
-    return Optimizer("ngn-dec", {"gamma": gamma}, init, step)
+    return _counter_only(
+        "ngn-dec",
+        {"gamma": gamma},
+        lambda loss, fis, g2, k: gamma_ngn(loss, g2, gamma_sgd_dec(gamma, k)),
+    )
 
 
 def adagrad_norm_max(gamma: float, b0: float) -> Optimizer:
