@@ -11,7 +11,15 @@ import numbers
 
 import numpy as np
 
-__all__ = ["as_points", "as_indices", "as_finite_float", "as_int", "out_dtype", "check_params"]
+__all__ = [
+    "as_points",
+    "as_indices",
+    "as_finite_float",
+    "as_int",
+    "as_labelled_data",
+    "out_dtype",
+    "check_params",
+]
 
 
 def _as_numeric_array(x, name: str) -> np.ndarray:
@@ -90,3 +98,22 @@ def check_params(given: dict, allowed, landscape: str) -> None:
             f"unknown parameter(s) {', '.join(unknown)} for landscape {landscape!r}; "
             f"it takes: {known}"
         )
+
+
+def as_labelled_data(X, y, *, names=("X", "y")) -> tuple[np.ndarray, np.ndarray]:
+    """Validate a data matrix ``X (n, d)`` and labels ``y (n,)`` in ``{−1, +1}``; float64 copies."""
+    xn, yn = names
+    X, y = _as_numeric_array(X, xn), _as_numeric_array(y, yn)
+    if X.ndim != 2 or X.shape[0] < 1:
+        raise ValueError(f"{xn} must have shape (n, d), got {X.shape}")
+    if y.shape != (X.shape[0],):
+        raise ValueError(f"{yn} must have shape ({X.shape[0]},), got {y.shape}")
+    X = np.ascontiguousarray(X, dtype=np.float64)
+    y = np.ascontiguousarray(y, dtype=np.float64)
+    if not np.all(np.isfinite(X)):
+        raise ValueError(f"{xn} contains NaN or inf")
+    if not np.all(np.abs(y) == 1.0):
+        raise ValueError(
+            f"labels {yn} must be -1 or +1 (the paper's {{0, 1}} labels must be mapped)"
+        )
+    return X, y

@@ -35,7 +35,7 @@ from scipy.special import expit
 
 from ._landscape import GLOBAL_SEARCH, SOLVED, CriticalPoint, Landscape, Provenance, Smoothness
 from ._registry import register
-from ._validate import as_finite_float, as_int
+from ._validate import as_finite_float, as_int, as_labelled_data
 from .domain import Box
 from .sets import PointSet
 
@@ -278,19 +278,7 @@ def half_space(
         params = {"n": n, "d": d, "lam": lam, "variance": variance, "seed": seed,
                   "class_means": mu.tolist()}
     else:
-        A, b = np.asarray(A), np.asarray(b)
-        for nm, arr in (("A", A), ("b", b)):
-            if arr.dtype.kind not in "iuf":
-                raise TypeError(f"{nm} must be a real numeric array, got dtype {arr.dtype}")
-        A, b = A.astype(np.float64), b.astype(np.float64)
-        if A.ndim != 2 or A.shape[0] < 1:
-            raise ValueError(f"A must have shape (n, d), got {A.shape}")
-        if b.shape != (A.shape[0],):
-            raise ValueError(f"b must have shape ({A.shape[0]},), got {b.shape}")
-        if not np.all(np.isfinite(A)):
-            raise ValueError("A contains NaN or inf")
-        if not np.all(np.abs(b) == 1.0):
-            raise ValueError("labels b must be -1 or +1 (the paper's {0, 1} labels must be mapped)")
+        A, b = as_labelled_data(A, b, names=("A", "b"))
         n, d = A.shape
         params = {"n": n, "d": d, "lam": lam, "A": A.tolist(), "b": b.tolist()}
     if lam == 0.0:

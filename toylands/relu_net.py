@@ -48,7 +48,7 @@ from scipy.special import expit
 
 from ._landscape import CLOSED_FORM, GLOBAL_SEARCH, Landscape, Provenance, Smoothness
 from ._registry import register
-from ._validate import as_finite_float, as_int
+from ._validate import as_finite_float, as_int, as_labelled_data
 from .domain import Box
 from .orbits import PermutationOrbitSet, SplitOrbitSet, join_units, split_units
 from .sets import MinimizerSet, UnionSet
@@ -649,19 +649,7 @@ def two_layer_relu(
         data, labels = _default_data(n, d, seed)
         params = {"n": n, "d": d, "k": k}
     else:
-        data, labels = np.asarray(X), np.asarray(y)
-        for nm, arr in (("X", data), ("y", labels)):
-            if arr.dtype.kind not in "iuf":
-                raise TypeError(f"{nm} must be a real numeric array, got dtype {arr.dtype}")
-        data, labels = data.astype(np.float64), labels.astype(np.float64)
-        if data.ndim != 2 or data.shape[0] < 1:
-            raise ValueError(f"X must have shape (n, d), got {data.shape}")
-        if labels.shape != (data.shape[0],):
-            raise ValueError(f"y must have shape ({data.shape[0]},), got {labels.shape}")
-        if not np.all(np.isfinite(data)):
-            raise ValueError("X contains NaN or inf")
-        if not np.all(np.abs(labels) == 1.0):
-            raise ValueError("labels y must be -1 or +1")
+        data, labels = as_labelled_data(X, y)
         n, d = data.shape
         params = {"n": n, "d": d, "k": k, "X": data.tolist(), "y": labels.tolist()}
     params.update(activation=activation, loss=loss, lam1=lam1, lam2=lam2, seed=seed,
