@@ -37,7 +37,7 @@ import numpy as np
 from toylands.domain import Box
 
 from .certificate import HOLDS_ON_SAMPLES, PROVED, REFUTED, Certificate
-from .conditions import alpha_beta_rows, slack, slack_tolerance
+from .conditions import alpha_beta_rows, check_constants, slack, slack_tolerance
 from .region import Region, combine
 
 __all__ = [
@@ -59,20 +59,6 @@ _CHUNK = 1 << 16
 
 
 # ---- input checks ----------------------------------------------------------------------------
-def _check_constants(alpha, beta):
-    for name, v in (("alpha", alpha), ("beta", beta)):
-        if isinstance(v, bool) or not isinstance(v, numbers.Real):
-            raise TypeError(f"{name} must be a real number, got {type(v).__name__}")
-    alpha, beta = float(alpha), float(beta)
-    if not (math.isfinite(alpha) and math.isfinite(beta)):
-        raise ValueError(f"alpha and beta must be finite, got alpha={alpha}, beta={beta}")
-    if beta < 0:
-        raise ValueError(f"beta must be >= 0, got {beta}")
-    if not alpha > beta:
-        raise ValueError(f"the condition needs alpha > beta, got alpha={alpha}, beta={beta}")
-    return alpha, beta
-
-
 def _check_domain(landscape, domain) -> Box:
     if domain is None:
         return landscape.domain
@@ -319,7 +305,7 @@ def certify(
     Certificate
         ``min_slack`` is the least slack found (``worst_point`` where), ``budget`` what was spent.
     """
-    alpha, beta = _check_constants(alpha, beta)
+    alpha, beta = check_constants(alpha, beta)
     box = _check_domain(landscape, domain)
     gen = _rng(rng)
     if method is not None and method not in METHODS:

@@ -34,6 +34,8 @@ True
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -43,6 +45,7 @@ import numpy as np
 __all__ = [
     "Rows",
     "alpha_beta_rows",
+    "check_constants",
     "slack",
     "slack_tolerance",
     "ConditionConstant",
@@ -137,6 +140,21 @@ def alpha_beta_rows(landscape, x, *, f_i_lower=None) -> Rows:
     b = fx[..., None, :] - fp
     c = np.broadcast_to(np.maximum(fx - lower, 0.0)[..., None, :], b.shape).copy()
     return Rows(a, b, c, np.asarray(mask, dtype=bool), pts, fx, fp, lower)
+
+
+def check_constants(alpha, beta) -> tuple[float, float]:
+    """Validate the constants of Definition 1: real, finite, ``α > β ≥ 0``."""
+    for name, v in (("alpha", alpha), ("beta", beta)):
+        if isinstance(v, bool) or not isinstance(v, numbers.Real):
+            raise TypeError(f"{name} must be a real number, got {type(v).__name__}")
+    alpha, beta = float(alpha), float(beta)
+    if not (math.isfinite(alpha) and math.isfinite(beta)):
+        raise ValueError(f"alpha and beta must be finite, got alpha={alpha}, beta={beta}")
+    if beta < 0:
+        raise ValueError(f"beta must be >= 0, got {beta}")
+    if not alpha > beta:
+        raise ValueError(f"the condition needs alpha > beta, got alpha={alpha}, beta={beta}")
+    return alpha, beta
 
 
 def _check_pair(alpha, beta):

@@ -64,6 +64,7 @@ import numpy as np
 
 from ._intervals import Interval, from_mpi
 from .certificate import INCONCLUSIVE, PROVED, REFUTED, Certificate
+from .conditions import check_constants
 
 __all__ = ["supports_interval", "certify_interval", "DEFAULT_BUDGET"]
 
@@ -590,20 +591,6 @@ def _bb_result(status, boxes, t0, lower, worst, worst_pt, counterexample=None, u
 
 
 # ---- the public entry point -------------------------------------------------------------------
-def _check_constants(alpha, beta):
-    try:
-        a, b = float(alpha), float(beta)
-    except (TypeError, ValueError):
-        raise TypeError("alpha and beta must be real numbers") from None
-    if not (np.isfinite(a) and np.isfinite(b)):
-        raise ValueError(f"alpha and beta must be finite, got {alpha}, {beta}")
-    if b < 0:
-        raise ValueError(f"beta must be >= 0, got {beta}")
-    if not a > b:
-        raise ValueError(f"the alpha-beta-condition needs alpha > beta, got {alpha}, {beta}")
-    return a, b
-
-
 def certify_interval(landscape, alpha, beta, *, domain=None, budget=None) -> Certificate:
     r"""Prove, refute, or leave undecided the α-β-condition on a box by branch-and-bound.
 
@@ -637,7 +624,7 @@ def certify_interval(landscape, alpha, beta, *, domain=None, budget=None) -> Cer
     """
     from toylands.domain import Box
 
-    a, b = _check_constants(alpha, beta)
+    a, b = check_constants(alpha, beta)
     fam = _family(landscape)
     if fam is None:
         raise ValueError(

@@ -64,6 +64,7 @@ from fractions import Fraction
 import numpy as np
 
 from .certificate import INCONCLUSIVE, PROVED, REFUTED, Certificate
+from .conditions import check_constants
 
 __all__ = [
     "supports_symbolic",
@@ -409,9 +410,7 @@ def certify_symbolic(
     """
     import sympy as sp
 
-    from .interval import _check_constants
-
-    a_f, b_f = _check_constants(alpha, beta)
+    a_f, b_f = check_constants(alpha, beta)
     kind = _kind(landscape)
     if kind is None:
         raise ValueError(
