@@ -50,6 +50,7 @@ class LeastSquares(Landscape):
         A.setflags(write=False)
         b.setflags(write=False)
         self.A, self.b = A, b
+        self._At = np.ascontiguousarray(A.T)  # x @ Aᵀ is the hot product
 
         U, sv, Vt = np.linalg.svd(A, full_matrices=d > n)  # full Vt only for null(A) when d > n
         tol = max(n, d) * _EPS * (sv.max(initial=0.0))
@@ -102,17 +103,23 @@ class LeastSquares(Landscape):
 
     # ---- kernels ----------------------------------------------------------------------
     def _r(self, x):
-        return x @ self.A.T - self.b
+        r = x @ self._At
+        r -= self.b  # in place: at 10⁵ points the temporaries cost as much as the product
+        return r
 
     def _losses(self, x):
         r = self._r(x)
-        return 0.5 * r * r
+        r *= r
+        r *= 0.5
+        return r
 
     def _grads(self, x):
         return self._r(x)[..., None] * self.A
 
     def _directional(self, x, v):
-        return self._r(x) * (v @ self.A.T)
+        r = self._r(x)
+        r *= v @ self._At
+        return r
 
     def _gradient(self, x):
         return (self._r(x) @ self.A) / self.A.shape[0]
