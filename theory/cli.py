@@ -18,6 +18,7 @@ __all__ = ["main", "build_parser", "UserError"]
 # The subcommand modules, in the order of ``toylands --help``.
 _COMMANDS = [
     "theory._cmd_landscapes",
+    "theory._cmd_report",
     "theory._cmd_certify",
     "theory._cmd_simulate",
 ]

@@ -1,0 +1,3 @@
+from figures import _main
+
+raise SystemExit(_main())

@@ -1,0 +1,173 @@
+r"""Exact feasible (α, β) regions beside the paper-style heat maps of min T.
+
+Left: the exact region of the α-β-condition over a refined sample of the box of spec §4
+(``theory.certify.region_map``), drawn in the coordinates (α, α − β) on log axes so that
+constants from 0.5 to 10⁷ fit: a pair is feasible when its gap α − β lies below the curve
+α − β_min(α) (and β ≥ 0). The star is the paper's claimed pair (``theory.claims``); for
+Example 1 the dashed curve is the exact symbolic frontier (``theory.symbolic``). Right: the
+paper's heat map [AB §5] — min over SGD iterates of T(x^k) with the x^K proxy and f_i* = 0 on a
+grid with α ≥ β + 0.1 (``theory.protocol``) — blue where the pair "works"; the black curve is
+the frontier β_min(α) of the exact region on the left.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+import toylands
+
+from . import plotting as P
+
+__all__ = ["main", "LANDSCAPES", "regions", "heatmap"]
+
+LANDSCAPES = ("example1", "example2", "example3", "example6")
+HEAT_ALPHAS = np.linspace(0.1, 10.0, 45)
+HEAT_BETAS = np.linspace(0.0, 9.9, 45)
+_PROTOCOL_DEFAULT = {"gamma": 0.1, "steps": 1000, "runs": 4, "batch": 1, "x0_box": None}
+
+
+def regions(landscape, *, budget: int, seed: int, rounds: int = 3):
+    """The refined region on the claim's box (the default domain where the paper names none)."""
+    from theory.certify import region_map
+    from theory.claims import CLAIMS
+
+    claim = CLAIMS.get(landscape.name)
+    box = None
+    if claim is not None and claim.box is not None:
+        box = toylands.Box.cube(claim.box[0], claim.box[1], landscape.dim)
+    return region_map(landscape, domain=box, budget=budget, rng=seed, rounds=rounds)
+
+
+def heatmap(landscape, *, seed: int, steps: int | None = None):
+    """``min T`` of the paper's protocol on ``HEAT_ALPHAS × HEAT_BETAS`` (spec §7)."""
+    from theory.protocol import PROTOCOL_SETTINGS, min_T_grid, two_pass
+
+    cfg = dict(PROTOCOL_SETTINGS.get(landscape.name, _PROTOCOL_DEFAULT))
+    rng = np.random.default_rng(seed)
+    box = cfg["x0_box"]
+    if box is None:
+        x0 = landscape.domain.sample(rng, cfg["runs"])
+    else:
+        x0 = rng.uniform(box[0], box[1], (cfg["runs"], landscape.dim))
+    tp = two_pass(
+        landscape,
+        x0,
+        gamma=cfg["gamma"],
+        steps=steps or cfg["steps"],
+        seed=seed,
+        batch=cfg["batch"],
+    )
+    return min_T_grid(tp.proxy, HEAT_ALPHAS, HEAT_BETAS), tp
+
+
+def _exact_frontier(landscape, box):
+    """Example 1's symbolic frontier ``[[α, β_min]]`` (None where it does not apply)."""
+    try:
+        from theory.symbolic import exact_region
+    except ImportError:
+        return None
+    try:
+        R = exact_region(landscape, domain=box)
+    except ValueError:
+        return None
+    return R.frontier(num=24)
+
+
+def draw_region(ax, region, *, claim=None, exact=None, alpha_hi=None):
+    """The region in (α, α − β) log coordinates; returns the fill artist."""
+    a0 = region.alpha_min
+    hi = max(alpha_hi or 0.0, 100 * a0, 10.0)
+    al = np.geomspace(a0 * (1 + 1e-9), hi, 400)
+    bm = region.beta_min(al)
+    gap_hi = al - np.maximum(bm, 0.0)  # β ≥ 0 caps the gap at α
+    ok = np.isfinite(gap_hi) & (gap_hi > 0)
+    lo = np.full(al.shape, 1e-12)
+    art = ax.fill_between(
+        al[ok],
+        lo[ok],
+        gap_hi[ok],
+        color="tab:blue",
+        alpha=0.3,
+        lw=0,
+        label="feasible (sampled + refined)",
+    )
+    ax.plot(al[ok], gap_hi[ok], color="tab:blue", lw=1.6)
+    if exact is not None:
+        ax.plot(
+            exact[:, 0],
+            exact[:, 0] - np.maximum(exact[:, 1], 0.0),
+            "--",
+            color="k",
+            lw=1.2,
+            label="exact frontier (symbolic)",
+        )
+    ax.axvline(a0, color="tab:blue", lw=0.8, ls=":", label=f"α_min ≈ {a0:.4g}")
+    if claim is not None and claim.get("alpha") is not None:
+        P.mark_pair(
+            ax,
+            claim["alpha"],
+            claim["alpha"] - claim["beta"],
+            label=f"paper: (α, β) = ({claim['alpha']:.6g}, {claim['beta']:.6g})",
+        )
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("α")
+    ax.set_ylabel("gap α − β")
+    gaps = gap_hi[ok]
+    top = max(float(gaps.max()) if gaps.size else 1.0, 10.0)
+    ax.set_ylim(max(1e-3, float(np.min(gaps[gaps > 0])) / 10 if gaps.size else 1e-3), top * 2)
+    return art
+
+
+def draw_heatmap(ax, H, region=None):
+    """The paper-style heat map with the exact frontier overlaid; returns the mesh."""
+    mesh = P.plot_heatmap(ax, HEAT_ALPHAS, HEAT_BETAS, H, label="min T (proxy x^K, f_i* = 0)")
+    if region is not None:
+        bm = region.beta_min(HEAT_ALPHAS)
+        ok = np.isfinite(bm) & (bm < HEAT_ALPHAS)
+        ax.plot(
+            HEAT_ALPHAS[ok],
+            np.maximum(bm[ok], 0.0),
+            color="k",
+            lw=1.8,
+            label="exact frontier β_min(α)",
+        )
+        ax.legend(loc="upper left", fontsize=7)
+    ax.set_xlim(HEAT_ALPHAS[0], HEAT_ALPHAS[-1])
+    ax.set_ylim(HEAT_BETAS[0], HEAT_BETAS[-1])
+    ax.set_xlabel("α")
+    ax.set_ylabel("β")
+    return mesh
+
+
+@P.styled
+def main(out_dir, smoke: bool = False, *, seed: int = 0) -> list[Path]:
+    """Draw ``regions.png``: one row per landscape of ``LANDSCAPES``."""
+    from theory.claims import CLAIMS
+
+    names = LANDSCAPES
+    budget, steps, rounds = (500, 100, 1) if smoke else (4000, None, 3)
+    fig, axes = P.figure(
+        len(names), 2, figsize=(12.0, 4.0 * len(names)), layout="constrained", squeeze=False
+    )
+    for row, name in zip(axes, names):
+        f = toylands.get(name)
+        reg = regions(f, budget=budget, seed=seed, rounds=rounds)
+        claim = reg.paper_claim
+        cb = CLAIMS[name].box if name in CLAIMS and CLAIMS[name].box else None
+        box = toylands.Box.cube(cb[0], cb[1], f.dim) if cb else None
+        exact = _exact_frontier(f, box) if name == "example1" else None
+        alpha_hi = 10 * claim["alpha"] if claim and claim.get("alpha") else None
+        draw_region(row[0], reg, claim=claim, exact=exact, alpha_hi=alpha_hi)
+        where = f"[{cb[0]:g}, {cb[1]:g}]²" if cb else "its default domain"
+        row[0].set_title(f"{name}: exact region on {where} ({reg.n_points} points)")
+        row[0].legend(loc="lower right", fontsize=7)
+        H, tp = heatmap(f, seed=seed, steps=steps)
+        draw_heatmap(row[1], H, reg)
+        row[1].set_title(
+            f"{name}: paper's protocol, {tp.traj.x.shape[0]} SGD runs × "
+            f"{tp.traj.x.shape[1] - 1} steps, γ = {tp.traj.gamma:g}"
+        )
+    return [P.save(fig, Path(out_dir) / "regions.png")]

@@ -1,0 +1,332 @@
+r"""Shared plotting functions of the toylands figures.
+
+Every function here draws on the ``ax`` it is given and returns the artist it made; none of
+them computes anything beyond evaluating a landscape on a grid (the mathematics lives in
+``toylands`` and ``theory``). ``figure`` and ``save`` apply the one style sheet
+(``toylands.mplstyle``) and write byte-stable PNGs: fixed dpi and no run-dependent metadata.
+
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> import toylands
+>>> fig, ax = figure()
+>>> X, Y, Z = grid_values(toylands.get("example1"), (-2, 2, -2, 2), num=21)
+>>> Z.shape
+(21, 21)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # figures are files; never a window (importing pyplot after this is safe)
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib import colors  # noqa: E402
+
+__all__ = [
+    "STYLE",
+    "DPI",
+    "style",
+    "styled",
+    "figure",
+    "save",
+    "grid_values",
+    "plot_surface",
+    "plot_contours",
+    "plot_minimizers",
+    "plot_critical_points",
+    "plot_region",
+    "plot_heatmap",
+    "mark_pair",
+    "plot_band",
+    "plot_curve",
+    "plot_trajectory",
+    "note",
+]
+
+STYLE = Path(__file__).with_name("toylands.mplstyle")
+DPI = 120
+# PNG text chunks matplotlib would otherwise fill with run-dependent data (the version string).
+_METADATA = {"Software": None}
+
+KIND_MARKERS = {
+    "saddle": ("X", "tab:orange", "saddle"),
+    "local minimum": ("v", "tab:purple", "local min (not global)"),
+    "local maximum": ("^", "tab:brown", "local max"),
+}
+S_COLOR = "tab:red"
+
+
+@contextlib.contextmanager
+def style():
+    """Context in which the toylands style sheet is active."""
+    with plt.style.context(str(STYLE)):
+        yield
+
+
+def styled(fn):
+    """Decorator: run a figure script's ``main`` with the style sheet active throughout.
+
+    Matplotlib reads most style parameters when an artist is created, so the style must be
+    active while drawing, not only when the figure is made.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kw):
+        with style():
+            return fn(*args, **kw)
+
+    return wrapper
+
+
+def figure(nrows: int = 1, ncols: int = 1, *, figsize=None, **kw):
+    """A new figure and its axes (``plt.subplots`` arguments); ``nrows=0`` gives no axes."""
+    with style():
+        if nrows == 0:
+            return plt.figure(figsize=figsize, **kw), None
+        fig, axes = plt.subplots(nrows, ncols, figsize=figsize, **kw)
+    return fig, axes
+
+
+def save(fig, path) -> Path:
+    """Write ``fig`` to ``path`` as a byte-stable PNG at ``DPI`` and close it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with style():
+        fig.savefig(path, dpi=DPI, metadata=_METADATA)
+    plt.close(fig)
+    return path
+
+
+def grid_values(landscape, box, num: int = 121):
+    """``f`` of a 2-D landscape on a ``num × num`` grid over ``box = (x0, x1, y0, y1)``.
+
+    Returns ``X, Y, Z`` as ``meshgrid`` arrays (``indexing="xy"``).
+    """
+    x0, x1, y0, y1 = box
+    X, Y = np.meshgrid(np.linspace(x0, x1, num), np.linspace(y0, y1, num))
+    Z = landscape.value(np.stack([X, Y], axis=-1))
+    return X, Y, Z
+
+
+def plot_surface(ax, X, Y, Z, *, cmap="viridis", alpha=0.85, **kw):
+    """A 3-D surface on a ``projection="3d"`` axes; returns the ``Poly3DCollection``."""
+    kw.setdefault("rstride", 1)
+    kw.setdefault("cstride", 1)
+    kw.setdefault("linewidth", 0)
+    kw.setdefault("antialiased", False)
+    return ax.plot_surface(X, Y, Z, cmap=cmap, alpha=alpha, **kw)
+
+
+def plot_contours(ax, X, Y, Z, *, levels=30, filled=True, cmap="viridis", **kw):
+    """Contours of ``Z``; filled ones with thin line contours on top. Returns the filled set."""
+    if filled:
+        cs = ax.contourf(X, Y, Z, levels=levels, cmap=cmap, **kw)
+        ax.contour(X, Y, Z, levels=cs.levels, colors="k", linewidths=0.3, alpha=0.4)
+        return cs
+    return ax.contour(X, Y, Z, levels=levels, cmap=cmap, **kw)
+
+
+def _line_in_box(point, direction, box):
+    """Endpoints of the segment of ``point + t direction`` inside the 2-D ``box``."""
+    x0, x1, y0, y1 = box
+    lo, hi = -np.inf, np.inf
+    for p, d, a, b in ((point[0], direction[0], x0, x1), (point[1], direction[1], y0, y1)):
+        if abs(d) < 1e-15:
+            if not a <= p <= b:
+                return None
+            continue
+        t0, t1 = sorted(((a - p) / d, (b - p) / d))
+        lo, hi = max(lo, t0), min(hi, t1)
+    if lo > hi:
+        return None
+    return np.array([point + lo * direction, point + hi * direction])
+
+
+def _minimizer_pieces(S, box):
+    """``S`` of a 2-D landscape inside ``box`` as ``("line", (2, 2))`` / ``("points", (m, 2))``."""
+    from toylands.sets import AffineSet, PointSet, UnionSet
+
+    if isinstance(S, UnionSet):
+        return [p for c in S.components for p in _minimizer_pieces(c, box)]
+    if isinstance(S, PointSet):
+        return [("points", S.points)]
+    if isinstance(S, AffineSet):
+        if S.rank == 0:
+            return [("points", S.point[None, :])]
+        if S.rank == 1:
+            seg = _line_in_box(S.point, S.basis[:, 0], box)
+            return [] if seg is None else [("line", seg)]
+    raise TypeError(f"cannot draw a minimizer set of type {type(S).__name__} in 2-D")
+
+
+def plot_minimizers(ax, S, box, *, z=None, label="S (global minimizers)", **kw):
+    """Draw a 2-D minimizer set: a line for an affine set, points for a finite one.
+
+    ``box = (x0, x1, y0, y1)`` clips lines. On a 3-D axes give ``z``, the height to draw at
+    (``f*``). Returns the first artist (the one carrying the legend label).
+    """
+    kw.setdefault("color", S_COLOR)
+    kw.setdefault("zorder", 10)
+    first = None
+    for kind, pts in _minimizer_pieces(S, box):
+        args = (pts[:, 0], pts[:, 1]) + (() if z is None else (np.full(len(pts), z),))
+        if kind == "line":
+            (art,) = ax.plot(*args, "-", lw=2.4, label=label if first is None else None, **kw)
+        else:
+            (art,) = ax.plot(
+                *args,
+                "*",
+                ms=13,
+                mec="k",
+                mew=0.6,
+                ls="none",
+                label=label if first is None else None,
+                **kw,
+            )
+        first = art if first is None else first
+    return first
+
+
+def plot_critical_points(ax, critical_points, *, three_d=False, box=None, offset=0.0):
+    """Mark saddles, non-global minima and maxima (``landscape.critical_points``).
+
+    Points outside ``box`` are skipped. Returns the list of artists, one per kind drawn.
+    """
+    arts, seen = [], set()
+    for cp in critical_points:
+        p = np.asarray(cp.point, dtype=float)
+        if p.size != 2:
+            continue
+        if box is not None and not (box[0] <= p[0] <= box[1] and box[2] <= p[1] <= box[3]):
+            continue
+        marker, color, label = KIND_MARKERS.get(cp.kind, ("o", "k", cp.kind))
+        args = (p[:1], p[1:]) + ((np.array([cp.value + offset]),) if three_d else ())
+        (art,) = ax.plot(
+            *args,
+            marker=marker,
+            color=color,
+            ms=10,
+            mec="k",
+            mew=0.6,
+            ls="none",
+            zorder=11,
+            label=None if cp.kind in seen else label,
+        )
+        seen.add(cp.kind)
+        arts.append(art)
+    return arts
+
+
+def plot_region(ax, alphas, beta_min, *, label="feasible (α, β)", color="tab:blue", **kw):
+    """Fill the region ``{(α, β) : β_min(α) ≤ β < α}`` over the grid ``alphas``.
+
+    ``beta_min`` is the frontier at ``alphas`` (+∞ or ≥ α where no β works); the frontier is
+    drawn as a solid line and the excluded diagonal β = α as a dashed one. Returns the
+    ``PolyCollection`` of the fill.
+    """
+    a = np.asarray(alphas, dtype=float)
+    lo = np.asarray(beta_min, dtype=float)
+    ok = np.isfinite(lo) & (lo < a)
+    art = ax.fill_between(
+        a, np.where(ok, lo, a), a, where=ok, color=color, alpha=0.3, lw=0, label=label, **kw
+    )
+    ax.plot(a[ok], lo[ok], color=color, lw=1.6)
+    ax.plot(a, a, color="0.4", lw=0.8, ls="--", label="β = α (excluded)")
+    return art
+
+
+def plot_heatmap(ax, alphas, betas, values, *, label="min T", linthresh=None, **kw):
+    """Paper-style heat map of ``values[j, i]`` at ``(alphas[i], betas[j])``.
+
+    Colours are symmetric-log around 0 (red < 0 fails, blue ≥ 0 works; linear within
+    ``linthresh``, default 10⁻³ of the largest |value|); NaN cells (outside ``α ≥ β + 0.1``) are
+    left blank and the 0 level is outlined (dotted). Returns the ``QuadMesh``.
+    """
+    v = np.asarray(values, dtype=float)
+    finite = v[np.isfinite(v)]
+    vmax = float(np.max(np.abs(finite))) if finite.size else 1.0
+    vmax = vmax if vmax > 0 else 1.0
+    linthresh = vmax * 1e-3 if linthresh is None else linthresh
+    norm = colors.SymLogNorm(linthresh=linthresh, vmin=-vmax, vmax=vmax, base=10)
+    mesh = ax.pcolormesh(
+        alphas, betas, np.ma.masked_invalid(v), cmap="RdBu", norm=norm, shading="nearest", **kw
+    )
+    if finite.size and finite.min() < 0 < finite.max():
+        ax.contour(
+            alphas,
+            betas,
+            np.ma.masked_invalid(v),
+            levels=[0.0],
+            colors="0.3",
+            linewidths=0.8,
+            linestyles=":",
+        )
+    ticks = [s * vmax * 10.0**-e for s in (-1, 1) for e in (0, 1, 2)] + [0.0]
+    cb = ax.figure.colorbar(mesh, ax=ax, pad=0.02, ticks=sorted(ticks))
+    cb.ax.set_yticklabels([f"{t:.1e}" if t else "0" for t in sorted(ticks)])
+    cb.set_label(label)
+    return mesh
+
+
+def mark_pair(ax, alpha, beta, *, label, marker="*", color="gold", **kw):
+    """Mark one ``(α, β)`` pair (e.g. the paper's claim). Returns the ``Line2D``."""
+    (art,) = ax.plot(
+        [alpha],
+        [beta],
+        marker=marker,
+        color=color,
+        ms=14,
+        mec="k",
+        mew=0.8,
+        ls="none",
+        label=label,
+        zorder=12,
+        **kw,
+    )
+    return art
+
+
+def plot_band(ax, k, mid, lo, hi, *, label, color=None, **kw):
+    """A curve ``mid`` over ``k`` with a shaded band ``[lo, hi]``. Returns the line."""
+    (line,) = ax.plot(k, mid, label=label, color=color, **kw)
+    ax.fill_between(k, lo, hi, color=line.get_color(), alpha=0.25, lw=0)
+    return line
+
+
+def plot_curve(ax, x, y, *, label=None, **kw):
+    """A plain curve. Returns the ``Line2D``."""
+    (line,) = ax.plot(x, y, label=label, **kw)
+    return line
+
+
+def plot_trajectory(ax, xs, *, label, color=None, every=1, **kw):
+    """An optimizer's path ``xs (K, 2)`` with its start (o) and end (■). Returns the line."""
+    xs = np.asarray(xs, dtype=float)[::every]
+    (line,) = ax.plot(xs[:, 0], xs[:, 1], "-", lw=1.0, color=color, label=label, **kw)
+    c = line.get_color()
+    ax.plot(xs[:1, 0], xs[:1, 1], "o", color=c, ms=6, mec="k", mew=0.5)
+    ax.plot(xs[-1:, 0], xs[-1:, 1], "s", color=c, ms=6, mec="k", mew=0.5)
+    return line
+
+
+def note(ax, text, **kw):
+    """A grey boxed note inside the axes (e.g. why a panel is empty). Returns the ``Text``."""
+    kw.setdefault("fontsize", 8)
+    put = getattr(ax, "text2D", ax.text)  # 3-D axes place 2-D text with text2D
+    return put(
+        0.5,
+        0.5,
+        text,
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        wrap=True,
+        bbox={"fc": "0.95", "ec": "0.6"},
+        **kw,
+    )

@@ -1,0 +1,71 @@
+"""Each figure script in smoke mode on the Agg backend, into a temporary folder."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+
+import matplotlib
+import pytest
+
+import figures
+from figures import plotting as P
+
+matplotlib.use("Agg")
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _draw(name, out, **kw):
+    return importlib.import_module(f"figures.{name}").main(out, smoke=True, **kw)
+
+
+@pytest.mark.parametrize("name", figures.SCRIPTS)
+def test_script_draws_pngs_in_smoke_mode(name, tmp_path):
+    files = _draw(name, tmp_path)
+    assert files, f"{name} drew nothing"
+    for f in files:
+        assert f.parent == tmp_path
+        data = f.read_bytes()
+        assert data.startswith(PNG_MAGIC)
+        assert b"Software" not in data  # no run-dependent metadata
+        assert b"matplotlib version" not in data
+
+
+def test_pngs_are_byte_stable(tmp_path):
+    a = _draw("fig_surfaces", tmp_path / "a")
+    b = _draw("fig_surfaces", tmp_path / "b")
+    for fa, fb in zip(a, b):
+        assert hashlib.sha256(fa.read_bytes()).digest() == hashlib.sha256(fb.read_bytes()).digest()
+
+
+def test_draw_all_reports_every_script(tmp_path):
+    seen = []
+    res = figures.draw_all(tmp_path, smoke=True, only=("fig_surfaces",), progress=seen.append)
+    assert list(res) == ["fig_surfaces"] and res["fig_surfaces"]["status"] == "ok"
+    assert res["fig_surfaces"]["title"].startswith("The paper's Figure 3")
+    assert seen == ["figure fig_surfaces"]
+    assert all((tmp_path / f).is_file() for f in res["fig_surfaces"]["files"])
+
+
+def test_plotting_functions_take_ax_and_return_the_artist():
+    import numpy as np
+
+    import toylands
+
+    fig, ax = P.figure()
+    f = toylands.get("example1")
+    X, Y, Z = P.grid_values(f, (-2, 2, -2, 2), num=11)
+    assert P.plot_contours(ax, X, Y, Z) is not None
+    line = P.plot_minimizers(ax, f.minimizers, (-2, 2, -2, 2))
+    xs, ys = line.get_data()
+    # The line y = -x - 1/2, clipped to the box.
+    np.testing.assert_allclose(np.asarray(ys), -np.asarray(xs) - 0.5, atol=1e-12)
+    assert min(xs) >= -2 - 1e-12 and max(xs) <= 2 + 1e-12
+    assert P.mark_pair(ax, 2.5, 2.0, label="claim").get_label() == "claim"
+    assert P.plot_band(ax, [1, 2], [1, 1], [0, 0], [2, 2], label="m").get_label() == "m"
+    fill = P.plot_region(ax, np.array([1.0, 2.0, 3.0]), np.array([np.inf, 1.5, 2.0]), label="R")
+    assert fill.get_label() == "R"
+    H = np.array([[1.0, -1.0], [np.nan, 2.0]])
+    assert P.plot_heatmap(ax, [1.0, 2.0], [0.0, 0.5], H).get_array().mask[1, 0]
+    matplotlib.pyplot.close(fig)

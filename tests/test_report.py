@@ -1,0 +1,147 @@
+"""The report on a tiny configuration: files, byte-identity, verdicts, atomic replacement."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import figures
+from theory import cli
+from theory import report as R
+
+# The 2-D examples only (fast to build) and one cheap figure.
+LANDS = ("example1", "example2", "example3", "example3-printed", "example6")
+MAIN_SECTIONS = ("ground_truth", "certification", "regions", "theorems", "paper_text")
+
+
+def _cfg(**kw):
+    base = {"landscapes": LANDS, "only_figures": ("fig_surfaces",), "workers": 1}
+    base.update(kw)
+    return R.Config.tiny(**base)
+
+
+def _build(out, **kw):
+    return R.build_report(out, _cfg(**kw), draw_figures=figures.draw_all, quiet=True, strict=True)
+
+
+def _files(d):
+    return {str(p.relative_to(d)): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def main_report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report") / "main"
+    summary = _build(out, sections=MAIN_SECTIONS, workers=2)
+    return out, summary
+
+
+def test_report_has_index_results_and_figures(main_report):
+    out, summary = main_report
+    assert all(v == "ok" for v in summary["sections"].values()), summary["sections"]
+    files = _files(out)
+    assert "index.md" in files and "results.json" in files
+    pngs = [f for f in files if f.endswith(".png")]
+    assert pngs and all(f.startswith("figures/") for f in pngs)
+    index = files["index.md"].decode()
+    assert "## Claims of the paper" in index
+    for f in pngs:
+        assert f"]({f})" in index  # every figure is embedded
+    res = json.loads(files["results.json"])
+    assert res["seed"] == 0 and res["versions"]["numpy"]
+    assert res["claims"] and all(c["verdict"] in R.VERDICTS for c in res["claims"])
+    assert "seconds" not in files["results.json"].decode()  # no run-time measurements
+
+
+def test_same_seed_gives_byte_identical_files(tmp_path):
+    # One run in-process, one with two worker processes: the files must not differ.
+    kw = {"sections": ("certification", "paper_text"), "landscapes": ("example1", "example6")}
+    _build(tmp_path / "a", workers=1, **kw)
+    _build(tmp_path / "b", workers=2, **kw)
+    a, b = _files(tmp_path / "a"), _files(tmp_path / "b")
+    assert a.keys() == b.keys() and any(k.endswith(".png") for k in a)
+    for name in a:
+        assert a[name] == b[name], f"{name} differs between two runs with the same seed"
+
+
+@pytest.mark.parametrize(
+    "claim, verdict",
+    [
+        ("ex1-ground-truth", R.CONFIRMED),
+        ("ex2-ground-truth", R.CONFIRMED),
+        ("ex2-alpha-printed", R.PRINTED_WRONG),
+        ("ex3-ground-truth", R.CONFIRMED),
+        ("ex3-denominator", R.CORRECTED),
+        ("ex3-c", R.CONFIRMED),
+        ("ex6-ground-truth", R.CONFIRMED),
+        ("example1-pairs", R.CONFIRMED),
+        ("example2-pairs", R.CONFIRMED),
+        ("example3-pairs", R.CONFIRMED),
+        ("example6-pairs", R.CONFIRMED),
+        ("example1-not-tight", R.CONFIRMED),
+        ("example2-not-tight", R.CONFIRMED),
+        ("example3-not-tight", R.CONFIRMED),
+        ("example6-not-tight", R.CONFIRMED),
+        ("ex1-exact-region", R.CONFIRMED),
+        ("theorem-1", R.CONFIRMED),
+        ("theorem-2", R.CONFIRMED),
+        ("theorem-4", R.CONFIRMED),
+        ("corollary1-gap", R.CORRECTED),
+        ("ex1-beta-range", R.CORRECTED),
+        ("mlp-width", R.NOT_MEASURED),
+    ],
+)
+def test_main_claims_have_the_expected_verdict(main_report, claim, verdict):
+    res = json.loads((main_report[0] / "results.json").read_text())
+    got = {c["id"]: c["verdict"] for c in res["claims"]}
+    assert got.get(claim) == verdict, got.get(claim)
+
+
+def test_interrupted_run_leaves_the_previous_report_intact(tmp_path, monkeypatch):
+    out = tmp_path / "rep"
+    _build(out, sections=("paper_text",), figures=False)
+    before = _files(out)
+
+    def boom(*a, **k):
+        raise KeyboardInterrupt("interrupted while writing index.md")
+
+    monkeypatch.setattr(R, "_index_markdown", boom)
+    with pytest.raises(KeyboardInterrupt):
+        _build(out, sections=("paper_text",), figures=False, seed=1)
+    assert _files(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]  # no temporary folder left
+
+
+def test_failing_section_is_reported_not_fatal(tmp_path):
+    @R._section("always_fails", "A section that fails")
+    def always_fails(cfg, ctx, progress):
+        raise RuntimeError("boom xyz")
+
+    try:
+        res = R.build_report(
+            tmp_path / "r", _cfg(sections=("always_fails",), figures=False), quiet=True
+        )
+        with pytest.raises(RuntimeError, match="boom xyz"):
+            R.build_report(
+                tmp_path / "s",
+                _cfg(sections=("always_fails",), figures=False),
+                quiet=True,
+                strict=True,
+            )
+    finally:
+        R.SECTIONS.remove(always_fails)
+    assert res["sections"]["always_fails"] == "error"
+    index = (tmp_path / "r" / "index.md").read_text()
+    assert "boom xyz" in index and "Not computed" in index
+    assert not (tmp_path / "s").exists()
+
+
+def test_cli_report(tmp_path, monkeypatch, capsys):
+    tiny = _cfg(sections=("paper_text",), figures=False)
+    monkeypatch.setattr(R.Config, "quick_config", classmethod(lambda cls, seed=0: tiny))
+    out = tmp_path / "r"
+    assert cli.main(["report", "--out", str(out), "--quick", "--quiet", "--json"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert res["sections"]["paper_text"] == "ok" and res["claims"]["not measured"] >= 1
+    assert (out / "index.md").is_file() and (out / "results.json").is_file()
+    assert cli.main(["report", "--out", str(out), "--seed", "-1"]) == 2
