@@ -26,13 +26,17 @@ SCRIPTS = (
 )
 
 
-def draw_all(out_dir, *, smoke: bool = False, seed: int = 0, only=None, progress=None) -> dict:
+def draw_all(
+    out_dir, *, smoke: bool = False, seed: int = 0, only=None, progress=None, data=None
+) -> dict:
     """Draw every figure into ``out_dir``.
 
     Returns ``{script: {"files": [...], "status": "ok", "reason": "",
     "title": str, "caption": str}}`` with file names relative to ``out_dir`` and the title and
     caption taken from the script's docstring (its first two paragraphs). ``progress(msg)``
-    is called before each script.
+    is called before each script. ``data`` (optional) maps a script to what it plots, already
+    computed (``toylands report`` passes its ``overparam`` section's numbers to
+    ``fig_overparam``); a script without an entry computes its own.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -47,7 +51,8 @@ def draw_all(out_dir, *, smoke: bool = False, seed: int = 0, only=None, progress
         title = doc[0].replace("\n", " ")
         caption = doc[1].replace("\n", " ") if len(doc) > 1 else ""
         info = {"title": title, "caption": caption}
-        files = mod.main(out_dir, smoke=smoke, seed=seed)
+        given = {} if not data or name not in data else {"data": data[name]}
+        files = mod.main(out_dir, smoke=smoke, seed=seed, **given)
         rel = [str(Path(f).relative_to(out_dir)) for f in files]
         result[name] = {"files": rel, "status": "ok", "reason": "", **info}
     return result

@@ -23,20 +23,19 @@ from . import plotting as P
 __all__ = ["main"]
 
 
-def _cos(u, v):
-    nu = np.linalg.norm(u, axis=-1)
-    nv = np.linalg.norm(v, axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where((nu > 0) & (nv > 0), np.einsum("kd,kd->k", u, v) / (nu * nv), np.nan)
-
-
 @P.styled
 def main(out_dir, smoke: bool = False, *, seed: int = 0) -> list[Path]:
     """Draw ``halfspace.png``."""
-    from theory.protocol import PROTOCOL_SETTINGS, min_T_grid, two_pass
+    from theory.protocol import (
+        aiming_along,
+        min_T_grid,
+        pl_estimate_along,
+        protocol_settings,
+        two_pass,
+    )
 
     f = toylands.get("half-space")
-    cfg = PROTOCOL_SETTINGS.get("half-space", {"gamma": 0.25, "steps": 4000, "x0_box": (-2.0, 2.0)})
+    cfg = protocol_settings(f)
     steps = 400 if smoke else int(cfg["steps"])
     rng = np.random.default_rng(seed)
     saddles = [c for c in f.critical_points if c.kind == "saddle"]
@@ -48,9 +47,7 @@ def main(out_dir, smoke: bool = False, *, seed: int = 0) -> list[Path]:
     xK = tp.x_K[0]
     k = np.arange(xs.shape[0])
     fx = f.value(xs)
-    g = f.gradient(xs)
-    gn = np.linalg.norm(g, axis=-1)
-    xp = f.project(xs)
+    gn = np.linalg.norm(f.gradient(xs), axis=-1)
 
     fig, axes = P.figure(2, 3, figsize=(16.0, 9.0), layout="constrained")
     ax = axes[0, 0]
@@ -72,11 +69,13 @@ def main(out_dir, smoke: bool = False, *, seed: int = 0) -> list[Path]:
     ax.legend()
 
     ax = axes[0, 2]
-    P.plot_curve(ax, k, _cos(g, xs - xK), label="cos∠(∇f, x^k − x^K) (proxy)", color="tab:red")
+    P.plot_curve(
+        ax, k, aiming_along(f, xs, xK).cos, label="cos∠(∇f, x^k − x^K) (proxy)", color="tab:red"
+    )
     P.plot_curve(
         ax,
         k,
-        _cos(g, xs - xp),
+        aiming_along(f, xs).cos,
         label="cos∠(∇f, x^k − Proj(x^k, S)) (exact)",
         color="tab:blue",
         ls="--",
@@ -91,12 +90,14 @@ def main(out_dir, smoke: bool = False, *, seed: int = 0) -> list[Path]:
     )
 
     ax = axes[1, 0]
-    epoch = np.arange(0, xs.shape[0], f.n)  # the paper's estimate is per epoch
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pl_proxy = np.log(gn[epoch] ** 2 / (fx[epoch] - float(f.value(xK))))
-        pl_exact = np.log(gn[epoch] ** 2 / (fx[epoch] - f.f_star))
-    P.plot_curve(ax, epoch, pl_proxy, label="f_ref = f(x^K) (proxy)", color="tab:red", marker=".")
-    P.plot_curve(ax, epoch, pl_exact, label="f_ref = f* (exact)", color="tab:blue", ls="--")
+    pl_proxy = pl_estimate_along(f, xs, xK)  # one point per epoch, as the paper
+    pl_exact = pl_estimate_along(f, xs)
+    P.plot_curve(
+        ax, pl_proxy.k, pl_proxy.value, label="f_ref = f(x^K) (proxy)", color="tab:red", marker="."
+    )
+    P.plot_curve(
+        ax, pl_exact.k, pl_exact.value, label="f_ref = f* (exact)", color="tab:blue", ls="--"
+    )
     ax.set_xlabel("iteration k (one point per epoch)")
     ax.set_ylabel("log(‖∇f‖² / (f(x^k) − f_ref))")
     ax.set_title(

@@ -17,51 +17,21 @@ from pathlib import Path
 
 import numpy as np
 
-import toylands
-
 from . import plotting as P
 
-__all__ = ["main", "alpha_beta_sweep"]
-
-PL_WIDTHS = (1, 2, 4, 8, 16, 32, 64, 128)
-AB_WIDTHS = (1, 2, 4, 8, 16, 32)
-
-
-def alpha_beta_sweep(widths, *, budget: int, seed: int) -> list[dict]:
-    """``alpha_min`` and Theorem 1's best pair of ``two-layer-relu`` at each width k."""
-    from theory.certify import region_map
-
-    out = []
-    for k in widths:
-        f = toylands.get("two-layer-relu", k=int(k))
-        reg = region_map(f, budget=budget, rng=seed, rounds=1)
-        bp = reg.best_pair(1)
-        out.append(
-            {
-                "width": int(k),
-                "params": f.dim,
-                "n": f.n,
-                "alpha_min": reg.alpha_min,
-                "alpha": bp.alpha,
-                "beta": bp.beta,
-                "term": bp.value,
-                "sigma_int2": f.sigma_int2,
-            }
-        )
-    return out
+__all__ = ["main"]
 
 
 @P.styled
-def main(out_dir, smoke: bool = False, *, seed: int = 0) -> list[Path]:
-    """Draw ``overparam.png``."""
-    from theory.plstar import width_sweep
+def main(out_dir, smoke: bool = False, *, seed: int = 0, data: dict | None = None) -> list[Path]:
+    """Draw ``overparam.png`` from ``data`` (``theory.plstar.width_study(quick=smoke,
+    seed=seed)``, as the report's ``overparam`` section computed it), computed here if absent."""
+    from theory.plstar import width_study
 
-    pl_widths = PL_WIDTHS[:4] if smoke else PL_WIDTHS
-    ab_widths = AB_WIDTHS[:3] if smoke else AB_WIDTHS
-    N, d = 16, 8
-    rows = width_sweep(
-        pl_widths, N=N, d=d, seed=seed, steps=60 if smoke else 300, samples=8 if smoke else 16
-    )
+    if not data or not data.get("plstar") or not data.get("alpha_beta"):
+        data = width_study(quick=smoke, seed=seed)
+    N, d = 16, 8  # width_study's data set: N points in R^d
+    rows = data["plstar"]
     w = np.array([r["width"] for r in rows], dtype=float)
     lam = np.array([r["lambda_min_init"] for r in rows])
     fig, axes = P.figure(1, 3, figsize=(16.5, 4.8), layout="constrained")
@@ -113,7 +83,7 @@ def main(out_dir, smoke: bool = False, *, seed: int = 0) -> list[Path]:
     ax.legend(loc="lower right", fontsize=7)
 
     ax = axes[2]
-    ab = alpha_beta_sweep(ab_widths, budget=300 if smoke else 1000, seed=seed)
+    ab = data["alpha_beta"]
     k = np.array([r["width"] for r in ab], dtype=float)
     P.plot_curve(ax, k, [r["alpha_min"] for r in ab], marker="o", label="α_min (region)")
     P.plot_curve(

@@ -20,7 +20,7 @@ import toylands
 
 from . import plotting as P
 
-__all__ = ["main", "LANDSCAPES", "VARIANTS", "variants"]
+__all__ = ["main", "LANDSCAPES", "VARIANTS"]
 
 LANDSCAPES = ("example2", "example6", "half-space", "matrix-factorization")
 # (key, label, colour, line style)
@@ -32,28 +32,10 @@ VARIANTS = (
 )
 
 
-def variants(landscape, *, seed: int, steps: int | None = None) -> dict:
-    """The four sets of protocol rows along one two-pass run (``theory.protocol``)."""
-    from theory.protocol import protocol_rows
-
-    from .fig_regions import heatmap
-
-    _, tp = heatmap(landscape, seed=seed, steps=steps)
-    return {
-        "paper": tp.proxy,
-        "proxy_true_fstar": protocol_rows(landscape, tp.traj, f_i_lower="true"),
-        "exact_zero_fstar": protocol_rows(
-            landscape, tp.traj, projection="exact", f_i_lower=0.0, candidates=tp.candidates
-        ),
-        "exact": tp.exact,
-        "_traj": tp.traj,
-    }
-
-
 @P.styled
 def main(out_dir, smoke: bool = False, *, seed: int = 0) -> list[Path]:
     """Draw ``proxy_vs_exact.png``: one row per landscape of ``LANDSCAPES``."""
-    from theory.protocol import min_T_grid
+    from theory.protocol import protocol_variants
 
     from .fig_regions import HEAT_ALPHAS, HEAT_BETAS
 
@@ -64,9 +46,9 @@ def main(out_dir, smoke: bool = False, *, seed: int = 0) -> list[Path]:
     )
     for row, name in zip(axes, names):
         f = toylands.get(name)
-        rows = variants(f, seed=seed, steps=steps)
-        traj = rows.pop("_traj")
-        regs = {k: r.region() for k, r in rows.items()}
+        pv = protocol_variants(f, seed=seed, steps=steps)
+        traj, regs = pv.two_pass.traj, pv.regions
+        heat = pv.heatmaps(HEAT_ALPHAS, HEAT_BETAS)
         a0 = [r.alpha_min for r in regs.values() if np.isfinite(r.alpha_min)]
         lo = max(min(a0), 1e-3) if a0 else 0.1
         al = np.geomspace(lo, lo * 1e4, 400)
@@ -79,7 +61,7 @@ def main(out_dir, smoke: bool = False, *, seed: int = 0) -> list[Path]:
             P.plot_curve(
                 row[0], al[ok], gap[ok], color=color, ls=ls, label=f"{label}: α_min = {amin:.3g}"
             )
-            H = min_T_grid(rows[key], HEAT_ALPHAS, HEAT_BETAS)
+            H = heat[key]
             if np.nanmin(H) < 0 < np.nanmax(H):
                 row[1].contour(
                     HEAT_ALPHAS,

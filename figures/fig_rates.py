@@ -2,10 +2,10 @@ r"""Rate versus bound, per theorem: measured min_{k<K} E[f(x^k) − f*] against 
 
 One panel per theorem of [AB §4] (spec §6). ``theory.compare.check`` picks (α, β) from the
 exact region (the pair that makes the bound smallest at the largest K) and the largest step
-the theorem allows; the same seeded runs are then re-measured at smaller K (prefixes of the
-same trajectories), so the measured curve is one experiment. The band is the 95% confidence
-interval of the Monte Carlo estimate; the dashed line is the bound. NGN's theorems need every
-f_i > 0, so they run on a landscape with positive losses.
+the theorem allows; ``theory.compare.check_curve`` measures the same runs at smaller K
+(prefixes of the same trajectories), so the measured curve is one experiment. The band is the
+95% confidence interval of the Monte Carlo estimate; the dashed line is the bound. NGN's
+theorems need every f_i > 0, so they run on a landscape with positive losses.
 """
 
 from __future__ import annotations
@@ -46,65 +46,28 @@ NAMES = {
 }
 
 
-def _overrides(params: dict) -> dict:
-    """The optimizer parameters of a check, as ``check``'s explicit step arguments."""
-    out = {
-        "gamma": params.get("gamma", params.get("gamma0")),
-        "c": params.get("c", params.get("c_scale")),
-        "gamma_b": params.get("gamma_b"),
-        "b0": params.get("b0"),
-    }
-    return {k: v for k, v in out.items() if v is not None}
-
-
-def curve(landscape, theorem, *, runs: int, steps: int, points: int, seed: int) -> dict:
-    """Measured and bound at ``points`` horizons K ≤ ``steps`` for one theorem (see docstring)."""
-    from theory.compare import check
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # an uncertified L is reported, not fatal
-        top = check(landscape, theorem, runs=runs, steps=steps, seed=seed)
-        if top.bound is None or top.measured is None:
-            return {"top": top, "K": [], "rows": []}
-        Ks = np.unique(np.geomspace(max(2, steps // 100), steps, points).astype(int))
-        rows = []
-        for K in Ks[:-1]:
-            rows.append(
-                check(
-                    landscape,
-                    theorem,
-                    alpha=top.alpha,
-                    beta=top.beta,
-                    runs=runs,
-                    steps=int(K),
-                    seed=seed,
-                    refine=False,
-                    **_overrides(top.params),
-                )
-            )
-        rows.append(top)
-    return {"top": top, "K": Ks, "rows": rows}
-
-
 @P.styled
 def main(out_dir, smoke: bool = False, *, seed: int = 0) -> list[Path]:
     """Draw ``rates.png``: one panel per theorem."""
+    from theory.compare import check_curve
+
     runs, steps, points = (16, 60, 3) if smoke else (100, 1000, 6)
     fig, axes = P.figure(2, 4, figsize=(17.0, 8.2), layout="constrained")
     handles = None
     for ax, (t, name) in zip(axes.flat, PLAN):
-        res = curve(toylands.get(name), t, runs=runs, steps=steps, points=points, seed=seed)
-        top = res["top"]
-        if not res["rows"]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # an uncertified L is reported, not fatal
+            res = check_curve(
+                toylands.get(name), t, runs=runs, steps=steps, points=points, seed=seed
+            )
+        top = res.check
+        if not res.K.size:
             ax.set_title(f"{NAMES[t]}\n{name}")
             P.note(ax, f"not checked:\n{top.reason}")
             ax.set_axis_off()
             continue
-        K = np.asarray(res["K"], dtype=float)
-        m = np.array([r.measured for r in res["rows"]])
-        lo = np.array([max(r.ci[0], 0.0) for r in res["rows"]])
-        hi = np.array([r.ci[1] for r in res["rows"]])
-        bd = np.array([r.bound for r in res["rows"]])
+        K = res.K.astype(float)
+        m, lo, hi, bd = res.measured, np.maximum(res.lo, 0.0), res.hi, res.bound
         line = P.plot_band(
             ax, K, m, lo, hi, label=f"measured {YLABEL} (95% confidence band)", marker="o", ms=3
         )

@@ -23,42 +23,25 @@ from . import plotting as P
 __all__ = ["main", "LANDSCAPES", "regions", "heatmap"]
 
 LANDSCAPES = ("example1", "example2", "example3", "example6")
-HEAT_ALPHAS = np.linspace(0.1, 10.0, 45)
-HEAT_BETAS = np.linspace(0.0, 9.9, 45)
-_PROTOCOL_DEFAULT = {"gamma": 0.1, "steps": 1000, "runs": 4, "batch": 1, "x0_box": None}
+HEAT_ALPHAS = np.linspace(0.1, 10.0, 45)  # theory.protocol.HEATMAP_ALPHAS
+HEAT_BETAS = np.linspace(0.0, 9.9, 45)  # theory.protocol.HEATMAP_BETAS
 
 
 def regions(landscape, *, budget: int, seed: int, rounds: int = 3):
     """The refined region on the claim's box (the default domain where the paper names none)."""
     from theory.certify import region_map
-    from theory.claims import CLAIMS
+    from theory.claims import claim_domain
 
-    claim = CLAIMS.get(landscape.name)
-    box = None
-    if claim is not None and claim.box is not None:
-        box = toylands.Box.cube(claim.box[0], claim.box[1], landscape.dim)
-    return region_map(landscape, domain=box, budget=budget, rng=seed, rounds=rounds)
+    return region_map(
+        landscape, domain=claim_domain(landscape), budget=budget, rng=seed, rounds=rounds
+    )
 
 
 def heatmap(landscape, *, seed: int, steps: int | None = None):
     """``min T`` of the paper's protocol on ``HEAT_ALPHAS × HEAT_BETAS`` (spec §7)."""
-    from theory.protocol import PROTOCOL_SETTINGS, min_T_grid, two_pass
+    from theory.protocol import min_T_grid, protocol_two_pass
 
-    cfg = dict(PROTOCOL_SETTINGS.get(landscape.name, _PROTOCOL_DEFAULT))
-    rng = np.random.default_rng(seed)
-    box = cfg["x0_box"]
-    if box is None:
-        x0 = landscape.domain.sample(rng, cfg["runs"])
-    else:
-        x0 = rng.uniform(box[0], box[1], (cfg["runs"], landscape.dim))
-    tp = two_pass(
-        landscape,
-        x0,
-        gamma=cfg["gamma"],
-        steps=steps or cfg["steps"],
-        seed=seed,
-        batch=cfg["batch"],
-    )
+    tp = protocol_two_pass(landscape, steps=steps or None, seed=seed)
     return min_T_grid(tp.proxy, HEAT_ALPHAS, HEAT_BETAS), tp
 
 

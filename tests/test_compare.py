@@ -151,3 +151,48 @@ def test_full_grid_no_violation_beyond_ci():
     assert checked
     bad = [r for r in checked if not r["within_ci"]]
     assert not bad, C.format_table(bad)
+
+
+def test_measure_on_a_prefix_equals_a_shorter_run(ex6):
+    x0 = C.default_start_box(ex6).sample(np.random.default_rng(0), 30)
+    long = simulate(ex6, O.sgd(0.3), x0, steps=60, rng=np.random.default_rng(4))
+    short = simulate(ex6, O.sgd(0.3), x0, steps=25, rng=np.random.default_rng(4))
+    assert C.measure(long, K=25) == C.measure(short)
+    with pytest.raises(ValueError):
+        C.measure(long, K=61)
+
+
+def test_rate_horizons():
+    assert C.rate_horizons(1000, 6).tolist() == [10, 25, 63, 158, 398, 1000]
+    assert C.rate_horizons(60, 3).tolist() == [2, 10, 60]
+
+
+@pytest.mark.parametrize("theorem", ["1", "5", "7"])
+def test_check_curve_is_check_at_every_horizon_from_one_run(ex6, theorem):
+    """The curve's points equal separate checks at K' ≤ K with the same pair and steps (5 uses
+    D² and 7 uses G², which the prefix must supply), without re-simulating."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        cur = C.check_curve(ex6, theorem, runs=16, steps=60, points=3, seed=0)
+        top = cur.check
+        assert cur.K.tolist() == [2, 10, 60]
+        assert (cur.measured[-1], cur.bound[-1]) == (top.measured, top.bound)
+        assert (cur.lo[-1], cur.hi[-1]) == tuple(top.ci)
+        p = top.params
+        ov = {"gamma": p.get("gamma", p.get("gamma0")), "c": p.get("c", p.get("c_scale")),
+              "gamma_b": p.get("gamma_b"), "b0": p.get("b0")}
+        ov = {k: v for k, v in ov.items() if v is not None}
+        for j, K in enumerate(cur.K[:-1]):
+            ref = C.check(ex6, theorem, alpha=top.alpha, beta=top.beta, runs=16, steps=int(K),
+                          seed=0, refine=False, **ov)
+            assert cur.measured[j] == ref.measured and cur.bound[j] == ref.bound
+            assert (cur.lo[j], cur.hi[j]) == tuple(ref.ci)
+    assert np.all(np.diff(cur.measured) <= 0)  # a running minimum
+    assert np.all(cur.lo <= cur.measured) and np.all(cur.measured <= cur.hi)
+
+
+def test_check_curve_of_a_refused_check_is_empty(ex6):
+    cur = C.check_curve(ex6, "C1", alpha=1.5, beta=1.0, runs=4, steps=10)
+    assert not cur.check.hypotheses_ok and cur.K.size == 0 and cur.bound.size == 0

@@ -70,3 +70,24 @@ def test_agrees_with_the_two_layer_landscape():
     w = land.domain.sample(np.random.default_rng(0), 3)
     r = net.forward(w) - net.y
     np.testing.assert_allclose(land.losses(w), 0.5 * r**2, rtol=1e-12, atol=1e-14)
+
+
+def test_width_study_is_the_sweeps_it_names():
+    rows = P.width_study(quick=True, seed=3, alpha_beta=False)
+    assert rows["alpha_beta"] == []
+    ref = P.width_sweep(P.PL_WIDTHS[:4], N=16, d=8, seed=3, steps=60, samples=8)
+    assert [r["width"] for r in rows["plstar"]] == [1, 2, 4, 8]
+    for a, b in zip(rows["plstar"], ref):
+        assert {k: v for k, v in a.items() if k != "seconds"} == {
+            k: v for k, v in b.items() if k != "seconds"}
+
+
+def test_alpha_beta_sweep_rows():
+    import toylands
+
+    (row,) = P.alpha_beta_sweep([1], budget=200, seed=0)
+    f = toylands.get("two-layer-relu", k=1)
+    assert (row["width"], row["params"], row["n"]) == (1, f.dim, f.n)
+    assert row["alpha"] > row["beta"] >= 0 and row["alpha"] >= row["alpha_min"] * (1 - 1e-9)
+    # Theorem 1's neighbourhood term of the best pair
+    assert row["term"] == pytest.approx(row["beta"] / (row["alpha"] - row["beta"]))

@@ -97,3 +97,96 @@ def test_comparison_on_the_ml_landscapes(name):
     out = protocol_comparison(f, steps=400, runs=2)
     assert out["reproduced"] and out["diverged"] == 0
     assert out["variants"]["exact"]["alpha_min"] is not None
+
+
+# ---- the aiming and PL diagnostics, the four variants -------------------------------------------
+@pytest.fixture(scope="module")
+def bowl():
+    """f(x) = ½‖x‖² with one sample: ∇f = x, S = {0}, f* = 0, ‖∇f‖² = 2 f."""
+    return toylands.from_functions(
+        name="bowl", dim=2, n=1, losses=lambda x: 0.5 * np.sum(x**2, axis=-1, keepdims=True),
+        grads=lambda x: x[..., None, :], f_i_star=[0.0], f_star=0.0,
+        project=lambda x: np.zeros_like(x), L=1.0,
+    )
+
+
+def test_aiming_along_by_hand(bowl):
+    from theory.protocol import aiming_along
+
+    x = np.array([[1.0, 0.0], [0.0, 0.0], [3.0, 4.0]])
+    exact = aiming_along(bowl, x)  # x_ref = Proj(x, S) = 0: ∇f = x is aligned with x − 0
+    np.testing.assert_allclose(exact.cos[[0, 2]], [1.0, 1.0])
+    assert np.isnan(exact.cos[1])  # ∇f(0) = 0: no angle
+    np.testing.assert_allclose(exact.coefficient[[0, 2]], [2.0, 2.0])  # <x, x> / (½‖x‖²)
+    # proxy x_ref = (2, 0): at (1, 0), x − x_ref = (−1, 0) against ∇f = (1, 0)
+    proxy = aiming_along(bowl, x[[0, 2]], np.array([2.0, 0.0]))
+    # at (3, 4): <(3, 4), (1, 4)> = 19, ‖(3, 4)‖ = 5, ‖(1, 4)‖ = √17, f = 12.5
+    np.testing.assert_allclose(proxy.cos, [-1.0, 19.0 / (5.0 * np.sqrt(17.0))])
+    np.testing.assert_allclose(proxy.coefficient, [-2.0, 19.0 / 12.5])
+    shifted = aiming_along(bowl, x[[2]], np.array([2.0, 0.0]), f_lower=2.5)
+    np.testing.assert_allclose(shifted.coefficient, [19.0 / 10.0])
+    with pytest.raises(ValueError):
+        aiming_along(bowl, np.zeros(2))
+
+
+def test_pl_estimate_along_by_hand(bowl):
+    from theory.protocol import pl_estimate_along
+
+    x = np.array([[1.0, 0.0], [0.0, 2.0], [0.5, 0.5], [3.0, 0.0], [0.1, 0.0]])
+    # δ = 2: ‖∇f‖² / (f − f*) = 2 everywhere, so log(2μ) ≤ log 2 (μ = 1: f is 1-PL)
+    e = pl_estimate_along(bowl, x)  # every = n = 1
+    assert e.k.tolist() == [0, 1, 2, 3, 4]
+    np.testing.assert_allclose(e.value, np.log(2.0))
+    assert e.log_2mu == pytest.approx(np.log(2.0))
+    # δ = 1: 2 log‖x‖ − 2 log(½‖x‖²) = log(2 / f)
+    e1 = pl_estimate_along(bowl, x, delta=1.0, every=2)
+    assert e1.k.tolist() == [0, 2, 4]
+    f = 0.5 * np.sum(x[[0, 2, 4]] ** 2, axis=1)
+    np.testing.assert_allclose(e1.value, np.log(2.0 / f))
+    assert e1.log_2mu == pytest.approx(np.log(2.0 / f.max()))
+    # proxy f_ref = f(x_ref) = ½: NaN where f(x^k) ≤ ½, else log(‖x‖² / (f − ½))
+    ep = pl_estimate_along(bowl, x, np.array([1.0, 0.0]))
+    ok = np.array([False, True, False, True, False])
+    assert np.all(np.isnan(ep.value[~ok]))
+    g2 = np.sum(x[ok] ** 2, axis=1)
+    np.testing.assert_allclose(ep.value[ok], np.log(g2 / (0.5 * g2 - 0.5)))
+    with pytest.raises(ValueError):
+        pl_estimate_along(bowl, x, delta=0.0)
+    with pytest.raises(ValueError):
+        pl_estimate_along(bowl, x, every=0)
+
+
+def test_protocol_two_pass_draws_starts_from_the_settings(ex6):
+    from theory.protocol import PROTOCOL_SETTINGS, protocol_settings, protocol_two_pass
+
+    cfg = protocol_settings(ex6, steps=20, runs=3)
+    assert cfg == {**PROTOCOL_SETTINGS["example6"], "steps": 20, "runs": 3}
+    tp = protocol_two_pass(ex6, steps=20, runs=3, seed=5)
+    lo, hi = cfg["x0_box"]
+    x0 = np.random.default_rng(5).uniform(lo, hi, (3, 2))
+    np.testing.assert_array_equal(tp.traj.x[:, 0], x0)
+    ref = two_pass(ex6, x0, gamma=cfg["gamma"], steps=20, seed=5)
+    np.testing.assert_array_equal(tp.traj.x, ref.traj.x)
+
+
+def test_protocol_variants_are_the_comparisons_rows(ex6):
+    from theory.protocol import HEATMAP_ALPHAS, HEATMAP_BETAS, VARIANTS, protocol_variants
+
+    pv = protocol_variants(ex6, steps=60, runs=2, seed=3)
+    assert tuple(pv.rows) == VARIANTS and tuple(pv.regions) == VARIANTS
+    tp = pv.two_pass
+    assert pv.rows["paper"] is tp.proxy and pv.rows["exact"] is tp.exact
+    cross = protocol_rows(ex6, tp.traj, f_i_lower="true")
+    np.testing.assert_array_equal(pv.rows["proxy_true_fstar"].c, cross.c)
+    # example6 has f_i* = 0, so the f_i* choice changes nothing
+    np.testing.assert_array_equal(pv.rows["exact_zero_fstar"].c, tp.exact.c)
+    heat = pv.heatmaps()
+    paper = min_T_grid(tp.proxy, HEATMAP_ALPHAS, HEATMAP_BETAS)
+    np.testing.assert_array_equal(heat["paper"], paper)
+    out = protocol_comparison(ex6, steps=60, runs=2, seed=3)
+    for k in VARIANTS:
+        a0 = pv.regions[k].alpha_min
+        assert out["variants"][k]["alpha_min"] == (a0 if np.isfinite(a0) else None)
+        valid = ~np.isnan(heat[k])
+        frac = float(((heat[k] >= 0) & valid).sum() / max(valid.sum(), 1))
+        assert out["variants"][k]["works_fraction"] == frac

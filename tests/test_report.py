@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -145,3 +146,52 @@ def test_cli_report(tmp_path, monkeypatch, capsys):
     assert res["sections"]["paper_text"] == "ok" and res["claims"]["not measured"] >= 1
     assert (out / "index.md").is_file() and (out / "results.json").is_file()
     assert cli.main(["report", "--out", str(out), "--seed", "-1"]) == 2
+
+
+def _fake_draw(folder, *, smoke, seed, only, progress, data=None):
+    """A figure-drawing function that records the data it was given (in ``folder``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{only[0]}.json").write_text(json.dumps(data))
+    return {only[0]: {"files": [], "status": "ok", "reason": "", "title": "t", "caption": ""}}
+
+
+_fake_draw.scripts = ("fig_fake", "fig_other")
+
+
+@R._section("fake_sec", "A section whose numbers a figure plots")
+def _fake_sec(cfg, ctx, progress):
+    return R.Section("fake_sec", "A section", data={"plstar": [1, 2], "alpha_beta": [3]})
+
+
+R.SECTIONS.remove(_fake_sec)  # registered only inside the test below
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_figure_gets_the_numbers_of_the_section_it_plots(tmp_path, monkeypatch, workers):
+    """FIGURE_INPUTS: the figure runs after its section and receives its data (computed once);
+    other figures get no data."""
+    from theory.report import _jobs
+
+    monkeypatch.setitem(_jobs.FIGURE_INPUTS, "fig_fake", "fake_sec")
+    R.SECTIONS.append(_fake_sec)
+    try:
+        cfg = _cfg(sections=("fake_sec",), only_figures=None, workers=workers)
+        R.build_report(tmp_path / "r", cfg, draw_figures=_fake_draw, quiet=True, strict=True)
+    finally:
+        R.SECTIONS.remove(_fake_sec)
+    got = {k: json.loads((tmp_path / "r" / "figures" / f"{k}.json").read_text())
+           for k in _fake_draw.scripts}
+    assert got["fig_fake"] == {"fig_fake": {"plstar": [1, 2], "alpha_beta": [3]}}
+    assert got["fig_other"] is None
+
+
+def test_report_modules_are_small_and_declare_all():
+    import importlib
+    import pkgutil
+
+    for mod in pkgutil.iter_modules(R.__path__):
+        m = importlib.import_module(f"theory.report.{mod.name}")
+        assert isinstance(m.__all__, list), mod.name
+        assert all(hasattr(m, name) for name in m.__all__), mod.name
+        assert len(Path(m.__file__).read_text().splitlines()) <= 300, mod.name
+    assert [f.section_name for f in R.SECTIONS] == list(R.ORDER)

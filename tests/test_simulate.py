@@ -92,3 +92,18 @@ def test_bad_inputs(ex6):
         simulate(ex6, O.sgd(0.1), np.zeros((2, 3)), steps=3, rng=np.random.default_rng())
     with pytest.raises(ValueError, match="NaN"):
         simulate(ex6, O.sgd(0.1), np.full((1, 2), np.nan), steps=3, rng=np.random.default_rng())
+
+
+def test_running_maxima_by_step():
+    """``max_anchor_dist2_by_step[k]`` and ``max_grad_sq_by_step[k]`` are the running maxima over
+    runs and steps ≤ k, ending at the per-run maxima's maximum."""
+    f = toylands.get("example6")
+    x0 = np.array([[1.8, -0.6], [0.2, 0.9], [-0.5, 1.5]])
+    sim = simulate(f, O.sgd(0.2), x0, steps=40, rng=np.random.default_rng(1), keep_x=41)
+    a, g = sim.max_anchor_dist2_by_step, sim.max_grad_sq_by_step
+    assert a.shape == (41,) and g.shape == (40,)
+    assert np.all(np.diff(a) >= 0) and np.all(np.diff(g) >= 0)
+    assert a[-1] == sim.run_max_anchor_dist2.max() and g[-1] == sim.run_max_grad_sq.max()
+    anchor = f.project(x0)
+    d2 = np.sum((sim.history_x - anchor) ** 2, axis=-1)  # (K+1, R): every iterate kept
+    np.testing.assert_allclose(a, np.maximum.accumulate(d2.max(axis=1)), rtol=1e-12)

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["Claim", "Check", "CLAIMS", "claim_for", "check_values"]
+__all__ = ["Claim", "Check", "CLAIMS", "claim_for", "claim_domain", "check_values"]
 
 
 @dataclass(frozen=True)
@@ -142,6 +142,22 @@ def claim_for(landscape) -> dict | None:
         "source": claim.source,
         "note": claim.note,
     }
+
+
+def claim_domain(landscape):
+    """The box ``[lo, hi]^dim`` the paper's claim for ``landscape`` refers to (spec §4), or the
+    landscape's default domain where the paper names none.
+
+    >>> import toylands
+    >>> claim_domain(toylands.get("example1")).lo.tolist()
+    [-50.0, -50.0]
+    """
+    from toylands import Box
+
+    claim = CLAIMS.get(landscape.name)
+    if claim is not None and claim.box is not None:
+        return Box.cube(claim.box[0], claim.box[1], landscape.dim)
+    return landscape.domain
 
 
 def check_values(name: str, landscape=None) -> list[Check]:

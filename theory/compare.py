@@ -39,6 +39,9 @@ __all__ = [
     "PAPER_PAIRS",
     "step_settings",
     "check",
+    "RateCurve",
+    "check_curve",
+    "rate_horizons",
     "default_start_box",
     "theorem1_step_inequality",
     "step_size_lemmas",
@@ -144,16 +147,18 @@ class Comparison:
 
 
 # ---- measurement --------------------------------------------------------------------------------
-def measure(sim, level: float = 0.95):
+def measure(sim, level: float = 0.95, *, K: int | None = None):
     r"""``(measured, (lo, hi), average, k*)`` for ``min_{0≤k<K} E[f(x^k) − f*]`` over live runs.
+
+    ``K`` defaults to the simulation's steps; a smaller ``K`` measures the prefix ``x⁰ … x^{K−1}``.
 
     ``average`` is ``(1/K) Σ_{k<K} E[f(x^k) − f*]`` (what the proofs actually bound; it is ≥ the
     minimum). Only ``level = 0.95`` or a value in (0, 1) via the normal quantile.
     """
     from scipy.stats import norm
 
-    K = sim.steps
-    if K < 1:
+    K = sim.steps if K is None else int(K)
+    if K < 1 or K > sim.steps:
         raise ValueError("need at least one step")
     z = Z95 if level == 0.95 else float(norm.ppf(0.5 + level / 2))
     m = sim.gap_mean[:K]
@@ -354,18 +359,10 @@ def choose_pair(landscape, theorem, L, x0, steps, *, scale=1.0, points=None, mar
 
 
 # ---- one check ----------------------------------------------------------------------------------
-def check(landscape, theorem, *, alpha=None, beta=None, scale=1.0, gamma=None, c=None,
-          gamma_b=None, b0=None, runs=200, steps=1000, seed=0, x0_box=None, level=0.95,
-          require_certified_L=False, refine=True, quiet=True, region=None) -> Comparison:
-    r"""Check one theorem on one landscape by simulation; see the module docstring.
-
-    Returns a :class:`Comparison`. When a hypothesis fails before simulating, ``hypotheses_ok``
-    is False, ``reason`` names the hypothesis and nothing is measured. After simulating,
-    divergence, leaving the domain, or the α-β-condition failing at a visited iterate make
-    ``hypotheses_ok`` False (the numbers are still reported). With ``refine`` and (α, β) chosen
-    here, a pair violated at visited iterates is re-chosen with those iterates added, once.
-    ``region`` (optional) is passed to :func:`choose_pair` for the first choice.
-    """
+def _check_sim(landscape, theorem, *, alpha=None, beta=None, scale=1.0, gamma=None, c=None,
+               gamma_b=None, b0=None, runs=200, steps=1000, seed=0, x0_box=None, level=0.95,
+               require_certified_L=False, refine=True, quiet=True, region=None):
+    """``check``, and the simulation with what its bound needs (None if nothing was simulated)."""
     t = _theorem_key(theorem)
     opt_name = B.THEOREMS[t][1]
     rng = np.random.default_rng(seed)
@@ -381,12 +378,12 @@ def check(landscape, theorem, *, alpha=None, beta=None, scale=1.0, gamma=None, c
     if not sm.certified:
         if require_certified_L:
             base.reason = f"L = {L:g} is not certified ({sm.method})"
-            return base
-        warnings.warn(f"{landscape.name}: L = {L:g} is not certified ({sm.method})", stacklevel=2)
+            return base, None
+        warnings.warn(f"{landscape.name}: L = {L:g} is not certified ({sm.method})", stacklevel=3)
         notes.append("L not certified")
     if not box_inside(box, landscape.domain):
         base.reason = "the starting box must lie inside the landscape's domain (where L holds)"
-        return base
+        return base, None
     ov = {k: v for k, v in dict(gamma=gamma, c=c, gamma_b=gamma_b, b0=b0).items() if v is not None}
     extra_pts = None
     for attempt in range(2 if refine else 1):
@@ -396,10 +393,10 @@ def check(landscape, theorem, *, alpha=None, beta=None, scale=1.0, gamma=None, c
                                         overrides=ov, region=region if attempt == 0 else None)
             except B.HypothesisError as exc:
                 base.reason = str(exc)
-                return base
+                return base, None
             except ValueError as exc:
                 base.reason = f"no admissible (alpha, beta): {exc}"
-                return base
+                return base, None
         else:
             a, b, src = float(alpha), float(beta), "given"
         base.alpha, base.beta, base.pair_source = a, b, src
@@ -411,7 +408,7 @@ def check(landscape, theorem, *, alpha=None, beta=None, scale=1.0, gamma=None, c
                    grad0_min=g0min)
         except B.HypothesisError as exc:
             base.reason = str(exc)
-            return base
+            return base, None
         opt = O.make(name, **params)
         sim = simulate(landscape, opt, x0, steps=steps, rng=np.random.default_rng([seed, 1]),
                        quiet=quiet, keep_x=16, dist_every=max(1, steps))
@@ -426,6 +423,7 @@ def check(landscape, theorem, *, alpha=None, beta=None, scale=1.0, gamma=None, c
             continue
         break
     base.visited_min_slack = slack
+    ctx = {"sim": sim, "theorem": t, "L": L, "params": params, "D0_sq": D0, "grad0_min": g0min}
     m, ci, avg, _ = measure(sim, level)
     base.measured, base.ci, base.measured_avg = m, ci, avg
     base.n_diverged = sim.n_diverged
@@ -438,7 +436,7 @@ def check(landscape, theorem, *, alpha=None, beta=None, scale=1.0, gamma=None, c
                     grad0_min=g0min)
     except B.HypothesisError as exc:
         base.reason = str(exc)
-        return base
+        return base, ctx
     base.bound, base.bound_terms = bd.value, dict(bd.terms)
     base.ratio = m / bd.value if bd.value > 0 else math.inf
     base.holds = bool(m <= bd.value)
@@ -452,7 +450,85 @@ def check(landscape, theorem, *, alpha=None, beta=None, scale=1.0, gamma=None, c
         fails.append(f"the alpha-beta-condition fails at a visited iterate (slack {slack:.3g})")
     base.hypotheses_ok = not fails
     base.reason = "; ".join(fails + notes) or "hypotheses hold"
-    return base
+    return base, ctx
+
+
+def check(landscape, theorem, *, alpha=None, beta=None, scale=1.0, gamma=None, c=None,
+          gamma_b=None, b0=None, runs=200, steps=1000, seed=0, x0_box=None, level=0.95,
+          require_certified_L=False, refine=True, quiet=True, region=None) -> Comparison:
+    r"""Check one theorem on one landscape by simulation; see the module docstring.
+
+    Returns a :class:`Comparison`. When a hypothesis fails before simulating, ``hypotheses_ok``
+    is False, ``reason`` names the hypothesis and nothing is measured. After simulating,
+    divergence, leaving the domain, or the α-β-condition failing at a visited iterate make
+    ``hypotheses_ok`` False (the numbers are still reported). With ``refine`` and (α, β) chosen
+    here, a pair violated at visited iterates is re-chosen with those iterates added, once.
+    ``region`` (optional) is passed to :func:`choose_pair` for the first choice.
+    """
+    return _check_sim(landscape, theorem, alpha=alpha, beta=beta, scale=scale, gamma=gamma,
+                      c=c, gamma_b=gamma_b, b0=b0, runs=runs, steps=steps, seed=seed,
+                      x0_box=x0_box, level=level, require_certified_L=require_certified_L,
+                      refine=refine, quiet=quiet, region=region)[0]
+
+
+@dataclass(frozen=True)
+class RateCurve:
+    r"""``check`` at the horizon K and, from the same simulation, at every horizon ``K' ≤ K`` of
+    ``K``: ``measured[j] = min_{k<K'_j} E[f(x^k) − f*]`` with its confidence interval
+    ``(lo[j], hi[j])`` and the theorem's ``bound[j]`` at ``K'_j`` (NaN where the theorem refuses
+    that horizon). Empty arrays when ``check`` measured nothing."""
+
+    check: Comparison
+    K: np.ndarray
+    measured: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    bound: np.ndarray
+
+
+def rate_horizons(steps: int, points: int) -> np.ndarray:
+    """``points`` horizons geometrically spaced from ``max(2, steps // 100)`` to ``steps``
+    (integers, duplicates dropped).
+
+    >>> rate_horizons(1000, 6).tolist()
+    [10, 25, 63, 158, 398, 1000]
+    """
+    return np.unique(np.geomspace(max(2, int(steps) // 100), int(steps), int(points)).astype(int))
+
+
+def check_curve(landscape, theorem, *, horizons=None, points: int = 6, **check_kw) -> RateCurve:
+    r"""The measured rate and the bound over the horizon, from ONE simulation of ``check``.
+
+    The iterates of a run with ``K'`` steps are the first ``K'`` of the run with ``K`` steps
+    (same seed, same step sizes), so ``min_{k<K'} E[f(x^k) − f*]`` and its interval are
+    :func:`measure` on that prefix, and the bound at ``K'`` uses the prefix's constants (D² and
+    G² as running maxima, ``Simulation.max_anchor_dist2_by_step``/``max_grad_sq_by_step``):
+    the numbers equal those of ``check(..., steps=K', alpha=…, beta=…, refine=False)`` with the
+    same pair and step sizes, without re-simulating. ``horizons`` (default
+    ``rate_horizons(steps, points)``) must lie in ``[1, steps]``; ``check_kw`` go to :func:`check`.
+    """
+    level = check_kw.get("level", 0.95)
+    top, ctx = _check_sim(landscape, theorem, **check_kw)
+    empty = np.empty(0)
+    if ctx is None or top.measured is None or top.bound is None:
+        return RateCurve(top, np.empty(0, dtype=int), empty, empty, empty, empty)
+    sim = ctx["sim"]
+    K = sim.steps
+    Ks = rate_horizons(K, points) if horizons is None else np.asarray(horizons, dtype=int)
+    if Ks.size == 0 or Ks.min() < 1 or Ks.max() > K:
+        raise ValueError(f"horizons must lie in [1, {K}]")
+    m, lo, hi, bd = (np.empty(Ks.size) for _ in range(4))
+    for j, k in enumerate(Ks):
+        m[j], (lo[j], hi[j]), _, _ = measure(sim, level, K=int(k))
+        try:
+            bd[j] = _bound(ctx["theorem"], landscape, top.alpha, top.beta, ctx["L"],
+                           ctx["params"], int(k), D0_sq=ctx["D0_sq"],
+                           D_sq=float(sim.max_anchor_dist2_by_step[k]),
+                           G_sq=float(sim.max_grad_sq_by_step[k - 1]),
+                           grad0_min=ctx["grad0_min"]).value
+        except B.HypothesisError:
+            bd[j] = np.nan
+    return RateCurve(top, Ks, m, lo, hi, bd)
 
 
 def default_start_box(landscape):

@@ -38,6 +38,10 @@ __all__ = [
     "gd_losses",
     "width_point",
     "width_sweep",
+    "PL_WIDTHS",
+    "AB_WIDTHS",
+    "alpha_beta_sweep",
+    "width_study",
 ]
 
 
@@ -255,3 +259,46 @@ def width_sweep(widths=(1, 2, 8, 32, 128, 512), *, N=16, d=8, seed=0, steps=300,
         rows.append(width_point(net, rng=np.random.default_rng([seed, int(k)]), steps=steps,
                                 samples=samples))
     return rows
+
+
+# The width study of [AB §5] (spec §8) as the report and ``figures/fig_overparam.py`` run it.
+PL_WIDTHS = (1, 2, 4, 8, 16, 32, 64, 128)
+AB_WIDTHS = (1, 2, 4, 8, 16, 32)
+
+
+def alpha_beta_sweep(widths, *, budget: int, seed: int, progress=None) -> list[dict]:
+    """``alpha_min`` of the exact region (``theory.certify.region_map`` over ``budget`` sampled
+    points, one refinement round) and Theorem 1's best pair (the one minimising β/(α − β)) of
+    the ``two-layer-relu`` landscape of width k, for each k of ``widths``; ``params`` is its
+    parameter count, ``n`` its number of samples."""
+    import toylands
+
+    from .certify import region_map
+
+    out = []
+    for k in widths:
+        if progress is not None:
+            progress(f"  two-layer-relu, width {k}")
+        f = toylands.get("two-layer-relu", k=int(k))
+        reg = region_map(f, budget=budget, rng=seed, rounds=1)
+        bp = reg.best_pair(1)
+        out.append({"width": int(k), "params": f.dim, "n": f.n, "alpha_min": reg.alpha_min,
+                    "alpha": bp.alpha, "beta": bp.beta, "term": bp.value})
+    return out
+
+
+def width_study(*, quick: bool = False, seed: int = 0, alpha_beta: bool = True,
+                progress=None) -> dict:
+    """PL* and the α-β-condition as width grows: ``{"plstar": width_sweep(...), "alpha_beta":
+    alpha_beta_sweep(...)}`` on ``PL_WIDTHS`` (N = 16 points in R^8) and ``AB_WIDTHS`` (the
+    first four and three of them, with smaller budgets, when ``quick``); ``alpha_beta=False``
+    skips the second (an empty list)."""
+    if progress is not None:
+        progress("  PL* width sweep")
+    pl = width_sweep(PL_WIDTHS[:4] if quick else PL_WIDTHS, N=16, d=8, seed=seed,
+                     steps=60 if quick else 300, samples=8 if quick else 16)
+    ab = []
+    if alpha_beta:
+        ab = alpha_beta_sweep(AB_WIDTHS[:3] if quick else AB_WIDTHS,
+                              budget=300 if quick else 1000, seed=seed, progress=progress)
+    return {"plstar": pl, "alpha_beta": ab}

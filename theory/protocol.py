@@ -54,6 +54,17 @@ __all__ = [
     "min_T_grid",
     "protocol_comparison",
     "PROTOCOL_SETTINGS",
+    "VARIANTS",
+    "HEATMAP_ALPHAS",
+    "HEATMAP_BETAS",
+    "protocol_settings",
+    "protocol_two_pass",
+    "ProtocolVariants",
+    "protocol_variants",
+    "Aiming",
+    "aiming_along",
+    "PLEstimate",
+    "pl_estimate_along",
 ]
 
 
@@ -258,25 +269,34 @@ def _region_summary(reg: Region, grid) -> dict:
     }
 
 
-def protocol_comparison(landscape, *, gamma=None, steps=None, runs=None, batch=None, seed=0,
-                        x0=None, alphas=None, betas=None) -> dict:
-    r"""The paper's protocol and its exact counterpart on one landscape (issue 4, item 5).
+# The paper's (α, β) grid for the heat maps: α ≥ β + 0.1 on [0.1, 10] × [0, 9.9] [AB §5].
+HEATMAP_ALPHAS = np.linspace(0.1, 10.0, 45)
+HEATMAP_BETAS = np.linspace(0.0, 9.9, 45)
+# The four variants of the rows: (x^K proxy | exact projection) × (f_i* = 0 | true f_i*).
+VARIANTS = ("paper", "proxy_true_fstar", "exact_zero_fstar", "exact")
 
-    Four variants of the rows along the same two-pass trajectories:
 
-    - ``paper``: ``x^K`` proxy, ``f_i* = 0`` [AB §5];
-    - ``proxy_true_fstar``: ``x^K`` proxy, true f_i*;
-    - ``exact_zero_fstar``: true projection, ``f_i* = 0``;
-    - ``exact``: true projection, true f_i*.
+def protocol_settings(landscape, *, gamma=None, steps=None, runs=None, batch=None) -> dict:
+    """``PROTOCOL_SETTINGS`` of the landscape (a default for the others), with the non-None
+    arguments in place of the stored values.
 
-    For each: the exact region of its rows (``alpha_min``, ``β_min`` on an α grid), the heat map
-    ``min T`` on the (α, β) grid and the fraction of grid cells that "work". The report gives the
-    differences ``paper − exact``. Returns a JSON-able dict.
+    >>> import toylands
+    >>> protocol_settings(toylands.get("example6"), steps=10)["steps"]
+    10
     """
     cfg = dict(PROTOCOL_SETTINGS.get(landscape.name, _DEFAULT))
     for k, v in (("gamma", gamma), ("steps", steps), ("runs", runs), ("batch", batch)):
         if v is not None:
             cfg[k] = v
+    return cfg
+
+
+def protocol_two_pass(landscape, *, gamma=None, steps=None, runs=None, batch=None, seed=0,
+                      x0=None) -> TwoPass:
+    """``two_pass`` with the landscape's protocol settings (``protocol_settings``) and, unless
+    ``x0`` is given, ``runs`` starts drawn uniformly from the settings' ``x0_box`` (the domain
+    where it is None) by ``numpy.random.default_rng(seed)``."""
+    cfg = protocol_settings(landscape, gamma=gamma, steps=steps, runs=runs, batch=batch)
     if x0 is None:
         rng = np.random.default_rng(seed)
         box = cfg["x0_box"]
@@ -284,21 +304,73 @@ def protocol_comparison(landscape, *, gamma=None, steps=None, runs=None, batch=N
             x0 = landscape.domain.sample(rng, cfg["runs"])
         else:
             x0 = rng.uniform(box[0], box[1], (cfg["runs"], landscape.dim))
-    tp = two_pass(landscape, x0, gamma=cfg["gamma"], steps=cfg["steps"], seed=seed,
-                  batch=cfg["batch"])
-    variants = {
+    return two_pass(landscape, x0, gamma=cfg["gamma"], steps=cfg["steps"], seed=seed,
+                    batch=cfg["batch"])
+
+
+@dataclass(frozen=True)
+class ProtocolVariants:
+    """The four variants of the protocol rows along one two-pass run (keys of ``VARIANTS``):
+
+    - ``paper``: ``x^K`` proxy, ``f_i* = 0`` [AB §5];
+    - ``proxy_true_fstar``: ``x^K`` proxy, true f_i*;
+    - ``exact_zero_fstar``: true projection, ``f_i* = 0``;
+    - ``exact``: true projection, true f_i*;
+
+    with the exact (α, β) region of each (``regions``) and the settings used."""
+
+    two_pass: TwoPass
+    settings: dict
+    rows: dict
+    regions: dict
+
+    def heatmaps(self, alphas=HEATMAP_ALPHAS, betas=HEATMAP_BETAS) -> dict:
+        """``min_T_grid`` of every variant on the (α, β) grid."""
+        return {k: min_T_grid(r, alphas, betas) for k, r in self.rows.items()}
+
+
+def protocol_variants(landscape, *, gamma=None, steps=None, runs=None, batch=None, seed=0,
+                      x0=None) -> ProtocolVariants:
+    """The four variants of the rows (``ProtocolVariants``) along ``protocol_two_pass``.
+
+    Examples
+    --------
+    >>> import toylands
+    >>> pv = protocol_variants(toylands.get("example6"), steps=50, runs=2)
+    >>> list(pv.rows) == list(VARIANTS)
+    True
+    """
+    cfg = protocol_settings(landscape, gamma=gamma, steps=steps, runs=runs, batch=batch)
+    tp = protocol_two_pass(landscape, gamma=cfg["gamma"], steps=cfg["steps"], runs=cfg["runs"],
+                           batch=cfg["batch"], seed=seed, x0=x0)
+    rows = {
         "paper": tp.proxy,
         "proxy_true_fstar": protocol_rows(landscape, tp.traj, f_i_lower="true"),
         "exact_zero_fstar": protocol_rows(landscape, tp.traj, projection="exact", f_i_lower=0.0,
                                           candidates=tp.candidates),
         "exact": tp.exact,
     }
-    regions = {k: v.region() for k, v in variants.items()}
+    return ProtocolVariants(tp, cfg, rows, {k: v.region() for k, v in rows.items()})
+
+
+def protocol_comparison(landscape, *, gamma=None, steps=None, runs=None, batch=None, seed=0,
+                        x0=None, alphas=None, betas=None) -> dict:
+    r"""The paper's protocol and its exact counterpart on one landscape (issue 4, item 5).
+
+    The four variants of ``protocol_variants`` along the same two-pass trajectories. For each:
+    the exact region of its rows (``alpha_min``, ``β_min`` on an α grid), the heat map
+    ``min T`` on the (α, β) grid (default ``HEATMAP_ALPHAS × HEATMAP_BETAS``) and the fraction
+    of grid cells that "work". The report gives the differences ``paper − exact``. Returns a
+    JSON-able dict.
+    """
+    pv = protocol_variants(landscape, gamma=gamma, steps=steps, runs=runs, batch=batch,
+                           seed=seed, x0=x0)
+    tp, cfg, variants, regions = pv.two_pass, pv.settings, pv.rows, pv.regions
     a_ref = [r.alpha_min for r in regions.values() if np.isfinite(r.alpha_min)]
     base = max(min(a_ref), 1e-3) if a_ref else 1.0
     grid = base * np.geomspace(1.0 + 1e-3, 100.0, 9)
-    al = np.linspace(0.1, 10.0, 45) if alphas is None else np.asarray(alphas, float)
-    be = np.linspace(0.0, 9.9, 45) if betas is None else np.asarray(betas, float)
+    al = HEATMAP_ALPHAS if alphas is None else np.asarray(alphas, float)
+    be = HEATMAP_BETAS if betas is None else np.asarray(betas, float)
     out = {
         "landscape": landscape.name,
         "settings": {**{k: cfg[k] for k in ("gamma", "steps", "runs", "batch")}, "seed": seed},
@@ -331,3 +403,102 @@ def protocol_comparison(landscape, *, gamma=None, steps=None, runs=None, batch=N
         "heatmap_cells_disagree": float(np.mean(works["paper"] != works["exact"])),
     }
     return out
+
+
+# ---- the paper's other diagnostics along a run [AB §5, Eq. (13); spec §7] ---------------------
+class Aiming(NamedTuple):
+    r"""``cos`` = cos∠(∇f(x^k), x^k − x_ref) (NaN where either vector is 0) and
+    ``coefficient`` = <∇f(x^k), x^k − x_ref> / (f(x^k) − f_lower), one value per iterate."""
+
+    cos: np.ndarray
+    coefficient: np.ndarray
+
+
+def aiming_along(landscape, x, reference=None, *, f_lower: float = 0.0) -> Aiming:
+    r"""The aiming diagnostics of [AB §5] (spec §7) at the iterates ``x`` (shape ``(K, dim)``).
+
+    With ``x_ref = Proj(x^k, S)`` (``reference=None``, exact) or a fixed point ``reference``
+    (the paper's proxy ``x^K``):
+
+    .. math::
+        \cos_k = \frac{\langle \nabla f(x^k), x^k - x_{ref}\rangle}
+                     {\|\nabla f(x^k)\| \, \|x^k - x_{ref}\|}, \qquad
+        \theta_k = \frac{\langle \nabla f(x^k), x^k - x_{ref}\rangle}{f(x^k) - f_{lower}}.
+
+    Aiming [Liu et al. 2023] asks ``θ_k ≥ θ > 0`` with ``x_ref = Proj(x^k, S)`` and
+    ``f_lower = f*`` (the paper, like spec §7, divides by ``f(x^k)``: ``f_lower = 0``). A
+    negative cosine means the gradient points away from ``x_ref``.
+
+    Examples
+    --------
+    >>> import numpy as np, toylands
+    >>> f = toylands.get("example1")      # S: the line y = −x − ½, f convex
+    >>> a = aiming_along(f, np.array([[1.0, 1.0]]))
+    >>> bool(a.cos[0] > 0)
+    True
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 2 or x.shape[1] != landscape.dim:
+        raise ValueError(f"x must have shape (K, {landscape.dim})")
+    ref = landscape.project(x) if reference is None else np.asarray(reference, dtype=np.float64)
+    g = landscape.gradient(x)
+    d = x - ref
+    inner = np.einsum("kd,kd->k", g, np.broadcast_to(d, g.shape))
+    ng = np.linalg.norm(g, axis=-1)
+    nd = np.linalg.norm(np.broadcast_to(d, g.shape), axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cos = np.where((ng > 0) & (nd > 0), inner / (ng * nd), np.nan)
+        coef = inner / (landscape.value(x) - float(f_lower))
+    return Aiming(cos, coef)
+
+
+class PLEstimate(NamedTuple):
+    """``k``: the iterations used (one per epoch); ``value``: the estimate there (NaN where
+    ``f(x^k) ≤ f_ref``); ``log_2mu``: its minimum over the finite values (an admissible
+    log(2μ) is at most this), NaN if none."""
+
+    k: np.ndarray
+    value: np.ndarray
+    log_2mu: float
+
+
+def pl_estimate_along(landscape, x, reference=None, *, delta: float = 2.0,
+                      every: int | None = None) -> PLEstimate:
+    r"""The PL estimate of [AB Eq. (13)] (spec §7) at every ``every``-th iterate of ``x (K, dim)``.
+
+    .. math::
+        e_k = 2 \log\|\nabla f(x^k)\| - \tfrac{2}{\delta}\log\bigl(f(x^k) - f_{ref}\bigr)
+            = \log \frac{\|\nabla f(x^k)\|^2}{(f(x^k) - f_{ref})^{2/\delta}},
+
+    with ``f_ref = f*`` (``reference=None``, exact) or ``f(reference)`` (the paper's proxy
+    ``x^K``). If f satisfies ``‖∇f‖^2 ≥ 2μ (f − f*)^{2/δ}`` along the run then
+    ``log(2μ) ≤ min_k e_k``. ``every`` defaults to ``landscape.n`` (one point per epoch of
+    single-sample SGD, as the paper).
+
+    Examples
+    --------
+    >>> import numpy as np, toylands
+    >>> f = toylands.get("example1")
+    >>> e = pl_estimate_along(f, np.array([[1.0, 1.0], [0.5, 0.0]]), every=1)
+    >>> e.k.tolist()
+    [0, 1]
+    """
+    delta = float(delta)
+    if not (np.isfinite(delta) and delta > 0):
+        raise ValueError(f"delta must be positive and finite, got {delta}")
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 2 or x.shape[1] != landscape.dim:
+        raise ValueError(f"x must have shape (K, {landscape.dim})")
+    every = landscape.n if every is None else int(every)
+    if every < 1:
+        raise ValueError("every must be >= 1")
+    k = np.arange(0, x.shape[0], every)
+    xs = x[k]
+    f_ref = landscape.f_star if reference is None else float(landscape.value(reference))
+    gn = np.linalg.norm(landscape.gradient(xs), axis=-1)
+    gap = landscape.value(xs) - f_ref
+    with np.errstate(divide="ignore", invalid="ignore"):
+        val = np.log(gn**2 / gap ** (2.0 / delta))
+    val = np.where(gap > 0, val, np.nan)
+    fin = val[np.isfinite(val)]
+    return PLEstimate(k, val, float(fin.min()) if fin.size else float("nan"))

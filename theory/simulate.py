@@ -56,6 +56,11 @@ class Simulation:
     run_max_anchor_dist2 : (R,)
         ``max_k ‖x^k − Proj(x⁰, S)‖²`` over every step: an upper bound on
         ``max_k dist(x^k, S)²`` that costs no projection (Theorem 5's bounded-iterates D²).
+    max_anchor_dist2_by_step : (K+1,)
+        ``max_{j≤k} max_runs ‖x^j − Proj(x⁰, S)‖²``: the running maximum of the above, so that
+        a prefix ``x⁰ … x^{K'}`` of the run has its own D² (``theory.compare.check_curve``).
+    max_grad_sq_by_step : (K,)
+        ``max_{j≤k} max_runs ‖∇f_{i_j}(x^j)‖²``: the running maximum of ``run_max_grad_sq``.
     diverged, left_domain : (R,) bool
     history_steps : (T,)
         The steps k kept in the thinned history; ``history_gap`` is
@@ -96,6 +101,8 @@ class Simulation:
     x_final: np.ndarray
     seconds: float = 0.0
     extra: dict = field(default_factory=dict)
+    max_anchor_dist2_by_step: np.ndarray | None = None
+    max_grad_sq_by_step: np.ndarray | None = None
 
     @property
     def n_diverged(self) -> int:
@@ -230,6 +237,7 @@ def simulate(
     anchor = landscape.project(x)  # Proj(x⁰, S): ‖x^k − anchor‖ ≥ dist(x^k, S) at every k
     run_max_anchor = np.zeros(R)
     run_max_g2 = np.zeros(R)
+    anchor_by_step, g2_by_step = np.empty(K + 1), np.empty(K)
 
     state = optimizer.init(x)
     x_init = x.copy()
@@ -243,6 +251,7 @@ def simulate(
         np.minimum(run_min_gap, np.where(live, gap, np.inf), out=run_min_gap)
         da = np.einsum("rd,rd->r", x - anchor, x - anchor)
         np.maximum(run_max_anchor, np.where(live, da, 0.0), out=run_max_anchor)
+        anchor_by_step[k] = run_max_anchor.max()
         left[:] |= live & ~dom.contains(x)
         if k % thin == 0:
             h_gap[k // thin] = gap
@@ -271,6 +280,7 @@ def simulate(
             g_min[k] = float(np.min(gam[live]))
             g_max[k] = float(np.max(gam[live]))
         np.maximum(run_max_g2, np.where(live, info.grad_sq, 0.0), out=run_max_g2)
+        g2_by_step[k] = run_max_g2.max()
         if k % thin == 0:
             h_gamma[k // thin], h_index[k // thin] = gam, i
         record(k + 1, x)
@@ -314,4 +324,6 @@ def simulate(
         x0=x_init,
         x_final=x,
         seconds=time.perf_counter() - t0,
+        max_anchor_dist2_by_step=anchor_by_step,
+        max_grad_sq_by_step=g2_by_step,
     )

@@ -1,0 +1,80 @@
+r"""Section ``protocol``: the paper's protocol (x^K proxy, f_i* = 0) against the exact S."""
+
+from __future__ import annotations
+
+from ._common import fmt, get, names, section, table
+from ._model import CONFIRMED, REFUTED, Claim, Config, Section
+from ._output import scrub
+
+__all__ = ["protocol"]
+
+
+# ---- the paper's protocol and its proxies ------------------------------------------------------
+@section("protocol", "The paper's protocol: the x^K proxy and f_i* = 0 against the exact S")
+def protocol(cfg: Config, ctx: dict, progress) -> Section:
+    from ..protocol import PROTOCOL_SETTINGS, protocol_comparison
+
+    data, rows, worse = {}, [], []
+    for name in PROTOCOL_SETTINGS:
+        if name not in names(cfg):
+            continue
+        progress(f"  {name}")
+        f = get(name)
+        steps = min(PROTOCOL_SETTINGS[name]["steps"], 200) if cfg.quick else None
+        res = scrub(protocol_comparison(f, seed=cfg.seed, steps=steps))
+        data[name] = res
+        v = res["variants"]
+        rows.append(
+            [f"`{name}`", "yes" if res["reproduced"] else "**no**"]
+            + [
+                fmt(v[k]["alpha_min"], 4)
+                for k in ("paper", "proxy_true_fstar", "exact_zero_fstar", "exact")
+            ]
+            + [fmt(100 * res["difference"]["heatmap_cells_disagree"], 3) + " %"]
+        )
+        ap, ae = v["paper"]["alpha_min"], v["exact"]["alpha_min"]
+        if ap is not None and ae is not None and ap < ae * (1 - 1e-6):
+            worse.append(f"{name}: {ap:.3g} < {ae:.3g}")
+    claims = []
+    if data:
+        summary = "; ".join(
+            f"{k}: α_min {d['variants']['paper']['alpha_min']:.3g} (proxy) vs "
+            f"{d['variants']['exact']['alpha_min']:.3g} (exact)"
+            for k, d in data.items()
+            if d["variants"]["paper"]["alpha_min"] is not None
+            and d["variants"]["exact"]["alpha_min"] is not None
+        )
+        claims.append(
+            Claim(
+                "protocol-proxy",
+                "AB §5 (T(x^k) with x^K and f_i* = 0); spec §7",
+                "the (α, β) found with the x^K proxy and f_i* = 0 satisfy the α-β-condition at "
+                "the same iterates",
+                summary
+                + (
+                    ". Proxy admits pairs the exact rows reject on " + ", ".join(worse)
+                    if worse
+                    else ""
+                ),
+                REFUTED if worse else CONFIRMED,
+                {"proxy_too_optimistic": worse},
+            )
+        )
+    md = (
+        "α_min of the exact region of each variant's rows along the same seeded two-pass SGD "
+        "runs (`theory.protocol.protocol_comparison`); the last column is the share of the "
+        "paper's (α, β) grid where the proxy heat map and the exact one disagree.\n\n"
+        + table(
+            [
+                "landscape",
+                "run 2 = run 1",
+                "α_min: paper (x^K, 0)",
+                "x^K, f_i*",
+                "Proj, 0",
+                "Proj, f_i* (exact)",
+                "grid cells disagree",
+            ],
+            rows,
+        )
+    )
+    return Section("protocol", protocol.section_title, {"landscapes": data}, md, claims)
