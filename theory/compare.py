@@ -10,10 +10,15 @@ r"""Measured versus bound: every theorem of spec §6 against simulation (design.
   makes the theorem's bound smallest, see :func:`choose_pair`) or given; the theorem's hypotheses
   checked before simulating (refusal with the reason) and after (no divergence, iterates stay in
   the domain where L and (α, β) hold, the α-β-condition holds at the visited iterates).
-- :func:`theorem1_step_inequality`: the per-step inequality of Theorem 1's proof, exactly
-  (E_k is the average over the n samples).
-- :func:`step_size_lemmas`: the SPS_max, DecSPS and NGN step-size lemmas along trajectories.
-- :func:`comparison_grid` / :func:`format_table`: every theorem × landscape × step size.
+- :func:`check_curve`: the measured rate and the bound over the horizon, from one simulation.
+
+Re-exported here, so that ``theory.compare`` stays the one entry point:
+
+- :func:`step_settings` (from :mod:`theory._settings`): the step sizes of each theorem.
+- :func:`theorem1_step_inequality`, :func:`step_size_lemmas` (from :mod:`theory.lemmas`): the
+  per-step inequality of Theorem 1's proof and the step-size lemmas along trajectories.
+- :func:`comparison_grid` / :func:`format_table` (from :mod:`theory.grid`): every theorem ×
+  landscape × step size.
 
 Where a measurement exceeds its bound beyond the confidence interval, ``within_ci`` is False:
 that is a finding to investigate, never to hide.
@@ -29,6 +34,15 @@ import numpy as np
 
 from . import bounds as B
 from . import optimizers as O
+from ._settings import _bound, _grad0_max, _grad0_min, _theorem_key, step_settings
+from .grid import (
+    GRID_LANDSCAPES,
+    GRID_SCALES,  # noqa: F401  (kept importable from here)
+    GRID_THEOREMS,
+    comparison_grid,
+    format_table,
+)
+from .lemmas import step_size_lemmas, theorem1_step_inequality
 from .simulate import initial_points, simulate
 
 __all__ = [
@@ -61,41 +75,8 @@ PAPER_PAIRS = {
     "example3": (1513.0, 1512.0),
     "example6": (41.37, 40.37),
 }
-
-GRID_LANDSCAPES = (
-    "example1",
-    "example2",
-    "example3",
-    "example6",
-    "least-squares",
-    "matrix-factorization",
-    "two-layer-relu",
-    "half-space",
-)
-GRID_THEOREMS = ("1", "4", "2", "5", "C1", "3", "6", "7")
-# Step-size scales per theorem; the first is the largest the theorem allows for SGD, SGD-dec and
-# AdaGrad-norm-max. NGN allows any γ > 0, SPS_max and DecSPS any γ_b: there scale 10 is the large
-# setting, where the Polyak step binds (at scale ≤ 1, γ_b ≤ 1/(2cL) ≤ the Polyak step, so SPS_max
-# is SGD with step γ_b). See :func:`step_settings`.
-GRID_SCALES = {
-    "1": (1.0, 0.5, 0.1),
-    "4": (1.0, 0.5, 0.1),
-    "2": (10.0, 1.0, 0.1),
-    "5": (10.0, 1.0, 0.1),
-    "C1": (10.0, 1.0, 0.1),
-    "3": (10.0, 1.0, 0.1),
-    "6": (10.0, 1.0, 0.1),
-    "7": (1.0, 0.5, 0.1),
-}
 _REGION_THEOREM = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "C1": 5, "6": 6, "7": 7}
 _NEEDS_GAP_ONE = ("3", "6", "C1")
-
-
-def _theorem_key(theorem) -> str:
-    t = str(theorem).strip().upper().replace("COROLLARY", "C").replace("COR", "C")
-    if t not in B.THEOREMS:
-        raise ValueError(f"unknown theorem {theorem!r}; known: {', '.join(B.THEOREMS)}")
-    return t
 
 
 @dataclass
@@ -208,80 +189,6 @@ def _region(landscape, x):
 
     a, b, c, mask = condition_rows(landscape, x)
     return Region.from_arrays(a, b, c, mask)
-
-
-def step_settings(theorem, alpha, beta, L, scale=1.0, *, D0_sq=1.0, gamma=None, c=None,
-                  gamma_b=None, b0=None):
-    r"""Optimizer parameters for a theorem at step scale ``scale`` (1 = the largest allowed).
-
-    - Theorems 1, 4: ``γ = scale·(α − β)/(2L)``;
-    - Theorem 2: ``c = 1/(α − β)`` (twice the minimum 1/(2(α − β))), ``γ_b = scale/(2cL)``;
-    - Theorem 5: ``c_k = c_0√(k+1)`` with ``c_0 = 1/(α − β)`` (the minimum), ``γ_b = scale/(2c_0L)``
-      (``scale = 1`` gives ``L̃ = L``); Corollary 1: ``c_0 = 1``, ``γ_b = scale/(2L)``;
-    - Theorems 3, 6 (NGN, any γ > 0): ``γ = scale/L``;
-    - Theorem 7: ``γ = scale·√D₀²`` and ``b_{−1} = 2Lγ/(α − β)`` (the minimum).
-
-    Explicit ``gamma``, ``c``, ``gamma_b``, ``b0`` override. Returns ``(optimizer name, params)``.
-    """
-    t = _theorem_key(theorem)
-    gap = alpha - beta
-    if t in ("1", "4"):
-        g = scale * gap / (2 * L) if gamma is None else gamma
-        return ("sgd", {"gamma": g}) if t == "1" else ("sgd-dec", {"gamma0": g})
-    if t == "2":
-        cc = 1.0 / gap if c is None else c
-        return "sps-max", {"c": cc, "gamma_b": scale / (2 * cc * L) if gamma_b is None else gamma_b}
-    if t in ("5", "C1"):
-        c0 = (1.0 / gap if t == "5" else 1.0) if c is None else c
-        gb = scale / (2 * c0 * L) if gamma_b is None else gamma_b
-        return "dec-sps", {"gamma_b": gb, "c_scale": c0}
-    if t in ("3", "6"):
-        g = scale / L if gamma is None else gamma
-        return ("ngn" if t == "3" else "ngn-dec"), {"gamma": g}
-    g = scale * math.sqrt(D0_sq) if gamma is None else gamma
-    g = g if g > 0 else 1.0
-    return "adagrad-norm-max", {"gamma": g, "b0": 2 * L * g / gap if b0 is None else b0}
-
-
-def _bound(t, landscape, alpha, beta, L, params, K, *, D0_sq, D_sq, G_sq, grad0_min):
-    s, p = landscape.sigma_int2, landscape.sigma_pos2
-    fn = B.THEOREMS[t][0]
-    common = dict(alpha=alpha, beta=beta, L=L, K=K, sigma_int2=s)
-    if t == "1":
-        return fn(**common, gamma=params["gamma"], D0_sq=D0_sq)
-    if t == "4":
-        return fn(**common, gamma0=params["gamma0"], D0_sq=D0_sq)
-    if t == "2":
-        return fn(**common, c=params["c"], gamma_b=params["gamma_b"], D0_sq=D0_sq)
-    if t == "5":
-        ck = O.c_sqrt(np.arange(K), params["c_scale"])
-        return fn(**common, c_k=ck, gamma_b=params["gamma_b"], D_sq=D_sq)
-    if t == "C1":
-        if params["c_scale"] != 1.0:
-            raise B.HypothesisError("Corollary 1", "c_k = sqrt(k+1) (c_scale = 1)")
-        return fn(**common, gamma_b=params["gamma_b"], D_sq=D_sq)
-    if t in ("3", "6"):
-        return fn(**common, gamma=params["gamma"], D0_sq=D0_sq, sigma_pos2=p,
-                  positive=bool(landscape.positive))
-    return fn(**common, gamma=params["gamma"], b0=params["b0"], dist0_sq=D0_sq,
-              G_sq=max(G_sq, grad0_min), D_sq=grad0_min)
-
-
-def _grad0_min(landscape, x0):
-    """``min over runs and i of ‖∇f_i(x⁰)‖²`` (Theorem 7's D², safe reading), looping over i."""
-    best = np.inf
-    for i in range(landscape.n):
-        g = landscape.grad_at(x0, np.full(x0.shape[0], i))
-        best = min(best, float(np.min(np.einsum("rd,rd->r", g, g))))
-    return best
-
-
-def _grad0_max(landscape, x0):
-    best = 0.0
-    for i in range(landscape.n):
-        g = landscape.grad_at(x0, np.full(x0.shape[0], i))
-        best = max(best, float(np.max(np.einsum("rd,rd->r", g, g))))
-    return best
 
 
 def choose_pair(landscape, theorem, L, x0, steps, *, scale=1.0, points=None, margin=1e-3,
@@ -541,143 +448,3 @@ def default_start_box(landscape):
 
 def box_inside(inner, outer) -> bool:
     return bool(np.all(inner.lo >= outer.lo) and np.all(inner.hi <= outer.hi))
-
-
-# ---- the proof's per-step inequality and the step-size lemmas -----------------------------------
-def theorem1_step_inequality(landscape, x, *, gamma, alpha, beta, L):
-    r"""The one-step inequality in the proof of Theorem 1 [AB App. C.2], evaluated exactly.
-
-    With ``x_p = Proj(x, S)`` and ``E_k`` the exact average over the n samples:
-
-    .. math:: E_k\,\mathrm{dist}(x^{k+1}, S)^2 \le E_k\|x^{k+1} - x_p\|^2 \le \mathrm{dist}(x, S)^2
-              - \gamma(\alpha-\beta) E_k[f_i(x) - f_i(x_p)] + 2\gamma(\beta + L\gamma)
-              E_k[f_i(x_p) - f_i^*]
-
-    valid where the α-β-condition holds at x with x_p, f_i is L-smooth and
-    ``γ ≤ (α − β)/(2L)``. Returns a dict of ``(N,)`` arrays: ``lhs_dist`` (E dist(x^{k+1}, S)²),
-    ``lhs_proof`` (E‖x^{k+1} − x_p‖²), ``rhs`` and ``slack = rhs − lhs_proof``.
-    """
-    x = np.atleast_2d(np.asarray(x, dtype=np.float64))
-    N, n = x.shape[0], landscape.n
-    xp = landscape.project(x)
-    d2 = np.einsum("rd,rd->r", x - xp, x - xp)
-    fx, fp = landscape.losses(x), landscape.losses(xp)
-    lhs_dist, lhs_proof = np.zeros(N), np.zeros(N)
-    for i in range(n):  # a loop over samples, vectorised over points
-        xn = x - gamma * landscape.grad_at(x, np.full(N, i))
-        lhs_dist += landscape.distance(xn) ** 2 / n
-        lhs_proof += np.einsum("rd,rd->r", xn - xp, xn - xp) / n
-    rhs = (
-        d2
-        - gamma * (alpha - beta) * np.mean(fx - fp, axis=-1)
-        + 2 * gamma * (beta + L * gamma) * np.mean(fp - landscape.f_i_star, axis=-1)
-    )
-    return {"lhs_dist": lhs_dist, "lhs_proof": lhs_proof, "rhs": rhs, "slack": rhs - lhs_proof}
-
-
-def step_size_lemmas(landscape, optimizer, x0, *, steps, rng, L):
-    r"""The step-size lemmas of spec §6 along trajectories: min relative slack of each.
-
-    - SPS_max: ``γ_min ≤ γ_k ≤ γ_b`` with ``γ_min = min{1/(2cL), γ_b}``, and
-      ``γ_k²‖∇f_i‖² ≤ (γ_k/c)(f_i − f_i*)``;
-    - DecSPS: ``γ_k ≤ γ_{k−1}`` and ``γ_k ≥ min{1/(2c_kL), c_0γ_b/c_k}``;
-    - NGN (and NGN-dec with ``γ/√(k+1)``): ``γ/(1+γL) ≤ γ_k ≤ γ`` (needs f_i* ≥ 0).
-
-    Returns ``{lemma: min slack}`` (≥ 0 means it held at every step of every run), where each
-    slack is divided by the larger side.
-    """
-    x = np.array(x0, dtype=np.float64)
-    state = optimizer.init(x)
-    p, name = optimizer.params, optimizer.name
-    out: dict[str, float] = {}
-
-    def note(key, small, big):
-        s = (big - small) / np.maximum(np.maximum(np.abs(big), np.abs(small)), 1e-300)
-        out[key] = min(out.get(key, np.inf), float(np.min(s)))
-
-    prev = None
-    for k in range(steps):
-        i = rng.integers(0, landscape.n, size=x.shape[0])
-        x, state, info = optimizer.step(landscape, x, state, i)
-        gam = info.gamma
-        if name == "sps-max":
-            c, gb = p["c"], p["gamma_b"]
-            note("gamma_min <= gamma_k", min(1 / (2 * c * L), gb), gam)
-            note("gamma_k <= gamma_b", gam, gb)
-            note("gamma_k^2 |g|^2 <= gamma_k (f_i - f_i*)/c", gam * gam * info.grad_sq,
-                 gam / c * np.maximum(info.loss - info.f_i_star, 0.0))
-        elif name == "dec-sps":
-            ck = float(O.c_sqrt(k, p["c_scale"]))
-            c0 = float(O.c_sqrt(0, p["c_scale"]))
-            if prev is not None:
-                note("gamma_k <= gamma_{k-1}", gam, prev)
-            note("gamma_k >= min{1/(2 c_k L), c_0 gamma_b / c_k}",
-                 min(1 / (2 * ck * L), c0 * p["gamma_b"] / ck), gam)
-            prev = gam
-        elif name in ("ngn", "ngn-dec"):
-            g = p["gamma"] if name == "ngn" else p["gamma"] / math.sqrt(k + 1)
-            note("gamma/(1 + gamma L) <= gamma_k", g / (1 + g * L), gam)
-            note("gamma_k <= gamma", gam, g)
-        else:
-            raise ValueError(f"no step-size lemma for {name}")
-    return out
-
-
-# ---- the grid -----------------------------------------------------------------------------------
-def comparison_grid(landscapes=None, theorems=None, *, scales=None, runs=200, steps=1000, seed=0,
-                    quiet=True, progress=None) -> list[dict]:
-    """Every theorem × landscape × step scale (see :data:`GRID_SCALES`): a list of table rows.
-
-    Landscapes that are not registered are listed with ``reason = "not registered"``. Each row
-    is :meth:`Comparison.to_json` plus ``scale``.
-    """
-    import toylands
-
-    known = set(toylands.names())
-    rows = []
-    for name in landscapes or GRID_LANDSCAPES:
-        if name not in known:
-            rows.append({"landscape": name, "theorem": None, "reason": "not registered"})
-            continue
-        land = toylands.get(name)
-        for t in theorems or GRID_THEOREMS:
-            t = _theorem_key(t)
-            for s in (scales or GRID_SCALES[t]):
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", UserWarning)
-                    cmp = check(land, t, scale=s, runs=runs, steps=steps, seed=seed, quiet=quiet)
-                row = cmp.to_json()
-                row["scale"] = s
-                rows.append(row)
-                if progress is not None:
-                    progress(row)
-    return rows
-
-
-def format_table(rows) -> str:
-    """The grid as plain text: landscape, theorem, scale, α, β, measured, bound, ratio, verdict."""
-    head = (f"{'landscape':<22}{'thm':<5}{'scale':>6}{'alpha':>11}{'beta':>11}{'measured':>11}"
-            f"{'bound':>11}{'ratio':>9}  verdict")
-    lines = [head]
-
-    def f(v, w=11, p=3):
-        if isinstance(v, (int, float)) and v is not None:
-            return f"{v:>{w}.{p}g}"
-        return f"{'-':>{w}}"
-
-    for r in rows:
-        if r.get("theorem") is None:
-            lines.append(f"{r['landscape']:<22}  {r['reason']}")
-            continue
-        if r["bound"] is None or r["measured"] is None:
-            verdict = "refused: " + r["reason"]
-        elif not r["hypotheses_ok"]:
-            verdict = ("holds" if r["holds"] else "EXCEEDS") + " (hyp. fail: " + r["reason"] + ")"
-        else:
-            verdict = "holds" if r["holds"] else ("EXCEEDS within CI" if r["within_ci"]
-                                                  else "VIOLATED beyond CI")
-        lines.append(
-            f"{r['landscape']:<22}{r['theorem']:<5}{r['scale']:>6g}{f(r['alpha'])}{f(r['beta'])}"
-            f"{f(r['measured'])}{f(r['bound'])}{f(r['ratio'], 9)}  {verdict}"
-        )
-    return "\n".join(lines)

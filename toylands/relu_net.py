@@ -30,11 +30,8 @@ Ground truth, by case:
 - Refused, because S is empty (the infimum is not attained): the logistic loss with λ₁ = λ₂ = 0,
   and any case with exactly one of λ₁, λ₂ zero.
 
-Relu exact reduction (spec §4.7, [derived]): by AM-GM, ``|vᵀσ(Wx)| ≤ ‖x‖ Σ_j |v_j| ‖W_j‖ ≤
-‖x‖ (λ₁‖v‖² + λ₂‖W‖²) / (2√(λ₁λ₂))``, with equality for one balanced unit along x, so
-``f_i* = min_{t} φ(t) + c_i |t|``, ``c_i = 2√(λ₁λ₂)/‖x_i‖``. In closed form:
-logistic ``f_i* = −log(1 − c) + c log((1 − c)/c)`` for c < ½ and ``log 2`` otherwise; square
-``f_i* = c − c²/2`` for c < 1 and ``½`` otherwise.
+The exact f_i* and its 1-D reduction are in :mod:`toylands._relu_infimum`; the global search,
+the kink-aware polish and the sets S in :mod:`toylands._relu_search`.
 """
 
 from __future__ import annotations
@@ -42,16 +39,14 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-from scipy.linalg import null_space
-from scipy.optimize import lsq_linear, minimize
-from scipy.special import expit
 
-from ._landscape import CLOSED_FORM, GLOBAL_SEARCH, Landscape, Provenance, Smoothness
+from ._landscape import Landscape, Smoothness
 from ._registry import register
+from ._relu_infimum import _act, _dact, dphi, exact_f_i_star, phi, relu_f_i_star
+from ._relu_search import global_search, stationarity_residual
 from ._validate import as_finite_float, as_int, as_labelled_data
 from .domain import Box
-from .orbits import PermutationOrbitSet, SplitOrbitSet, join_units, split_units
-from .sets import MinimizerSet, UnionSet
+from .orbits import join_units, split_units
 
 __all__ = [
     "TwoLayerNet",
@@ -64,74 +59,6 @@ __all__ = [
 
 LOSSES = ("logistic", "square")
 ACTIVATIONS = ("relu", "softplus")
-
-
-# ---- scalar pieces ------------------------------------------------------------------------
-def phi(t, loss: str = "logistic"):
-    """φ(t): ``logaddexp(0, −t)`` (logistic, stable for |t| ≤ 1e300) or ``½(1 − t)²``."""
-    t = np.asarray(t, dtype=np.float64)
-    return np.logaddexp(0.0, -t) if loss == "logistic" else 0.5 * (1.0 - t) ** 2
-
-
-def dphi(t, loss: str = "logistic"):
-    """φ'(t): ``−expit(−t)`` or ``t − 1``."""
-    t = np.asarray(t, dtype=np.float64)
-    return -expit(-t) if loss == "logistic" else t - 1.0
-
-
-def _act(z, activation):
-    return np.maximum(z, 0.0) if activation == "relu" else np.logaddexp(0.0, z)
-
-
-def _dact(z, activation):
-    # ReLU convention: σ'(z) = 1[z ≥ 0].
-    return (z >= 0.0).astype(np.float64) if activation == "relu" else expit(z)
-
-
-def relu_f_i_star(norms, lam1: float, lam2: float, loss: str) -> np.ndarray:
-    r"""Exact ``f_i* = min_t φ(t) + c_i |t|``, ``c_i = 2√(λ₁λ₂)/‖x_i‖`` (relu, λ₁λ₂ > 0).
-
-    Examples
-    --------
-    >>> float(relu_f_i_star(np.array([1.0]), 0.25, 0.25, "logistic")[0])  # c = 1/2: t* = 0
-    0.6931471805599453
-    """
-    norms = np.asarray(norms, dtype=np.float64)
-    safe = np.where(norms > 0, norms, 1.0)
-    c = np.where(norms > 0, 2.0 * np.sqrt(lam1 * lam2) / safe, np.inf)
-    if loss == "logistic":
-        cc = np.clip(c, 1e-300, 0.25)
-        val = -np.log1p(-cc) + cc * np.log((1.0 - cc) / cc)
-        return np.where(c < 0.5, val, np.log(2.0))
-    cc = np.minimum(c, 1.0)
-    return np.where(c < 1.0, cc - 0.5 * cc * cc, 0.5)
-
-
-def _softplus_f_i_star(a: float, k: int, lam1: float, lam2: float, loss: str, seed: int):
-    r"""``min_{s ≥ 0, t} φ(t) + λ₁ t² / Σ_j σ(a s_j)² + λ₂ ‖s‖²``: the exact reduction for softplus.
-
-    For fixed hidden weights, the cheapest v reaching output t costs ``λ₁ t² / ‖h‖²``; for a
-    fixed ``‖W_j‖ = s_j`` the largest ``h_j = σ(W_j·x)`` is reached along x (σ increasing). Solved
-    by multi-start BFGS (numerical global search on k + 1 variables).
-    """
-    rng = np.random.default_rng(seed)
-
-    def fun(z):
-        s, t = z[:k], z[k]
-        h = np.logaddexp(0.0, a * s)
-        H = np.sum(h * h)
-        val = float(phi(t, loss)) + lam1 * t * t / H + lam2 * np.sum(s * s)
-        dh = expit(a * s) * a
-        g_s = -lam1 * t * t / H**2 * 2.0 * h * dh + 2.0 * lam2 * s
-        g_t = float(dphi(t, loss)) + 2.0 * lam1 * t / H
-        return val, np.append(g_s, g_t)
-
-    # s < 0 is dominated by |s| (σ increasing, same penalty): minimise over all of R^k.
-    best = np.inf
-    for z0 in [np.zeros(k + 1)] + [rng.uniform(0, 3, k + 1) for _ in range(5)]:
-        r = minimize(fun, z0, jac=True, method="BFGS", options={"gtol": 1e-12, "maxiter": 2000})
-        best = min(best, float(r.fun))
-    return best
 
 
 # ---- the landscape --------------------------------------------------------------------------
@@ -278,169 +205,7 @@ class TwoLayerNet(Landscape):
         )
 
 
-# ---- ground truth by global search ----------------------------------------------------------
-def _canonical(theta, k, d):
-    W, v = split_units(theta, k, d)
-    U = np.concatenate([W, v[:, None]], axis=1)
-    U = U[np.lexsort(U.T[::-1])]
-    return join_units(U[:, :d], U[:, d])
-
-
-def _kink_columns(net, theta, active):
-    """Columns ``b_ij = (1/n) c_i v_j (e_{W_j} ⊗ x_i)`` of the active kinks ``(i, j)``."""
-    W, v = split_units(theta, net.k, net.d)
-    out = net._forward(theta)[-1]
-    c = dphi(net.labels * out, net.loss) * net.labels
-    ii, jj = np.nonzero(active)
-    B = np.zeros((net.dim, ii.size))
-    for col, (i, j) in enumerate(zip(ii, jj)):
-        B[j * net.d : (j + 1) * net.d, col] = c[i] * v[j] * net.data[i] / net.n
-    return B, ii, jj
-
-
-def stationarity_residual(net, theta, active=None) -> float:
-    r"""Distance from 0 to the generalized gradient of f at θ (relu: kinks allowed).
-
-    At a kink ``W_j·x_i = 0`` the derivative of ``σ`` may be any ``α_ij ∈ [0, 1]``, so
-    ``∂f(θ) ⊇ {g₀ + B α : α ∈ [0, 1]^m}`` with ``g₀`` the gradient for ``σ'(0) = 0`` and ``B`` the
-    columns of ``_kink_columns``; the residual is ``min_α ‖g₀ + Bα‖`` (bounded least squares).
-    Away from kinks (and for softplus) it is ``‖∇f(θ)‖``.
-    """
-    g = net._gradient(theta)
-    if net.activation != "relu":
-        return float(np.linalg.norm(g))
-    W, _ = split_units(theta, net.k, net.d)
-    Z = net.data @ W.T
-    if active is None:  # kinks, up to rounding of the stored point
-        active = np.abs(Z) <= 1e-12 * max(np.abs(Z).max(), 1.0)
-    if not active.any():
-        return float(np.linalg.norm(g))
-    B, ii, jj = _kink_columns(net, theta, active)
-    g0 = g - B[:, Z[ii, jj] >= 0.0].sum(axis=1)  # remove the σ'(0) = 1 convention's terms
-    r = lsq_linear(B, -g0, bounds=(0.0, 1.0), lsmr_tol="auto", tol=1e-15)
-    return float(np.linalg.norm(g0 + B @ r.x))
-
-
-def _polish(net, theta, *, rounds: int = 4, iters: int = 25):
-    r"""Newton polish of a local minimum, kink-aware for relu.
-
-    relu: pre-activations with ``|W_j·x_i| < 1e−4 · max|Z|`` are taken as kinks and held at 0
-    (a linear constraint ``C θ = 0``; f is smooth on that subspace near θ); Newton runs in a
-    null-space basis of C with a central-difference Hessian of the exact gradient. Then the kink
-    multipliers ``α`` (``g₀ + Bα = 0``) are read off; kinks with α outside [0, 1] are released
-    (f decreases off them) and the polish repeats. Returns ``(θ, residual, active)``.
-    """
-    h = 1e-6
-    relu = net.activation == "relu"
-    released = np.zeros((net.n, net.k), dtype=bool)
-    active = np.zeros((net.n, net.k), dtype=bool)
-    for _ in range(rounds):
-        if relu:
-            W, v = split_units(theta, net.k, net.d)
-            Z = net.data @ W.T
-            active = (np.abs(Z) < 1e-4 * max(np.abs(Z).max(), 1.0)) & ~released
-            ii, jj = np.nonzero(active)
-            C = np.zeros((ii.size, net.dim))
-            for row, (i, j) in enumerate(zip(ii, jj)):
-                C[row, j * net.d : (j + 1) * net.d] = net.data[i]
-        else:
-            C = np.zeros((0, net.dim))
-        if C.shape[0]:
-            theta = theta - np.linalg.pinv(C) @ (C @ theta)
-            N = null_space(C)
-        else:
-            N = np.eye(net.dim)
-        for _ in range(iters):
-            g = N.T @ net._gradient(theta)
-            if np.max(np.abs(g), initial=0.0) < 1e-14 or N.shape[1] == 0:
-                break
-            E = N.T * h
-            Hs = N.T @ ((net._gradient(theta + E) - net._gradient(theta - E)) / (2 * h)).T
-            Hs = 0.5 * (Hs + Hs.T)
-            lam, vec = np.linalg.eigh(Hs)
-            lam = np.maximum(np.abs(lam), 1e-12 * max(np.abs(lam).max(), 1e-300))
-            step = -N @ (vec @ ((vec.T @ g) / lam))
-            f0 = net._value(theta)
-            for t in 0.5 ** np.arange(30):
-                if net._value(theta + t * step) <= f0 + 4e-16 * abs(f0):
-                    theta = theta + t * step
-                    break
-            else:
-                break
-        if not (relu and active.any()):
-            break
-        # kink multipliers: g₀ + B α = 0 (least squares); release those outside [0, 1]
-        B, ii, jj = _kink_columns(net, theta, active)
-        Zs = (net.data @ split_units(theta, net.k, net.d)[0].T)[ii, jj]
-        g0 = net._gradient(theta) - B[:, Zs >= 0.0].sum(axis=1)
-        alpha = np.linalg.lstsq(B, -g0, rcond=None)[0]
-        bad = (alpha < -1e-9) | (alpha > 1 + 1e-9)
-        bad &= np.abs(B).sum(axis=0) > 0  # a dead unit's kinks carry no force
-        if not bad.any():
-            break
-        released[ii[bad], jj[bad]] = True
-        # step off the released kinks, to the side where f decreases
-        theta = theta - 1e-4 * B[:, bad] @ np.sign(alpha[bad])
-    return theta, stationarity_residual(net, theta, active if relu else None), active
-
-
-def _merged_units(theta, k, d):
-    """Distinct balanced units of θ: dead units dropped, parallel ones merged (norms added in
-    quadrature, the splitting invariant). Returns ``(U (m, d+1) sorted, m < k)``."""
-    W, v = split_units(theta, k, d)
-    u = np.concatenate([W, v[:, None]], axis=1)
-    nrm = np.linalg.norm(u, axis=1)
-    alive = nrm > 1e-7 * max(nrm.max(), 1e-300)
-    groups: list[list[int]] = []
-    for j in np.flatnonzero(alive):
-        for g in groups:
-            if u[j] @ u[g[0]] > (1 - 1e-9) * nrm[j] * nrm[g[0]]:
-                g.append(j)
-                break
-        else:
-            groups.append([j])
-    U = np.array([u[g[0]] / nrm[g[0]] * np.sqrt(np.sum(nrm[g] ** 2)) for g in groups])
-    U = U.reshape(-1, d + 1)
-    if len(U):
-        U = U[np.lexsort(U.T[::-1])]
-    return U, len(groups) < k
-
-
-def _minimizer_set(found, f_star, theta, res, k, d, activation):
-    """S from the polished minima within 1e−10 of f*: permutation orbits, or ReLU splitting
-    orbits when a minimizer has dead or parallel units (then S is a continuum)."""
-    good = [th for val, th, r in found if val <= f_star + 1e-10 and r < 1e-8] or [theta]
-    reps = []
-    for th in good:
-        if activation == "relu":
-            U, degenerate = _merged_units(th, k, d)
-        else:
-            U, degenerate = _canonical(th, k, d), False
-        if all(np.shape(U) != np.shape(R) or np.max(np.abs(U - R), initial=0.0) > 1e-6
-               for R, _ in reps):
-            reps.append((U, degenerate))
-    sets, notes = [], []
-    for U, degenerate in reps:
-        if len(U) == 0:  # every unit dead: S = {0}
-            sets.append(PermutationOrbitSet(np.zeros(k * (d + 1)), k, d, error=res))
-            notes.append("the single point 0 (every unit dead)")
-        elif not degenerate:
-            base = U if activation != "relu" else join_units(U[:, :d], U[:, d])
-            sets.append(PermutationOrbitSet(base, k, d, error=res))
-            notes.append("permutation orbit (linear assignment, exact)")
-        elif (len(U) + 1) ** k <= SplitOrbitSet.MAX_GROUPINGS:
-            sets.append(SplitOrbitSet(U, k, d, error=res))
-            notes.append(f"ReLU splitting orbit of {len(U)} < k units (continuum; exact "
-                         "projection by enumeration)")
-        else:
-            sets.append(PermutationOrbitSet(theta, k, d, error=res))
-            notes.append("S is a continuum (ReLU unit splitting) too large to enumerate: the "
-                         "set returned is the permutation orbit of one minimizer, a SUBSET of S; "
-                         "its projection is not the nearest point of S")
-    S = sets[0] if len(sets) == 1 else UnionSet(sets)
-    return S, f"{len(sets)} orbit(s): " + "; ".join(sorted(set(notes)))
-
-
+# ---- ground truth (cached per instance) -----------------------------------------------------
 @functools.lru_cache(maxsize=32)
 def _ground_truth(key):
     data_b, labels_b, shape, k, activation, loss, lam1, lam2, starts, seed = key
@@ -452,116 +217,8 @@ def _ground_truth(key):
     net.activation, net.loss, net.lam1, net.lam2 = activation, loss, lam1, lam2
     net.dim = k * (d + 1)
     norms = np.linalg.norm(data, axis=1)
-    regularised = lam1 > 0
-    if regularised and activation == "relu":
-        f_i_star = relu_f_i_star(norms, lam1, lam2, loss)
-        prov_i = Provenance(CLOSED_FORM, 1e-15, "exact 1-D reduction, spec §4.7 (AM-GM)")
-    elif regularised:
-        uniq, inv = np.unique(norms, return_inverse=True)
-        vals = np.array([_softplus_f_i_star(a, k, lam1, lam2, loss, seed) for a in uniq])
-        f_i_star = vals[inv]
-        prov_i = Provenance(GLOBAL_SEARCH, 1e-9, "multi-start BFGS on the exact reduction")
-    else:  # square loss, λ = 0
-        f_i_star = np.where((norms == 0) & (activation == "relu"), 0.5, 0.0)
-        prov_i = Provenance(CLOSED_FORM, 0.0, "λ = 0: each sample can be fitted exactly")
-
-    rng = np.random.default_rng(seed)
-
-    def fun(th):
-        return float(net._value(th)), net._gradient(th)
-
-    found = []
-    for t in range(starts):
-        th0 = rng.normal(scale=(1.0 / np.sqrt(d), 1.0)[t % 2], size=net.dim)
-        # small problems: BFGS (L-BFGS-B's per-call overhead dominates there); large: L-BFGS-B
-        if net.dim <= 64:
-            r = minimize(fun, th0, jac=True, method="BFGS",
-                         options={"gtol": 1e-9, "maxiter": 2000})
-        else:
-            r = minimize(fun, th0, jac=True, method="L-BFGS-B",
-                         options={"ftol": 1e-15, "gtol": 1e-9, "maxiter": 3000})
-        th = r.x
-        if activation == "relu" and regularised:
-            W, v = split_units(th, k, d)
-            dead = np.sqrt(np.sum(W * W, 1) + v * v) < 1e-3
-            W[dead], v[dead] = 0.0, 0.0  # dead units: exactly 0 (their kinks are then exact)
-            th = join_units(W, v)
-        if regularised:
-            budget = {} if net.dim <= 128 else {"rounds": 2, "iters": 8}
-            th, res_t, _ = _polish(net, th, **budget)
-        else:
-            res_t = float(np.linalg.norm(net._gradient(th)))
-        found.append((float(net._value(th)), th, res_t))
-    found.sort(key=lambda p: p[0])
-    f_star, theta, res = found[0]
-    if not regularised:
-        if f_star > 1e-20:
-            raise ValueError(
-                f"the square loss with λ = 0 did not interpolate the data (best f = {f_star:.3g} "
-                f"after {starts} starts): f* and S are unknown; increase k or reduce n"
-            )
-        f_star = 0.0
-        S = _InterpolationSet(net, theta)
-        prov = {
-            "f_star": Provenance(CLOSED_FORM, 0.0, "f >= 0 and f = 0 is attained (interpolation)"),
-            "f_i_star": prov_i,
-            "minimizers": Provenance(
-                GLOBAL_SEARCH, 0.0,
-                "S = {F(theta) = y}, a manifold; projection by Gauss-Newton (local, not certified)",
-            ),
-        }
-    else:
-        S, note = _minimizer_set(found, f_star, theta, res, k, d, activation)
-        prov = {
-            "f_star": Provenance(GLOBAL_SEARCH, max(res * res, 1e-15),
-                                 f"best of {starts} BFGS starts, Newton-polished; "
-                                 f"stationarity residual {res:.2e} (distance of 0 to the "
-                                 "generalized gradient; kinks W_j.x_i = 0 held exactly)"),
-            "f_i_star": prov_i,
-            "minimizers": Provenance(GLOBAL_SEARCH, res, f"{note}; residual {res:.2e}"),
-        }
-    bound = float(np.ceil(max(2.0 * np.abs(theta).max(), 1.0)))
-    return f_star, f_i_star, S, prov, bound
-
-
-class _InterpolationSet(MinimizerSet):
-    r"""``{θ : F(θ) = y}`` (square loss, λ = 0): projected by Gauss–Newton from x,
-    ``θ ← x − Jᵀ (J Jᵀ)⁺ (F(θ) − y − J (θ − x))`` (the nearest point of the linearised set); this
-    is a local projection (a stationary point of the distance), not certified global. Points where
-    it does not converge get the stored interpolating point (in S, but not the nearest)."""
-
-    def __init__(self, net, theta):
-        self.net, self.theta = net, theta
-        self.dim = net.dim
-        self.error = 0.0
-
-    def _F(self, x):
-        return self.net._forward(x)[-1]
-
-    def _J(self, x):
-        W, v, Z, H, _ = self.net._forward(x)
-        gW = (_dact(Z, self.net.activation) * v[..., None, :])[..., None] * self.net.data[:, None]
-        b = x.shape[:-1] + (self.net.n,)
-        return np.concatenate([gW.reshape(b + (-1,)), H], axis=-1)
-
-    def project(self, x):
-        y = self.net.labels
-        th = x.copy()
-        for _ in range(50):
-            J = self._J(th)
-            r = self._F(th) - y - np.einsum("...nd,...d->...n", J, th - x)
-            K = J @ np.swapaxes(J, -1, -2)
-            z = np.linalg.solve(K + 1e-14 * np.eye(K.shape[-1]), r[..., None])[..., 0]
-            th = x - np.einsum("...nd,...n->...d", J, z)
-        ok = np.max(np.abs(self._F(th) - y), axis=-1) < 1e-9
-        return np.where(ok[..., None], th, self.theta)
-
-    def sample(self, rng, size):
-        return self.project(self.theta + 0.05 * rng.normal(size=(size, self.dim)))
-
-    def to_json(self):
-        return {"kind": "interpolation manifold (local Gauss-Newton projection)",
-                "point": self.theta.tolist(), "error": self.error}
+    f_i_star, prov_i = exact_f_i_star(norms, k, activation, loss, lam1, lam2, seed)
+    return global_search(net, f_i_star, prov_i, starts=starts, seed=seed)
 
 
 # ---- factory --------------------------------------------------------------------------------

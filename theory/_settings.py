@@ -1,0 +1,103 @@
+r"""Step settings per theorem and the theorem's bound at them (spec §6; design.md "Bound").
+
+- :func:`step_settings`: the optimizer and its parameters for a theorem at a step scale
+  (1 = the largest step the theorem allows), from (α, β) and L.
+- ``_bound``: the theorem's whole bound (:mod:`theory.bounds`) at those parameters; raises
+  :class:`theory.bounds.HypothesisError` where a hypothesis fails.
+- ``_theorem_key``: the canonical theorem key ("1" … "7", "C1").
+
+Private helpers of :mod:`theory.compare` (which re-exports :func:`step_settings`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import bounds as B
+from . import optimizers as O
+
+__all__ = ["step_settings"]
+
+
+def _theorem_key(theorem) -> str:
+    t = str(theorem).strip().upper().replace("COROLLARY", "C").replace("COR", "C")
+    if t not in B.THEOREMS:
+        raise ValueError(f"unknown theorem {theorem!r}; known: {', '.join(B.THEOREMS)}")
+    return t
+
+
+def step_settings(theorem, alpha, beta, L, scale=1.0, *, D0_sq=1.0, gamma=None, c=None,
+                  gamma_b=None, b0=None):
+    r"""Optimizer parameters for a theorem at step scale ``scale`` (1 = the largest allowed).
+
+    - Theorems 1, 4: ``γ = scale·(α − β)/(2L)``;
+    - Theorem 2: ``c = 1/(α − β)`` (twice the minimum 1/(2(α − β))), ``γ_b = scale/(2cL)``;
+    - Theorem 5: ``c_k = c_0√(k+1)`` with ``c_0 = 1/(α − β)`` (the minimum), ``γ_b = scale/(2c_0L)``
+      (``scale = 1`` gives ``L̃ = L``); Corollary 1: ``c_0 = 1``, ``γ_b = scale/(2L)``;
+    - Theorems 3, 6 (NGN, any γ > 0): ``γ = scale/L``;
+    - Theorem 7: ``γ = scale·√D₀²`` and ``b_{−1} = 2Lγ/(α − β)`` (the minimum).
+
+    Explicit ``gamma``, ``c``, ``gamma_b``, ``b0`` override. Returns ``(optimizer name, params)``.
+    """
+    t = _theorem_key(theorem)
+    gap = alpha - beta
+    if t in ("1", "4"):
+        g = scale * gap / (2 * L) if gamma is None else gamma
+        return ("sgd", {"gamma": g}) if t == "1" else ("sgd-dec", {"gamma0": g})
+    if t == "2":
+        cc = 1.0 / gap if c is None else c
+        return "sps-max", {"c": cc, "gamma_b": scale / (2 * cc * L) if gamma_b is None else gamma_b}
+    if t in ("5", "C1"):
+        c0 = (1.0 / gap if t == "5" else 1.0) if c is None else c
+        gb = scale / (2 * c0 * L) if gamma_b is None else gamma_b
+        return "dec-sps", {"gamma_b": gb, "c_scale": c0}
+    if t in ("3", "6"):
+        g = scale / L if gamma is None else gamma
+        return ("ngn" if t == "3" else "ngn-dec"), {"gamma": g}
+    g = scale * math.sqrt(D0_sq) if gamma is None else gamma
+    g = g if g > 0 else 1.0
+    return "adagrad-norm-max", {"gamma": g, "b0": 2 * L * g / gap if b0 is None else b0}
+
+
+def _bound(t, landscape, alpha, beta, L, params, K, *, D0_sq, D_sq, G_sq, grad0_min):
+    s, p = landscape.sigma_int2, landscape.sigma_pos2
+    fn = B.THEOREMS[t][0]
+    common = dict(alpha=alpha, beta=beta, L=L, K=K, sigma_int2=s)
+    if t == "1":
+        return fn(**common, gamma=params["gamma"], D0_sq=D0_sq)
+    if t == "4":
+        return fn(**common, gamma0=params["gamma0"], D0_sq=D0_sq)
+    if t == "2":
+        return fn(**common, c=params["c"], gamma_b=params["gamma_b"], D0_sq=D0_sq)
+    if t == "5":
+        ck = O.c_sqrt(np.arange(K), params["c_scale"])
+        return fn(**common, c_k=ck, gamma_b=params["gamma_b"], D_sq=D_sq)
+    if t == "C1":
+        if params["c_scale"] != 1.0:
+            raise B.HypothesisError("Corollary 1", "c_k = sqrt(k+1) (c_scale = 1)")
+        return fn(**common, gamma_b=params["gamma_b"], D_sq=D_sq)
+    if t in ("3", "6"):
+        return fn(**common, gamma=params["gamma"], D0_sq=D0_sq, sigma_pos2=p,
+                  positive=bool(landscape.positive))
+    return fn(**common, gamma=params["gamma"], b0=params["b0"], dist0_sq=D0_sq,
+              G_sq=max(G_sq, grad0_min), D_sq=grad0_min)
+
+
+def _grad0_min(landscape, x0):
+    """``min over runs and i of ‖∇f_i(x⁰)‖²`` (Theorem 7's D², safe reading), looping over i."""
+    best = np.inf
+    for i in range(landscape.n):
+        g = landscape.grad_at(x0, np.full(x0.shape[0], i))
+        best = min(best, float(np.min(np.einsum("rd,rd->r", g, g))))
+    return best
+
+
+def _grad0_max(landscape, x0):
+    best = 0.0
+    for i in range(landscape.n):
+        g = landscape.grad_at(x0, np.full(x0.shape[0], i))
+        best = max(best, float(np.max(np.einsum("rd,rd->r", g, g))))
+    return best
+
