@@ -196,3 +196,14 @@ def test_check_curve_is_check_at_every_horizon_from_one_run(ex6, theorem):
 def test_check_curve_of_a_refused_check_is_empty(ex6):
     cur = C.check_curve(ex6, "C1", alpha=1.5, beta=1.0, runs=4, steps=10)
     assert not cur.check.hypotheses_ok and cur.K.size == 0 and cur.bound.size == 0
+
+
+def test_non_smooth_landscape_never_claims_its_hypotheses():
+    # ReLU: the f_i are not L-smooth, so Theorem 1 does not apply even though the run is measured.
+    import toylands
+
+    net = toylands.get("two-layer-relu")
+    with pytest.warns(UserWarning, match="not certified"):
+        res = C.check(net, "1", runs=8, steps=20)
+    assert res.measured is not None
+    assert not res.hypotheses_ok and "not smooth" in res.reason

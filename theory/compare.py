@@ -281,13 +281,17 @@ def _check_sim(landscape, theorem, *, alpha=None, beta=None, scale=1.0, gamma=No
     base = Comparison(t, landscape.name, opt_name, {}, alpha, beta, L, bool(sm.certified),
                       int(steps), int(runs), D0, landscape.sigma_int2, landscape.sigma_pos2,
                       seed=seed)
-    notes = []
+    # The theorems assume every f_i is L-smooth: without a certified L (or with non-smooth f_i,
+    # e.g. ReLU) the run is still measured, but hypotheses_ok stays False and reason says why.
+    unverified = []
+    if not landscape.smooth:
+        unverified.append("the f_i are not smooth, so the L-smoothness hypothesis fails")
     if not sm.certified:
         if require_certified_L:
             base.reason = f"L = {L:g} is not certified ({sm.method})"
             return base, None
         warnings.warn(f"{landscape.name}: L = {L:g} is not certified ({sm.method})", stacklevel=3)
-        notes.append("L not certified")
+        unverified.append("L not certified")
     if not box_inside(box, landscape.domain):
         base.reason = "the starting box must lie inside the landscape's domain (where L holds)"
         return base, None
@@ -355,8 +359,9 @@ def _check_sim(landscape, theorem, *, alpha=None, beta=None, scale=1.0, gamma=No
         fails.append(f"{base.n_left_domain} runs left the domain where L and (alpha, beta) hold")
     if slack < -1e-9:
         fails.append(f"the alpha-beta-condition fails at a visited iterate (slack {slack:.3g})")
+    fails += unverified
     base.hypotheses_ok = not fails
-    base.reason = "; ".join(fails + notes) or "hypotheses hold"
+    base.reason = "; ".join(fails) or "hypotheses hold"
     return base, ctx
 
 
