@@ -75,3 +75,10 @@ def test_unknown_method_is_rejected_by_the_parser(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["certify", "example6", "--alpha", "2", "--beta", "1", "--method", "magic"])
     assert exc.value.code != 0
+
+
+def test_human_output_names_a_non_cube_box_per_axis():
+    from theory._cmd_certify import _box_text
+
+    assert _box_text({"lo": [-1.0, -1.0], "hi": [1.0, 1.0]}) == "[-1, 1]^2"
+    assert _box_text({"lo": [-1.0, 0.0], "hi": [1.0, 2.0]}) == "[-1, 1] × [0, 2]"

@@ -68,12 +68,22 @@ def _certify(args):
     return out
 
 
+def _box_text(dom) -> str:
+    """``[lo, hi]^d`` for a cube, the per-axis bounds otherwise (never a misleading cube)."""
+    if not isinstance(dom, dict):
+        return str(dom)
+    lo, hi = dom["lo"], dom["hi"]
+    if len(set(lo)) == 1 and len(set(hi)) == 1:
+        return f"[{lo[0]:g}, {hi[0]:g}]^{len(lo)}"
+    return " × ".join(f"[{a:g}, {b:g}]" for a, b in zip(lo, hi))
+
+
 def _certify_human(res):
     wp = res["worst_point"]
     wp = "-" if wp is None else "[" + ", ".join(f"{v:.6g}" for v in wp[:6]) + (
         ", …]" if len(wp) > 6 else "]")
     dom = res["domain"]
-    box = f"[{min(dom['lo']):g}, {max(dom['hi']):g}]^d" if isinstance(dom, dict) else str(dom)
+    box = _box_text(dom)
     lines = [
         f"{res['landscape']}: alpha = {res['alpha']:g}, beta = {res['beta']:g} on {box}",
         f"  verdict   : {res['verdict']}  (method {res['method']})",
