@@ -10,7 +10,8 @@ from theory.cli import main
 
 KEYS = ["theorem", "landscape", "optimizer", "alpha", "beta", "L", "gamma", "steps", "runs",
         "D0_sq", "sigma_int2", "sigma_pos2", "measured", "ci", "bound", "holds",
-        "hypotheses_ok", "reason"]
+        "hypotheses_ok", "hypotheses", "reason", "pair_verdict", "pair_method", "pair_domain",
+        "pair_source"]
 
 
 def run(capsys, *argv):
@@ -26,6 +27,8 @@ def test_check_json_has_exactly_the_keys(capsys):
     res = json.loads(out)
     assert list(res) == KEYS
     assert res["hypotheses_ok"] and res["holds"] and res["measured"] <= res["bound"]
+    # the default pair comes from the certified side, with its verdict and method
+    assert res["pair_verdict"] == "proved" and res["pair_method"] == "interval"
     assert res["ci"][0] <= res["measured"] <= res["ci"][1]
 
 

@@ -48,6 +48,7 @@ __all__ = [
     "check_constants",
     "slack",
     "slack_tolerance",
+    "slack_error_coefficients",
     "ConditionConstant",
     "pl_constant",
     "pl_star_constant",
@@ -219,6 +220,34 @@ def slack_tolerance(rows: Rows, alpha: float, beta: float, *, x=None,
     threshold) raises ``ValueError``: a non-finite allowance would let every slack pass.
     """
     alpha, beta = _check_pair(alpha, beta)
+    e0, e1 = slack_error_coefficients(rows, alpha, x=x, grad_norms=grad_norms)
+    with np.errstate(over="ignore", invalid="ignore"):
+        T = rows.a - alpha * rows.b + beta * rows.c
+        e = e0 + beta * e1 + _EPS * np.where(np.isfinite(T), np.abs(T), 0.0)
+        upper = np.where(np.isfinite(T), T + e, T)
+        s = np.where(rows.mask, T.min(axis=-1), -np.inf).max(axis=-1)
+        s_hat = np.where(rows.mask, upper.min(axis=-1), -np.inf).max(axis=-1)
+        tol = np.where(np.isfinite(s), s_hat - s, 0.0)
+    bad = np.isfinite(s) & ~np.isfinite(tol)
+    if np.any(bad):
+        raise ValueError(
+            f"the rounding allowance of the slack overflows at alpha={alpha:g}, beta={beta:g}: "
+            "the condition cannot be decided in double precision there"
+        )
+    return np.maximum(tol, 0.0)
+
+
+def slack_error_coefficients(rows: Rows, alpha, *, x=None, grad_norms=None):
+    r"""``(e0, e1)``, shape ``(..., m, n)`` (``alpha`` broadcasts against the rows): the error
+    bound of ``slack_tolerance`` without its last term, ``e0 + β e1 ≥ |T̃_i − T_i| − ε |T̃_i|``,
+
+        e0 = ε [(K + 1) A + (K + 3) α (F_x + F_p)],    e1 = ε (K + 2) (F_x + |l_i|),
+
+    with the magnitudes ``A = |a_i|``, ``F_x = |f_i(x)|``, ``F_p = |f_i(x_p)|`` (plus the input
+    terms ``G_x (‖x − x_p‖ + ‖x_p‖)``, ``G_x ‖x‖`` and ``2 G_p ‖x_p‖`` when ``x`` and
+    ``grad_norms`` are given). Affine in β, so a rounding-safe least β of a row is
+    ``(α b − a − e0) / (c + e1)`` (``theory.certification.frontier``).
+    """
     K = float(EVAL_ULPS)
     mag_a = np.abs(rows.a)
     mag_x = np.abs(rows.fx)[..., None, :]
@@ -235,25 +264,11 @@ def slack_tolerance(rows: Rows, alpha: float, beta: float, *, x=None,
         mag_a = mag_a + gx * (nv + npn)
         mag_x = mag_x + gx * nx
         mag_p = mag_p + 2.0 * gp * npn
+    alpha = np.asarray(alpha, dtype=np.float64)
     with np.errstate(over="ignore", invalid="ignore"):
-        T = rows.a - alpha * rows.b + beta * rows.c
-        e = (
-            ((K + 1.0) * _EPS) * mag_a
-            + ((K + 3.0) * _EPS * alpha) * (mag_x + mag_p)
-            + ((K + 2.0) * _EPS * beta) * (mag_x + np.abs(rows.lower))
-            + _EPS * np.where(np.isfinite(T), np.abs(T), 0.0)
-        )
-        upper = np.where(np.isfinite(T), T + e, T)
-        s = np.where(rows.mask, T.min(axis=-1), -np.inf).max(axis=-1)
-        s_hat = np.where(rows.mask, upper.min(axis=-1), -np.inf).max(axis=-1)
-        tol = np.where(np.isfinite(s), s_hat - s, 0.0)
-    bad = np.isfinite(s) & ~np.isfinite(tol)
-    if np.any(bad):
-        raise ValueError(
-            f"the rounding allowance of the slack overflows at alpha={alpha:g}, beta={beta:g}: "
-            "the condition cannot be decided in double precision there"
-        )
-    return np.maximum(tol, 0.0)
+        e0 = ((K + 1.0) * _EPS) * mag_a + ((K + 3.0) * _EPS * alpha) * (mag_x + mag_p)
+        e1 = ((K + 2.0) * _EPS) * (mag_x + np.abs(rows.lower))
+    return e0, e1
 
 
 # ---- other conditions ---------------------------------------------------------------------------

@@ -3,8 +3,9 @@
     toylands simulate NAME --optimizer OPT [--gamma G ...] --runs R --steps K --seed S [--json]
     toylands check NAME --theorem N [--gamma G] [...] [--json]
 
-``check`` picks hypothesis-satisfying settings by default ((α, β) from the region over sampled
-points, the step at ``--scale`` times the largest allowed) and reports every constant it used.
+``check`` picks hypothesis-satisfying settings by default ((α, β) from the certified side of the
+region, with its verdict and method; the step at ``--scale`` times the largest allowed) and
+reports every constant it used.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ __all__ = ["add_parser", "CHECK_KEYS"]
 CHECK_KEYS = (
     "theorem", "landscape", "optimizer", "alpha", "beta", "L", "gamma", "steps", "runs",
     "D0_sq", "sigma_int2", "sigma_pos2", "measured", "ci", "bound", "holds", "hypotheses_ok",
-    "reason",
+    "hypotheses", "reason", "pair_verdict", "pair_method", "pair_domain", "pair_source",
 )
 
 
@@ -131,7 +132,8 @@ def _check_human(res):
     verdict = "holds" if res["holds"] else "EXCEEDED"
     return "\n".join([
         head,
-        f"  alpha = {res['alpha']:.6g}, beta = {res['beta']:.6g}, L = {res['L']:.6g}, {steps}",
+        f"  alpha = {res['alpha']:.6g}, beta = {res['beta']:.6g} ({res['pair_verdict']} by "
+        f"{res['pair_method']} on the domain), L = {res['L']:.6g}, {steps}",
         f"  K = {res['steps']}, runs = {res['runs']}, D0^2 = {res['D0_sq']:.6g}, "
         f"sigma_int^2 = {res['sigma_int2']:.6g}, sigma_pos^2 = {res['sigma_pos2']:.6g}",
         f"  measured min_k E[f(x^k) - f*] = {res['measured']:.6g}  95% CI {res['ci']}",
