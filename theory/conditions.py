@@ -175,7 +175,8 @@ def slack(rows: Rows, alpha: float, beta: float, *, per_sample: bool = False):
     candidates included; use ``rows.mask``).
     """
     alpha, beta = _check_pair(alpha, beta)
-    T = rows.a - alpha * rows.b + beta * rows.c
+    with np.errstate(over="ignore", invalid="ignore"):  # see slack_tolerance on overflow
+        T = rows.a - alpha * rows.b + beta * rows.c
     if per_sample:
         return T
     per_cand = np.where(rows.mask, T.min(axis=-1), -np.inf)

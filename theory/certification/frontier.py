@@ -63,6 +63,9 @@ DEFAULT_RTOL = {"interval": 1e-3, "symbolic": 1e-3, "adversarial": 1e-2, "sample
 # A box budget, not a time budget: the same call gives the same verdict on every machine.
 # (The seconds are only a safety valve far above what a 2-D bisection step needs.)
 INTERVAL_BUDGET = {"boxes": 400_000, "seconds": 300.0}
+# The generic kernel (``example3-printed``) encloses loosely: near the frontier its proofs need
+# more boxes than any budget affords, so a call that will not decide is cut short.
+GENERIC_INTERVAL_BUDGET = {"boxes": 100_000, "seconds": 300.0}
 ADVERSARIAL_BUDGET = 1000
 _MAX_CALLS = 40
 _GRAD_CHUNK = 1 << 11
@@ -113,10 +116,14 @@ def _rtol(rtol, method) -> float:
     return rtol
 
 
-def _call_budget(method, budget):
+def _call_budget(method, budget, landscape=None):
     if budget is not None:
         return budget
     if method == "interval":
+        from .interval.branch_and_bound import _family
+
+        if landscape is not None and _family(landscape) == "generic":
+            return dict(GENERIC_INTERVAL_BUDGET)
         return dict(INTERVAL_BUDGET)
     return ADVERSARIAL_BUDGET if method in ("adversarial", "sample") else None
 
@@ -222,7 +229,7 @@ def certified_beta(landscape, alpha, *, beta_lo, beta_max=None, proved_hi=None, 
         raise ValueError(f"alpha must be > 0, got {alpha}")
     lo = max(_real("beta_lo", beta_lo), 0.0)
     rtol = _rtol(rtol, method)
-    call_budget = _call_budget(method, budget)
+    call_budget = _call_budget(method, budget, landscape)
     good = _good(method)
     ulp = 4.0 * np.spacing(alpha)
     if beta_max is None:
@@ -294,7 +301,7 @@ def certify_pair(landscape, alpha, beta, *, domain=None, method=None, budget=Non
     method = rigorous_method(landscape) or "sample" if method is None else method
     method = _resolve(landscape, method)
     return certify(landscape, alpha, beta, method=method, domain=box,
-                   budget=_call_budget(method, budget), rng=rng)
+                   budget=_call_budget(method, budget, landscape), rng=rng)
 
 
 # ---- the bracket on a grid of α --------------------------------------------------------------
@@ -604,7 +611,7 @@ def family_alpha(landscape, family, *, region, alpha_hi=None, domain=None, metho
     else:
         raise ValueError(f"family must be ('gap', g) or ('ratio', r), got {family!r}")
     fam = FamilyAlpha((kind, v), a_lo, None, INCONCLUSIVE, method, 0)
-    call_budget = _call_budget(method, budget)
+    call_budget = _call_budget(method, budget, landscape)
     good = _good(method)
     calls = 0
 
