@@ -211,6 +211,12 @@ def test_every_recommended_pair_of_a_2d_landscape_is_recertified(name):
         assert bp.verdict == "proved" and bp.method == "interval", (th, bp)
         again = certify(f, bp.alpha, bp.beta, method=bp.method, domain=box)
         assert again.verdict == "proved", (th, bp, again.reason)
+    if name == "example3":
+        # the reproducer: the sampled region's best pair was refuted at (0.625, 0.625); the
+        # recommended one sits above the true α_min (in [1.07, 1.08])
+        bad = certify(f, 1.0491103406317837, 1.0454624808923896, domain=box)
+        assert bad.verdict == "refuted" and np.allclose(bad.worst_point, [0.625, 0.625])
+        assert pairs[1].alpha > 1.07
     for theorem, scale in (("1", 1.0), ("2", 10.0)):
         res = check(f, theorem, scale=scale, runs=16, steps=40)
         if res.alpha is None:
@@ -218,22 +224,6 @@ def test_every_recommended_pair_of_a_2d_landscape_is_recertified(name):
         assert res.pair_verdict == "proved", res.reason
         again = certify(f, res.alpha, res.beta, domain=f.domain)
         assert again.verdict == "proved" and again.method in ("interval", "symbolic")
-
-
-def test_example3_sampled_best_pair_was_refuted_and_the_certified_one_holds():
-    # The reproducer: the sampled region's best pair of example3 is refuted at (0.625, 0.625);
-    # the pair the project now recommends is proved.
-    from theory.certification.frontier import certified_best_pairs
-    from theory.claims import claim_domain
-
-    f = toylands.get("example3")
-    box = claim_domain(f)
-    bad = certify(f, 1.0491103406317837, 1.0454624808923896, domain=box)
-    assert bad.verdict == "refuted" and np.allclose(bad.worst_point, [0.625, 0.625])
-    reg = region_map(f, domain=box, budget=2000, rounds=1)
-    bp = certified_best_pairs(f, reg, theorems=(1,), domain=box)[1]
-    assert bp.verdict == "proved" and bp.alpha > 1.07  # the true α_min is above 1.07
-    assert certify(f, bp.alpha, bp.beta, domain=box).verdict == "proved"
 
 
 def test_example1_sampled_best_pair_was_refuted_by_the_symbolic_method():

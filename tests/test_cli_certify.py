@@ -39,16 +39,17 @@ def test_region_example6_prints_the_frontier(capsys):
 
 
 def test_region_certify_adds_the_bracket(capsys):
-    rc, out, _ = _run(capsys, "region", "example6", "--box", "-20", "20", "--json", "--budget",
-                      "2000", "--certify", "--alphas", "3", "--quiet")
+    rc, out, _ = _run(capsys, "region", "example1", "--json", "--budget", "2000", "--certify",
+                      "--alphas", "3", "--quiet")
     assert rc == 0
     res = json.loads(out)
     rows = res["certified_frontier"]
-    assert len(rows) == 4  # three α and the paper's
+    assert len(rows) == 4  # three α and the paper's (2.5)
     for a, lo, hi, verdict in rows:
         assert verdict == "proved" and lo <= hi < a
-    assert max(r[0] for r in rows) >= 2 * 41.36
+    assert max(r[0] for r in rows) >= 2 * 2.5
     assert res["certified_frontier_info"]["method"] == "interval"
+    assert all(bp["verdict"] == "proved" for bp in res["best_pairs"].values())
 
 
 def test_region_help_says_how_long_it_takes(capsys):

@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 import numbers
 import time
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -66,6 +67,8 @@ INTERVAL_BUDGET = {"boxes": 400_000, "seconds": 300.0}
 # The generic kernel (``example3-printed``) encloses loosely: near the frontier its proofs need
 # more boxes than any budget affords, so a call that will not decide is cut short.
 GENERIC_INTERVAL_BUDGET = {"boxes": 100_000, "seconds": 300.0}
+# The scan of certified_best_pairs only ranks candidate α: its calls get fewer boxes.
+SCAN_INTERVAL_BUDGET = {"boxes": 50_000, "seconds": 300.0}
 ADVERSARIAL_BUDGET = 1000
 _MAX_CALLS = 40
 _GRAD_CHUNK = 1 << 11
@@ -391,12 +394,34 @@ def certified_frontier(landscape, alphas, *, domain=None, method=None, region=No
             prev = (a, res.beta)
         _progress(f"frontier {landscape.name}: alpha = {a:.6g}: [{lo[k]:.10g}, {hi[k]:.10g}] "
                   f"{res.verdict} ({res.calls} calls)", quiet)
-    if cex:  # every counterexample bounds β_min at every α
-        lo = np.maximum(lo, np.minimum(rounding_safe_beta_lo(landscape, np.concatenate(cex), al),
-                                       al))
-    for k in range(al.size - 2, -1, -1):  # a bound at α' carries to α < α' along the diagonal
-        lo[k] = max(lo[k], lo[k + 1] - (al[k + 1] - al[k]))
-    lo = np.where(np.isfinite(hi), np.minimum(lo, hi), lo)
+    lo = _carry_lower(landscape, al, lo, cex)
+    if method not in ("interval", "symbolic"):
+        # A β that held on one search's samples can be refuted by a point another α's search
+        # found: search again above the raised lower bound, until every row is consistent.
+        for _ in range(3):
+            redo = np.flatnonzero(np.isfinite(hi) & (lo > hi))
+            if not redo.size:
+                break
+            for k in redo:
+                res = certified_beta(landscape, al[k], beta_lo=float(lo[k]), domain=box,
+                                     method=method, rtol=rtol, budget=budget, rng=rng)
+                calls += res.calls
+                hi[k] = res.beta
+                verdicts[k] = res.verdict
+                lo[k] = max(lo[k], res.lower)
+                if res.counterexamples.size:
+                    cex.append(res.counterexamples)
+            lo = _carry_lower(landscape, al, lo, cex)
+    # β_lo > β_hi would mean a rounding-safe lower bound above a certified pair: for a rigorous
+    # method the evaluation assumption (EVAL_ULPS) or a certificate is wrong; for a sampled one
+    # the searches above did not settle. Never hide it.
+    bad = np.isfinite(hi) & (lo > hi)
+    if np.any(bad):
+        warnings.warn(
+            f"{landscape.name}: the lower bound exceeds the certified beta at alpha = "
+            f"{al[bad].tolist()} (beta_lo {lo[bad].tolist()} > beta_hi {hi[bad].tolist()}, "
+            f"{method}); the evaluation error bound or a certificate is wrong there",
+            RuntimeWarning, stacklevel=2)
     refuted = np.array([v == REFUTED for v in verdicts])
     certified = np.isfinite(hi)
     a_lo = max([float(region.alpha_min)] + [float(a) for a in al[refuted]])
@@ -407,11 +432,24 @@ def certified_frontier(landscape, alphas, *, domain=None, method=None, region=No
         "alpha_min": [a_lo, float(al[certified][0]) if certified.any() else None],
         "points": int(len(pts)),
         "counterexamples": int(sum(len(c) for c in cex)),
+        "inconsistent": al[bad].tolist(),
         "beta_lo": "sampled region, rounding-safe (evaluation error bound), raised by "
                    "refutations and diagonal monotonicity",
         "beta_hi": f"least beta certified by {method} (bisection)",
     }
     return FrontierBracket(al, lo, hi, tuple(verdicts), method, box.to_json(), info)
+
+
+def _carry_lower(landscape, al, lo, cex) -> np.ndarray:
+    """Raise the lower bounds by every counterexample (each bounds β_min at every α) and carry
+    each bound to smaller α along the diagonal (``β_min(α) ≥ β_min(α') − (α' − α)``)."""
+    lo = lo.copy()
+    if cex:
+        lo = np.maximum(lo, np.minimum(rounding_safe_beta_lo(landscape, np.concatenate(cex), al),
+                                       al))
+    for k in range(al.size - 2, -1, -1):
+        lo[k] = max(lo[k], lo[k + 1] - (al[k + 1] - al[k]))
+    return lo
 
 
 def bracket_alphas(region, num: int = 16, *, alpha_max=None) -> np.ndarray:
@@ -456,15 +494,19 @@ def certified_best_pairs(landscape, region, *, theorems=(1, 3, 7), domain=None, 
     box = _check_domain(landscape, domain)
     method = _resolve(landscape, method)
     cache: dict[float, CertifiedBeta] = {}
+    fine: dict[tuple, CertifiedBeta] = {}  # the winners' finer bisections (Thm 1 and 7 share)
 
     scan_rtol = max(_rtol(rtol, method), _SCAN_RTOL)
+    # the scan only ranks: a proof that needs more boxes than this is not worth waiting for
+    scan_budget = dict(SCAN_INTERVAL_BUDGET) if method == "interval" and budget is None \
+        else budget
 
     def at(a):
         a = float(a)
         if a not in cache:
             cache[a] = certified_beta(landscape, a, beta_lo=float(region.beta_min(a)),
                                       domain=box, method=method, rtol=scan_rtol,
-                                      budget=budget, rng=rng)
+                                      budget=scan_budget, rng=rng)
         return cache[a]
 
     out = {}
@@ -510,9 +552,13 @@ def certified_best_pairs(landscape, region, *, theorems=(1, 3, 7), domain=None, 
             continue
         a_k, b_k, v_k = float(A[k]), float(B[k]), cands[k][2]
         if cheap:  # the winner's β to a finer precision (the term moves with it)
-            lo_k = max(float(region.beta_min(a_k)), cache[a_k].lower if a_k in cache else 0.0)
-            r = certified_beta(landscape, a_k, beta_lo=lo_k, proved_hi=b_k, domain=box,
-                               method=method, rtol=_FINE_RTOL, budget=budget, rng=rng)
+            if (a_k, b_k) not in fine:
+                lo_k = max(float(region.beta_min(a_k)), cache[a_k].lower if a_k in cache
+                           else 0.0)
+                fine[a_k, b_k] = certified_beta(landscape, a_k, beta_lo=lo_k, proved_hi=b_k,
+                                                domain=box, method=method, rtol=_FINE_RTOL,
+                                                budget=budget, rng=rng)
+            r = fine[a_k, b_k]
             if np.isfinite(r.beta) and theorem_term(th, a_k, r.beta) <= vals[k]:
                 b_k, v_k = float(r.beta), r.verdict
         out[th] = BestPair(th, a_k, b_k, float(theorem_term(th, a_k, b_k)), bp.attained,

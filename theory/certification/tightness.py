@@ -114,12 +114,13 @@ def _family_text(family) -> str:
     return f"β = α − {v:g}" if kind == "gap" else f"β = {v:g}·α"
 
 
-def paper_tightness(landscape, *, region, method=None, rng=0) -> Tightness:
+def paper_tightness(landscape, *, region, method=None, rng=0, best=None) -> Tightness:
     r"""The paper's constants for ``landscape`` on the paper's own terms (see the module).
 
     ``region``: the sampled region of the claim's box (``theory.claims.claim_domain``), from
-    ``region_map``; it gives the lower ends of the searches. Raises ``ValueError`` for a
-    landscape without a claimed pair and family (``theory.claims``).
+    ``region_map``; it gives the lower ends of the searches. ``best``: Theorem 1's certified best
+    pair on that box when already computed (``certified_best_pairs(...)[1]``). Raises
+    ``ValueError`` for a landscape without a claimed pair and family (``theory.claims``).
     """
     claim = claim_for(landscape)
     family = claim_family(landscape.name)
@@ -130,8 +131,9 @@ def paper_tightness(landscape, *, region, method=None, rng=0) -> Tightness:
     cert = certify_pair(landscape, a, b, domain=box, method=method, rng=rng)
     fam = family_alpha(landscape, family, region=region, alpha_hi=a, domain=box, method=method,
                        rng=rng)
-    best = certified_best_pairs(landscape, region, theorems=(1,), domain=box, method=method,
-                                rng=rng)[1]
+    if best is None:
+        best = certified_best_pairs(landscape, region, theorems=(1,), domain=box, method=method,
+                                    rng=rng)[1]
     ok = not isinstance(best, dict)
     return Tightness(
         landscape=landscape.name,

@@ -115,13 +115,13 @@ def regions(cfg: Config, ctx: dict, progress) -> Section:
         reg = region_map(f, domain=box, budget=budget, rng=cfg.seed, rounds=rounds,
                          keep_points=True)
         bracket = None
-        if method is not None:
-            bracket = certified_frontier(f, bracket_alphas(reg, 6 if cfg.quick else 16),
-                                         domain=box, region=reg, rng=cfg.seed)
+        if method is not None and not cfg.quick:  # the bracket only in the full report
+            bracket = certified_frontier(f, bracket_alphas(reg, 16), domain=box, region=reg,
+                                         rng=cfg.seed)
         # no rigorous method: the best pair is checked by sampling only (adversarial search
         # costs seconds to minutes a call in 16-22 dimensions) and says so
-        pairs = certified_best_pairs(f, reg, theorems=(1, 3, 7) if method else (1,),
-                                     domain=box, bracket=bracket, rng=cfg.seed,
+        pairs = certified_best_pairs(f, reg, theorems=(1, 3, 7) if method and not cfg.quick
+                                     else (1,), domain=box, bracket=bracket, rng=cfg.seed,
                                      method=method or "sample")
         reg = reg.with_certificates(bracket=bracket, pairs=pairs)
         info = {k: v for k, v in reg.info.items() if k != "points"}
@@ -154,7 +154,7 @@ def regions(cfg: Config, ctx: dict, progress) -> Section:
             ]
         )
         if name in _TIGHTNESS and claim.get("alpha") is not None:
-            t = _tightness(f, reg, cfg, progress)
+            t = _tightness(f, reg, cfg, progress, pairs.get(1))
             data[name]["tightness"] = scrub(t.to_json())
             tight_rows.append(_tightness_row(t))
             claims.append(_tightness_claim(name, claim, t))
@@ -190,11 +190,11 @@ def regions(cfg: Config, ctx: dict, progress) -> Section:
     return Section("regions", regions.section_title, {"regions": data}, md, claims)
 
 
-def _tightness(f, reg, cfg, progress):
+def _tightness(f, reg, cfg, progress, best):
     from ..certification.tightness import paper_tightness
 
     progress(f"  {f.name}: tightness on the paper's family")
-    return paper_tightness(f, region=reg, rng=cfg.seed)
+    return paper_tightness(f, region=reg, rng=cfg.seed, best=best)
 
 
 def _tightness_row(t) -> list:
