@@ -64,6 +64,8 @@ class PEPResult:
         Named multipliers the caller asked for (e.g. the potential constants).
     log : str
         What PEPit and the solver printed (captured, never on stdout).
+    solver_status : str
+        The solver's own status (cvxpy's words); ``status`` is ours, from the checks above.
     """
 
     what: str
@@ -77,6 +79,7 @@ class PEPResult:
     size: dict = field(default_factory=dict)
     duals: dict = field(default_factory=dict)
     log: str = ""
+    solver_status: str = ""
 
     @property
     def ok(self) -> bool:
@@ -100,6 +103,7 @@ class PEPResult:
             "worst_case": _round(self.value),
             "status": self.status,
             "solver": self.solver,
+            "solver_status": self.solver_status,
             "reason": self.reason,
             "size": dict(self.size),
         }
@@ -139,10 +143,13 @@ def combine_max(results, *, what: str) -> PEPResult:
             else:
                 acc[k] = max(acc.get(k, -math.inf), v)
     solver = results[0].solver
+    statuses = sorted({r.solver_status for r in results})
+    sstat = statuses[0] if len(statuses) == 1 else ", ".join(statuses)
     if bad:
         worst = bad[0]
         return PEPResult(what, None, None, worst.status, solver,
-                         f"{len(bad)} of {len(results)} cases: {worst.reason}", acc, seconds, size)
+                         f"{len(bad)} of {len(results)} cases: {worst.reason}", acc, seconds, size,
+                         solver_status=sstat)
     top = max(results, key=lambda r: r.value)
     return PEPResult(what, top.value, top.primal, "optimal", solver, "", acc, seconds, size,
-                     dict(top.duals))
+                     dict(top.duals), solver_status=sstat)
