@@ -22,6 +22,7 @@ hyperplanes).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -235,6 +236,19 @@ def best_start(landscape, L, *, seed=0, radii=(0.1, 0.25, 0.5, 1.0), directions=
     return cand[int(np.argmax(ratio))]
 
 
+@lru_cache(maxsize=64)
+def _proved(name: str, alpha: float, beta: float, lo: float, hi: float) -> bool:
+    """Whether :func:`theory.certification.certify` proves (α, β) for the landscape on the cube
+    ``[lo, hi]^d`` (cached: the same question comes back once per theorem)."""
+    import toylands
+    from toylands import Box
+
+    from ..certification import certify
+
+    land = toylands.get(name)
+    return certify(land, alpha, beta, domain=Box.cube(lo, hi, land.dim)).verdict == "proved"
+
+
 def fitting(theorem, names=None, *, certify_pairs=True, seed=0) -> list[Fit]:
     r"""Every landscape (of ``names``, default every registered one) as a PEP instance of the
     theorem, or the reason it does not fit. The pair is the first of the paper's check values
@@ -243,7 +257,6 @@ def fitting(theorem, names=None, *, certify_pairs=True, seed=0) -> list[Fit]:
     import toylands
     from toylands import Box
 
-    from ..certification import certify
     from ..claims import check_values
 
     t = str(theorem)
@@ -277,7 +290,7 @@ def fitting(theorem, names=None, *, certify_pairs=True, seed=0) -> list[Fit]:
                        "ill-conditioned for the SDP")
                 continue
             box = Box.cube(cv.box[0], cv.box[1], land.dim)
-            if certify_pairs and certify(land, cv.alpha, cv.beta, domain=box).verdict != "proved":
+            if certify_pairs and not _proved(name, cv.alpha, cv.beta, *cv.box):
                 why = f"({cv.alpha}, {cv.beta}) not proved on {cv.box}"
                 continue
             chosen = (cv, box)
