@@ -34,11 +34,11 @@ def main(out_dir, smoke: bool = False, *, seed: int = 0, data: dict | None = Non
     """Draw ``pep.png`` from ``data`` (``theory.pep.study.triangle_study``, as the report's
     ``pep`` section computed it), computed here if absent (smoke: Theorem 1 on example1 only).
     Without the ``pep`` extra the figure is a note saying so."""
-    from theory.pep import available
+    from theory.pep import _backend
 
     out = Path(out_dir) / "pep.png"
     if not data or not data.get("theorems"):
-        if not available():
+        if not _backend.available():
             fig, ax = P.figure(1, 1, figsize=(6.0, 2.0))
             P.note(ax, "not drawn: the optional extra 'pep' (PEPit, cvxpy) is not installed")
             ax.set_axis_off()
