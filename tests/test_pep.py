@@ -106,7 +106,11 @@ def test_potential_with_smaller_step_is_strictly_below_theorem1():
 
 # ---- the whole class ---------------------------------------------------------------------------
 def test_kstep_is_below_theorem1_and_non_increasing_in_K():
-    vals = [worst_case(SGD(0.5), K=K, **BASE).bound() for K in (1, 2, 3)]
+    from theory.pep._validate import gram_order
+
+    res = [worst_case(SGD(0.5), K=K, **BASE) for K in (1, 2, 3)]
+    assert [r.size["gram"] for r in res] == [gram_order(K, 2) for K in (1, 2, 3)]
+    vals = [r.bound() for r in res]
     assert close(vals[0], 0.5)
     for K, v in zip((1, 2, 3), vals):
         assert v < thm1(K) * (1 - 1e-3)
@@ -179,7 +183,7 @@ def test_a_failed_part_makes_the_maximum_no_bound():
         (dict(K=2.5), TypeError, "K"),
         (dict(K=6), ValueError, "tractable"),
         (dict(n=9), ValueError, "n"),
-        (dict(n=3, K=4), ValueError, "tractable"),
+        (dict(n=3, K=3), ValueError, "tractable"),
         (dict(alpha=1e7, beta=1e7 - 1), ValueError, "ill-conditioned"),
         (dict(model="tight"), ValueError, "model"),
         (dict(solver="mosek"), ValueError, "solver"),

@@ -38,10 +38,13 @@ def test_proof_only_four_steps_not_above_theorem1():
     assert thm1(4) * 0.98 <= r.bound() <= thm1(4) * (1 + 1e-6)
 
 
-def test_three_functions_three_steps():
-    r = worst_case(SGD(0.5), K=3, n=3, **BASE)
-    assert r.size["nodes"] == 13
-    assert r.bound() < thm1(3)
+@pytest.mark.parametrize("n", [3, 4])
+def test_more_functions_two_steps(n):
+    from theory.pep._validate import gram_order
+
+    r = worst_case(SGD(0.5), K=2, n=n, **BASE)
+    assert r.size["nodes"] == 1 + n and r.size["gram"] == gram_order(2, n)
+    assert r.bound() < thm1(2)
 
 
 def test_cells_do_not_change_the_sps_potential():

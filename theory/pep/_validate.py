@@ -1,7 +1,7 @@
 r"""Input checks of the PEP bridge: a clear ``TypeError``/``ValueError`` naming the argument.
 
 Nothing reaches cvxpy unchecked: α > β ≥ 0, L > 0, step sizes > 0, D₀² > 0, σ² ≥ 0, all finite;
-K and n positive integers within what is tractable (:data:`MAX_NODES`), the class model one of
+K and n positive integers within what is tractable (:data:`MAX_GRAM`), the class model one of
 :data:`MODELS`.
 """
 
@@ -10,15 +10,17 @@ from __future__ import annotations
 import math
 import numbers
 
-__all__ = ["real", "integer", "constants", "tree_size", "check_model", "MODELS", "MAX_NODES",
-           "MAX_N", "MAX_CONDITION"]
+__all__ = ["real", "integer", "constants", "tree_size", "gram_order", "check_model", "MODELS",
+           "MAX_GRAM", "MAX_N", "MAX_CONDITION"]
 
 # The class models: "class" = every constraint of the α-β class (smooth interpolation included);
 # "proof" = only the inequalities Theorem 1's proof uses.
 MODELS = ("class", "proof")
-# Iterates of the K-step tree (Σ_{k<K} n^k) beyond which the SDP is not attempted: n = 2, K = 4
-# (15 nodes, Gram matrix of order 65) takes about 30 s; K = 5 (order 129) takes many minutes.
-MAX_NODES = 15
+# Order of the Gram matrix beyond which the exact K-step SDP is not attempted. The solvers' cost
+# grows like the cube of the order squared: n = 2, K = 4 (order 65) takes about 30 s on one
+# busy core; n = 3, K = 3 (order 88) took 12 minutes on a loaded machine; n = 2, K = 5 (129)
+# is out of reach.
+MAX_GRAM = 65
 MAX_N = 4
 # α/(α − β) beyond this makes the α-β constraint ill-conditioned for double-precision solvers.
 MAX_CONDITION = 1e6
@@ -76,15 +78,26 @@ def constants(*, alpha, beta, L, D0_sq, sigma2):
     return a, b, Lv, D, s
 
 
+def gram_order(K, n) -> int:
+    r"""Order of the Gram matrix of the exact K-step PEP over the class, for SGD: with
+    ``N = Σ_{k<K} n^k`` iterates, the start, N projection points, n minimisers, n gradients per
+    iterate, n − 1 per projection point (the last is fixed by ∇f = 0) and n − 1 per minimiser:
+    ``1 + N + n + nN + (n − 1)N + n(n − 1)``. Adaptive steps add one vector per branch."""
+    N = sum(n**k for k in range(K))
+    return 1 + N + n + n * N + (n - 1) * N + n * (n - 1)
+
+
 def tree_size(K, n):
-    """Number of iterates ``Σ_{k<K} n^k`` of the exact K-step tree; checks it is tractable."""
+    """Number of iterates ``Σ_{k<K} n^k`` of the exact K-step tree; checks it is tractable
+    (:data:`MAX_GRAM`)."""
     n = integer("n", n, low=1, high=MAX_N)
     K = integer("K", K, low=1, high=64)
     nodes = sum(n**k for k in range(K))
-    if nodes > MAX_NODES:
-        raise ValueError(f"K = {K} steps with n = {n} functions give {nodes} iterates in the "
-                         f"exact tree (at most {MAX_NODES} are tractable); lower K or n, or use "
-                         "the potential bound (theory.pep.potential)")
+    order = gram_order(K, n)
+    if order > MAX_GRAM:
+        raise ValueError(f"K = {K} steps with n = {n} functions give {nodes} iterates and a Gram "
+                         f"matrix of order {order} (at most {MAX_GRAM} is tractable); lower K or "
+                         "n, or use the potential bound (--method potential)")
     return K, n, nodes
 
 

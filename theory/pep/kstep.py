@@ -86,8 +86,9 @@ def worst_case(rule, *, alpha, beta, L, K, n=2, D0_sq, sigma2, sigma_pos2=None, 
     K : int
         Iterates ``x⁰ … x^{K−1}`` in the minimum.
     n : int
-        Number of functions (the tree has ``Σ_{k<K} n^k`` iterates; at most
-        :data:`theory.pep._validate.MAX_NODES`).
+        Number of functions (the tree has ``Σ_{k<K} n^k`` iterates; the Gram matrix's order
+        is at most :data:`theory.pep._validate.MAX_GRAM`: n = 2 up to K = 4, n = 3 and 4 up to
+        K = 2).
     D0_sq, sigma2 : float
         ``dist(x⁰, S)² ≤ D0_sq``, ``σ_int² ≤ sigma2``.
     sigma_pos2 : float, optional
@@ -105,11 +106,7 @@ def worst_case(rule, *, alpha, beta, L, K, n=2, D0_sq, sigma2, sigma_pos2=None, 
     PEPResult
         ``value`` in the caller's units; ``size`` with the tree's nodes and the SDP's size.
 
-    Examples
-    --------
-    >>> r = worst_case(SGD(0.5), alpha=2, beta=1, L=1, K=1, D0_sq=1, sigma2=0.1)  # doctest: +SKIP
-    >>> round(r.bound(), 6)  # L·D₀²/2                                            # doctest: +SKIP
-    0.5
+    With one iterate (K = 1) the worst case is ``L·D₀²/2`` (``tests/test_pep.py``).
     """
     alpha, beta, L, D, s2 = V.constants(alpha=alpha, beta=beta, L=L, D0_sq=D0_sq, sigma2=sigma2)
     K, n, nodes = V.tree_size(K, n)
