@@ -120,3 +120,16 @@ def test_cuda_stays_on_device():
     f = toylands.get("two-layer-relu", n=12, d=3, k=3, seed=1, starts=4)
     x = torch.zeros(4, f.dim, device="cuda", dtype=torch.float32)
     assert f.losses(x).device.type == "cuda"
+
+
+@pytest.mark.parametrize("key", sorted(CASES))
+def test_batch_loss_and_gradient_are_means_of_the_samples(key):
+    f = toylands.get(FAMILY[key], **CASES[key])
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(4, f.dim))
+    B = rng.integers(0, f.n, (4, 3))
+    ref_l = np.mean([f.loss_at(x, B[:, j]) for j in range(3)], axis=0)
+    ref_g = np.mean([f.grad_at(x, B[:, j]) for j in range(3)], axis=0)
+    np.testing.assert_allclose(f.batch_loss(x, B), ref_l, rtol=1e-13)
+    np.testing.assert_allclose(f.batch_gradient(x, B), ref_g, rtol=1e-12, atol=1e-15)
+    _check(f.batch_gradient(torch.tensor(x), torch.tensor(B)), ref_g, torch.float64, "cpu")

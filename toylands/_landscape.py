@@ -236,6 +236,26 @@ class Landscape:
         iv = as_indices(i, xv.shape[:-1], self.n, like=xv)
         return self._out(self._grad_at(xv, iv), x)
 
+    def batch_loss(self, x, i) -> np.ndarray:
+        """Mini-batch loss ``f_B(x) = (1/b) Σ_{j} f_{i_j}(x)``: x ``(..., dim)``, i ``(..., b)``
+        -> ``(...)``."""
+        xv = self._points(x)
+        iv = self._batch_indices(i, xv)
+        return self._out(self._batch_loss(xv, iv), x)
+
+    def batch_gradient(self, x, i) -> np.ndarray:
+        """``∇f_B(x) = (1/b) Σ_j ∇f_{i_j}(x)``: x ``(..., dim)``, i ``(..., b)`` -> ``(..., dim)``
+        (one backward pass for a network; the mean of ``grad_at`` otherwise)."""
+        xv = self._points(x)
+        iv = self._batch_indices(i, xv)
+        return self._out(self._batch_gradient(xv, iv), x)
+
+    def _batch_indices(self, i, xv):
+        shape = getattr(i, "shape", np.shape(i))
+        if len(shape) < 1:
+            raise ValueError("i must have shape (..., b): one row of b sample indices per point")
+        return as_indices(i, tuple(xv.shape[:-1]) + (shape[-1],), self.n, like=xv)
+
     def directional(self, x, v) -> np.ndarray:
         """``<∇f_i(x), v>`` for all i, shape ``(..., n)``, without per-sample gradients (a JVP).
 
@@ -317,6 +337,14 @@ class Landscape:
         xp = namespace(x)
         g = self._grads(x)
         return xp.take_along_axis(g, i[..., None, None], axis=-2)[..., 0, :]
+
+    def _batch_loss(self, x, i):
+        xb = namespace(x).broadcast_to(x[..., None, :], tuple(i.shape) + (self.dim,))
+        return namespace(x).mean(self._loss_at(xb, i), axis=-1)
+
+    def _batch_gradient(self, x, i):
+        xb = namespace(x).broadcast_to(x[..., None, :], tuple(i.shape) + (self.dim,))
+        return namespace(x).mean(self._grad_at(xb, i), axis=-2)
 
     def _smoothness(self, domain):
         raise NotImplementedError
