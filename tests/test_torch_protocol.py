@@ -12,6 +12,15 @@ from theory.region import Region
 torch = pytest.importorskip("torch", reason="the torch extra is not installed")
 
 
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """Tiny networks: one torch thread is faster on a loaded two-core machine."""
+    old = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(old)
+
+
 @pytest.fixture(scope="module")
 def mlp():
     torch.manual_seed(0)

@@ -21,6 +21,7 @@ _COMMANDS = [
     "theory._cmd_report",
     "theory._cmd_certify",
     "theory._cmd_simulate",
+    "theory._cmd_experiment",
 ]
 
 
