@@ -43,16 +43,19 @@ def _landscape(sizes, X, y, seed, device):
     return toylands.from_module(net, X, y, loss="cross_entropy", name=f"mlp{list(sizes)}")
 
 
-def _cfg(quick, **over):
+def _cfg(quick, settings=None, **over):
     cfg = dict(SETTINGS["quick" if quick else "full"])
+    cfg.update(settings or {})
     cfg.update({k: v for k, v in over.items() if v is not None})
     return cfg
 
 
-def width_sweep(*, quick=False, device="cpu", seed=0, widths=None, progress=None) -> dict:
-    """(α*, β*) of the proxy region against the hidden width (module docstring)."""
+def width_sweep(*, quick=False, device="cpu", seed=0, widths=None, progress=None,
+                settings=None) -> dict:
+    """(α*, β*) of the proxy region against the hidden width (module docstring); ``settings``
+    overrides entries of ``SETTINGS`` (e.g. a GPU run's larger widths)."""
     dev = torch_device(device)
-    cfg = _cfg(quick, widths=widths)
+    cfg = _cfg(quick, settings, widths=widths)
     X, y = digits(cfg["n"], seed)
     rows = []
     for k in cfg["widths"]:
@@ -72,10 +75,11 @@ def width_sweep(*, quick=False, device="cpu", seed=0, widths=None, progress=None
             "alpha_rise_then_fall": rise_then_fall([r["alpha"] for r in rows])}
 
 
-def batch_sweep(*, quick=False, device="cpu", seed=0, batches=None, progress=None) -> dict:
+def batch_sweep(*, quick=False, device="cpu", seed=0, batches=None, progress=None,
+                settings=None) -> dict:
     """(α*, β*) and the gap at α = 10 against the batch size, same epochs and step."""
     dev = torch_device(device)
-    cfg = _cfg(quick, batches=batches)
+    cfg = _cfg(quick, settings, batches=batches)
     X, y = digits(cfg["n"], seed)
     rows = []
     for b in cfg["batches"]:
@@ -91,9 +95,10 @@ def batch_sweep(*, quick=False, device="cpu", seed=0, batches=None, progress=Non
                                           for g in (r["gap_at_alpha_ref"] for r in rows)])}
 
 
-def depth_sweep(*, quick=False, device="cpu", seed=0, progress=None) -> dict:
+def depth_sweep(*, quick=False, device="cpu", seed=0, progress=None, settings=None) -> dict:
+    """The term and the pair against the number of hidden layers (one width)."""
     dev = torch_device(device)
-    cfg = _cfg(quick)
+    cfg = _cfg(quick, settings)
     X, y = digits(cfg["n"], seed)
     rows = []
     for depth in cfg["depths"]:
@@ -107,11 +112,15 @@ def depth_sweep(*, quick=False, device="cpu", seed=0, progress=None) -> dict:
     return {"experiment": "depth", "n": cfg["n"], "width": cfg["width"], "rows": rows}
 
 
-def table2(*, quick=False, device="cpu", seed=0, progress=None, width=None, batch=None) -> dict:
-    """β* σ_int² (σ_int² ≈ f(x^K)) against width, depth and batch ([AB Table 2])."""
-    width = width or width_sweep(quick=quick, device=device, seed=seed, progress=progress)
-    depth = depth_sweep(quick=quick, device=device, seed=seed, progress=progress)
-    batch = batch or batch_sweep(quick=quick, device=device, seed=seed, progress=progress)
+def table2(*, quick=False, device="cpu", seed=0, progress=None, width=None, batch=None,
+           settings=None) -> dict:
+    """β* σ_int² (σ_int² ≈ f(x^K)) against width, depth and batch ([AB Table 2]); ``width``
+    and ``batch``: the results of the two sweeps when already computed."""
+    kw = {"quick": quick, "device": device, "seed": seed, "progress": progress,
+          "settings": settings}
+    width = width or width_sweep(**kw)
+    depth = depth_sweep(**kw)
+    batch = batch or batch_sweep(**kw)
     out = {"experiment": "table2"}
     for key, res, axis in (("width", width, "width"), ("depth", depth, "depth"),
                            ("batch", batch, "batch")):

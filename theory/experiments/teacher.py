@@ -101,8 +101,9 @@ def _student(d, k, rng, device):
     return net.to(device)
 
 
-def teacher_student(*, quick=False, device="cpu", seed=0, progress=None) -> dict:
-    """The proxy (x^K, f_i* = 0) against the exact projection on a teacher–student net."""
+def teacher_student(*, quick=False, device="cpu", seed=0, progress=None, settings=None) -> dict:
+    """The proxy (x^K, f_i* = 0) against the exact projection on a teacher–student net;
+    ``settings`` overrides entries of ``SETTINGS``."""
     import torch
 
     import toylands
@@ -111,7 +112,7 @@ def teacher_student(*, quick=False, device="cpu", seed=0, progress=None) -> dict
     from ..protocol_stream import sgd_run
 
     dev = torch_device(device)
-    cfg = dict(SETTINGS["quick" if quick else "full"])
+    cfg = {**SETTINGS["quick" if quick else "full"], **(settings or {})}
     n, d, k = cfg["n"], cfg["d"], cfg["k"]
     rng = np.random.default_rng(seed)
     W_star = rng.normal(size=(k, d))
