@@ -1,4 +1,4 @@
-"""Issue 2 workload: losses and directional derivatives at 10⁵ points, batched vs per point.
+"""Workload: losses and directional derivatives at 10⁵ points, batched vs per point.
 
 The per-point baseline calls the same public API once per point, as a user's own loop would.
 Target: the batched path at least 50× faster.

@@ -1,6 +1,7 @@
-"""The α-β slack inputs on two-layer-relu (issue 3, item 5): n=256, d=10, k=32, 1000 points.
+"""The α-β slack inputs on two-layer-relu: n=256, d=10, k=32, 1000 points.
 
-The inputs are ``f_i(x)``, ``f_i(x_p)`` and ``<∇f_i(x), x − x_p>`` for all i (spec §2). Compared:
+The inputs are ``f_i(x)``, ``f_i(x_p)`` and ``<∇f_i(x), x − x_p>`` for all i (MATHEMATICS.md §2).
+Compared:
 
 - ``vectorised``: ``losses(x)``, ``losses(x_p)``, ``directional(x, x − x_p)``;
 - (a) a per-point, per-sample Python loop, two versions, both timed on a subset of points and

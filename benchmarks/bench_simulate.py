@@ -1,4 +1,4 @@
-"""Issue 5 workload: R = 1000 runs × K = 10⁴ SGD steps on ``example6``, vectorised over runs,
+"""Workload: R = 1000 runs × K = 10⁴ SGD steps on ``example6``, vectorised over runs,
 against a per-run Python loop doing the same work (one step and one f(x^k) − f* record per run
 and step through the same public API). Target: at least 50× faster.
 
@@ -17,8 +17,8 @@ import time
 import numpy as np
 
 import toylands
-from theory import optimizers as O
-from theory.simulate import simulate
+from theory.optim import optimizers as O
+from theory.optim.simulate import simulate
 
 from ._timing import report_ratio
 

@@ -1,4 +1,4 @@
-"""Issue 12 workloads: numpy against torch on the CPU (and CUDA where there is a GPU).
+"""Torch workloads: numpy against torch on the CPU (and CUDA where there is a GPU).
 
 1. ``two-layer-relu`` slack rows at 10⁵ points: ``losses`` + ``directional`` (what
    ``alpha_beta_rows`` evaluates; the projection onto S is host numpy on both paths and is

@@ -1,8 +1,8 @@
 r"""Half-space learning along SGD: the paper's Figures 2 and 9 with the exact S beside the proxy.
 
 One SGD run (step 1/4, batch 1, ``theory.protocol.sgd_trajectory``) on ``half-space``
-(spec §4.8). Top: the loss with the saddle's value (dotted), the gradient norm, and the aiming
-angle — the cosine between ∇f(x^k) and x^k − x^K (the paper's proxy) and x^k − Proj(x^k, S)
+(MATHEMATICS.md §4.8). Top: the loss with the saddle's value (dotted), the gradient norm, and the
+aiming angle — the cosine between ∇f(x^k) and x^k − x^K (the paper's proxy) and x^k − Proj(x^k, S)
 (exact). Bottom: the PL estimate log(‖∇f‖² / (f(x^k) − f_ref)) [AB Eq. (13), δ = 2] with
 f_ref = f(x^K) (proxy) or f* (exact) — an admissible log(2μ) is at most its minimum; the proxy
 curve has gaps where f(x^k) ≤ f(x^K), since x^K is not a minimizer — and

@@ -6,8 +6,8 @@ the parameter count reaches N, the over-parameterization threshold (dotted) — 
 per-step contraction 1 − (L(w_T)/L(w₀))^{1/T} against the local PL* theorem's ημ. Right: the
 paper's Example 5 network (``two-layer-relu``: logistic loss, λ₁ = λ₂ = 0.03, n = 16) at each
 width: the smallest workable α of the exact region over a refined sample of its domain
-(``theory.certify.region_map``) and the pair minimising Theorem 1's neighbourhood term
-β/(α − β). [AB §5, spec §8]: these first grow with width, then shrink once the model is
+(``theory.certification.region_map``) and the pair minimising Theorem 1's neighbourhood term
+β/(α − β). [AB §5, MATHEMATICS.md §8]: these first grow with width, then shrink once the model is
 strongly over-parameterized.
 """
 

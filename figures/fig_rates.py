@@ -1,8 +1,8 @@
 r"""Rate versus bound, per theorem: measured min_{k<K} E[f(x^k) − f*] against the theorem's bound.
 
-One panel per theorem of [AB §4] (spec §6). ``theory.compare.check`` picks (α, β) from the
-exact region (the pair that makes the bound smallest at the largest K) and the largest step
-the theorem allows; ``theory.compare.check_curve`` measures the same runs at smaller K
+One panel per theorem of [AB §4] (MATHEMATICS.md §6). ``theory.optim.compare.check`` picks (α, β)
+from the exact region (the pair that makes the bound smallest at the largest K) and the largest step
+the theorem allows; ``theory.optim.compare.check_curve`` measures the same runs at smaller K
 (prefixes of the same trajectories), so the measured curve is one experiment. The band is the
 95% confidence interval of the Monte Carlo estimate; the dashed line is the bound. NGN's
 theorems need every f_i > 0, so they run on a landscape with positive losses.
@@ -49,7 +49,7 @@ NAMES = {
 @P.styled
 def main(out_dir, smoke: bool = False, *, seed: int = 0) -> list[Path]:
     """Draw ``rates.png``: one panel per theorem."""
-    from theory.compare import check_curve
+    from theory.optim.compare import check_curve
 
     runs, steps, points = (16, 60, 3) if smoke else (100, 1000, 6)
     fig, axes = P.figure(2, 4, figsize=(17.0, 8.2), layout="constrained")

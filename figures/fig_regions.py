@@ -1,10 +1,11 @@
 r"""Exact feasible (α, β) regions beside the paper-style heat maps of min T.
 
-Left: the exact region of the α-β-condition over a refined sample of the box of spec §4
-(``theory.certify.region_map``), drawn in the coordinates (α, α − β) on log axes so that
+Left: the exact region of the α-β-condition over a refined sample of the box of MATHEMATICS.md §4
+(``theory.certification.region_map``), drawn in the coordinates (α, α − β) on log axes so that
 constants from 0.5 to 10⁷ fit: a pair is feasible when its gap α − β lies below the curve
 α − β_min(α) (and β ≥ 0). The star is the paper's claimed pair (``theory.claims``); for
-Example 1 the dashed curve is the exact symbolic frontier (``theory.symbolic``). Right: the
+Example 1 the dashed curve is the exact symbolic frontier
+(``theory.certification.symbolic``). Right: the
 paper's heat map [AB §5] — min over SGD iterates of T(x^k) with the x^K proxy and f_i* = 0 on a
 grid with α ≥ β + 0.1 (``theory.protocol``) — blue where the pair "works"; the black curve is
 the frontier β_min(α) of the exact region on the left.
@@ -29,7 +30,7 @@ HEAT_BETAS = np.linspace(0.0, 9.9, 45)  # theory.protocol.HEATMAP_BETAS
 
 def regions(landscape, *, budget: int, seed: int, rounds: int = 3):
     """The refined region on the claim's box (the default domain where the paper names none)."""
-    from theory.certify import region_map
+    from theory.certification import region_map
     from theory.claims import claim_domain
 
     return region_map(
@@ -38,7 +39,7 @@ def regions(landscape, *, budget: int, seed: int, rounds: int = 3):
 
 
 def heatmap(landscape, *, seed: int, steps: int | None = None):
-    """``min T`` of the paper's protocol on ``HEAT_ALPHAS × HEAT_BETAS`` (spec §7)."""
+    """``min T`` of the paper's protocol on ``HEAT_ALPHAS × HEAT_BETAS`` (MATHEMATICS.md §7)."""
     from theory.protocol import min_T_grid, protocol_two_pass
 
     tp = protocol_two_pass(landscape, steps=steps or None, seed=seed)
@@ -48,7 +49,7 @@ def heatmap(landscape, *, seed: int, steps: int | None = None):
 def _exact_frontier(landscape, box):
     """Example 1's symbolic frontier ``[[α, β_min]]`` (None where it does not apply)."""
     try:
-        from theory.symbolic import exact_region
+        from theory.certification.symbolic import exact_region
     except ImportError:
         return None
     try:

@@ -1,8 +1,8 @@
 r"""The paper's Figure 3: the 2-D examples as 3-D surfaces and as contour maps.
 
-[AB] Figure 3 shows Examples 1, 2, 3 and 6 (spec §4.1–4.4). Here S is drawn in red (the line of
-Example 1, the points of the others, at height f*), and the other stationary points listed in
-``landscape.critical_points`` are marked: saddles (X) and non-global local minima (v).
+[AB] Figure 3 shows Examples 1, 2, 3 and 6 (MATHEMATICS.md §4.1–4.4). Here S is drawn in red (the
+line of Example 1, the points of the others, at height f*), and the other stationary points listed
+in ``landscape.critical_points`` are marked: saddles (X) and non-global local minima (v).
 """
 
 from __future__ import annotations

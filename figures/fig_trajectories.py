@@ -1,6 +1,6 @@
 r"""Trajectories of SGD, SPS_max and NGN over the contours of 2-D examples.
 
-One seeded run of each optimizer (spec §5, with the landscape's exact f_i*) from the same
+One seeded run of each optimizer (MATHEMATICS.md §5, with the landscape's exact f_i*) from the same
 start, drawn over the contours of f with S (red) and the other stationary points marked. The
 steps are set from the certified smoothness bound L of each landscape's default domain:
 SGD γ = 1/L, SPS_max c = ½ and γ_b = 2/L, NGN γ = 2/L.
@@ -26,7 +26,7 @@ PANELS = (
 
 
 def _optimizers(L: float):
-    from theory import optimizers as O
+    from theory.optim import optimizers as O
 
     return (
         ("SGD, γ = 1/L", O.sgd(1.0 / L)),
@@ -36,8 +36,8 @@ def _optimizers(L: float):
 
 
 def _path(landscape, opt, x0, steps: int, rng) -> np.ndarray:
-    """The iterates ``x⁰ … x^K`` of one run (``theory.simulate`` keeping every iterate)."""
-    from theory.simulate import simulate
+    """The iterates ``x⁰ … x^K`` of one run (``theory.optim.simulate`` keeping every iterate)."""
+    from theory.optim.simulate import simulate
 
     x0 = np.asarray(x0, dtype=float)[None, :]
     sim = simulate(landscape, opt, x0, steps=steps, rng=rng, keep_x=steps + 1)

@@ -1,4 +1,4 @@
-"""Theorems of spec §6 (and the local PL* theorem): formulas, corrections, refusals."""
+"""Theorems of MATHEMATICS.md §6 (and the local PL* theorem): formulas, corrections, refusals."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from theory import bounds as B
+from theory.optim import bounds as B
 
 BASE = dict(alpha=5.0, beta=3.0, L=2.0, K=100, sigma_int2=0.2)
 

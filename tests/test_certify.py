@@ -1,4 +1,5 @@
-"""theory.certify: spec §4's check values, the paper's claims inside our regions, bad input."""
+"""theory.certify: MATHEMATICS.md §4's check values, the paper's claims inside our regions, bad
+input."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 import pytest
 
 import toylands
-from theory.certify import available_methods, certify, point_slack, region_map, sample_points
+from theory.certification import available_methods, certify, point_slack, region_map, sample_points
 from theory.claims import CLAIMS, check_values
 
 EXAMPLES = ["example1", "example2", "example3", "example6"]
@@ -150,8 +151,8 @@ def test_rigorous_method_that_does_not_apply_is_refused(method):
 
 def test_region_map_alpha_min_matches_the_exact_symbolic_value():
     # example1 on [−50, 50]²: the sampled region refined adversarially reaches the exact
-    # alpha_min of theory.symbolic.exact_region (root isolation) to rounding.
-    symbolic = pytest.importorskip("theory.symbolic")
+    # alpha_min of theory.certification.symbolic.exact_region (root isolation) to rounding.
+    symbolic = pytest.importorskip("theory.certification.symbolic")
     f = toylands.get("example1")
     exact = symbolic.exact_region(f, f.domain).alpha_min
     reg = region_map(f, budget=1000, rounds=1)

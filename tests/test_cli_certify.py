@@ -1,4 +1,4 @@
-"""`toylands certify` and `toylands region` (design.md "Command line")."""
+"""`toylands certify` and `toylands region` (README "Command line")."""
 
 from __future__ import annotations
 
@@ -78,7 +78,7 @@ def test_unknown_method_is_rejected_by_the_parser(capsys):
 
 
 def test_human_output_names_a_non_cube_box_per_axis():
-    from theory._cmd_certify import _box_text
+    from theory.cli.certify import _box_text
 
     assert _box_text({"lo": [-1.0, -1.0], "hi": [1.0, 1.0]}) == "[-1, 1]^2"
     assert _box_text({"lo": [-1.0, 0.0], "hi": [1.0, 2.0]}) == "[-1, 1] × [0, 2]"

@@ -1,4 +1,4 @@
-"""Measured versus bound (spec §6): every theorem holds where its hypotheses hold and is
+"""Measured versus bound (MATHEMATICS.md §6): every theorem holds where its hypotheses hold and is
 refused where they do not; the proof's per-step inequality and the step-size lemmas."""
 
 from __future__ import annotations
@@ -8,9 +8,10 @@ import pytest
 from test_optimizers import Quadratics
 
 import toylands
-from theory import compare as C
-from theory import optimizers as O
-from theory.simulate import simulate
+from theory.optim import compare as C
+from theory.optim import grid as G
+from theory.optim import optimizers as O
+from theory.optim.simulate import simulate
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,8 @@ def test_measured_below_bound_positive_quadratics(quad, theorem):
 
 
 def test_example1_with_the_paper_pair_at_the_largest_step(ex1):
-    # (10, 8) holds on [-50, 50]² (spec §4.1); γ = (α − β)/(2L), the largest Theorem 1 allows.
+    # (10, 8) holds on [-50, 50]² (MATHEMATICS.md §4.1); γ = (α − β)/(2L), the largest Theorem 1
+    # allows.
     res = C.check(ex1, "1", alpha=10.0, beta=8.0, runs=60, steps=150, seed=3)
     _assert_holds(res)
     assert res.params["gamma"] == pytest.approx(2.0 / (2 * res.L))
@@ -68,7 +70,7 @@ def test_refusals(ex6):
 
 
 def test_a_pair_outside_the_region_is_reported(ex6):
-    # (5, 4) fails on example6 (spec §4.4): the visited iterates expose it.
+    # (5, 4) fails on example6 (MATHEMATICS.md §4.4): the visited iterates expose it.
     res = C.check(ex6, "1", alpha=5.0, beta=4.0, runs=40, steps=100, refine=False)
     assert not res.hypotheses_ok and "alpha-beta-condition fails" in res.reason
 
@@ -118,9 +120,9 @@ def test_step_size_lemmas_along_trajectories(opt):
 
 
 def test_grid_rows_and_table():
-    rows = C.comparison_grid(["example6", "not-a-landscape"], ["1", "3"], scales=(1.0,),
+    rows = G.comparison_grid(["example6", "not-a-landscape"], ["1", "3"], scales=(1.0,),
                              runs=30, steps=60)
-    table = C.format_table(rows)
+    table = G.format_table(rows)
     assert "not registered" in table and "refused" in table
     r1 = [r for r in rows if r.get("theorem") == "1"][0]
     assert r1["holds"] and r1["hypotheses_ok"]
@@ -146,11 +148,11 @@ def test_a_given_region_is_used(ex6):
 
 @pytest.mark.slow
 def test_full_grid_no_violation_beyond_ci():
-    rows = C.comparison_grid(runs=100, steps=300)
+    rows = G.comparison_grid(runs=100, steps=300)
     checked = [r for r in rows if r.get("bound") is not None and r.get("measured") is not None]
     assert checked
     bad = [r for r in checked if not r["within_ci"]]
-    assert not bad, C.format_table(bad)
+    assert not bad, G.format_table(bad)
 
 
 def test_measure_on_a_prefix_equals_a_shorter_run(ex6):

@@ -176,7 +176,7 @@ def test_square_loss_jacobian_recovers_the_kernel(rng):
 
 @pytest.mark.slow
 def test_pl_star_kernel_on_the_two_layer_network_with_square_loss(rng):
-    # The PL* target case: two-layer softplus network, square loss, no penalty (spec §3).
+    # The PL* target case: two-layer softplus network, square loss, no penalty (MATHEMATICS.md §3).
     f = toylands.get("two-layer-relu", loss="square", lam1=0.0, lam2=0.0,
                      activation="softplus", n=6, d=2, k=4, seed=1)
     w = f.domain.sample(rng, 200)

@@ -1,4 +1,5 @@
-"""The contract suite: every registered landscape (and a user-built one) against design.md.
+"""The contract suite: every registered landscape (and a user-built one) against the landscape
+contract (``toylands._landscape``).
 
 The most common bug in test-function libraries is a wrong stated optimum, so most checks here
 test the ground truth (f*, f_i*, S, projections) against the functions themselves.
@@ -10,6 +11,7 @@ import json
 
 import numpy as np
 import pytest
+from tolerance import assert_rounding_close, grad_scale, loss_scale, ulps_for
 
 import toylands
 from toylands import _registry
@@ -113,31 +115,36 @@ def test_provenance_is_declared(land):
 # ---- evaluation consistency -----------------------------------------------------------------
 def test_mean_of_losses_is_value(land, rng):
     x = _points(land, rng)
-    np.testing.assert_allclose(land.value(x), land.losses(x).mean(axis=-1), rtol=1e-12, atol=1e-14)
+    scale = loss_scale(land, x).max(axis=-1)
+    assert_rounding_close(land.value(x), land.losses(x).mean(axis=-1), scale, ulps_for(land),
+                          what="value vs mean of losses")
 
 
 def test_gradient_is_mean_of_grads(land, rng):
     x = _points(land, rng)
-    np.testing.assert_allclose(
-        land.gradient(x), land.grads(x).mean(axis=-2), rtol=1e-10, atol=1e-12
-    )
+    scale = grad_scale(land, x).max(axis=-2)
+    assert_rounding_close(land.gradient(x), land.grads(x).mean(axis=-2), scale, ulps_for(land),
+                          rtol=1e-10, what="gradient vs mean of grads")
 
 
 def test_directional_agrees_with_grads(land, rng):
     x = _points(land, rng)
     v = rng.normal(size=x.shape)
     expect = np.einsum("knd,kd->kn", land.grads(x), v)
-    np.testing.assert_allclose(land.directional(x, v), expect, rtol=1e-10, atol=1e-12)
+    scale = grad_scale(land, x)[..., 0] * np.linalg.norm(v, axis=-1, keepdims=True)
+    assert_rounding_close(land.directional(x, v), expect, scale, ulps_for(land), rtol=1e-10,
+                          what="directional vs grads·v")
 
 
 def test_loss_at_and_grad_at_pick_the_index(land, rng):
     x = _points(land, rng)
     i = rng.integers(0, land.n, size=len(x))
     rows = np.arange(len(x))
-    np.testing.assert_allclose(land.loss_at(x, i), land.losses(x)[rows, i], rtol=1e-12, atol=0)
-    np.testing.assert_allclose(
-        land.grad_at(x, i), land.grads(x)[rows, i], rtol=1e-10, atol=1e-14
-    )
+    assert_rounding_close(land.loss_at(x, i), land.losses(x)[rows, i],
+                          loss_scale(land, x)[rows, i], ulps_for(land), what="loss_at")
+    assert_rounding_close(land.grad_at(x, i), land.grads(x)[rows, i],
+                          grad_scale(land, x)[rows, i], ulps_for(land), rtol=1e-10,
+                          what="grad_at")
 
 
 def test_grads_match_finite_differences(land, rng):
@@ -299,3 +306,11 @@ def test_same_parameters_same_bits(entry, rng):
     x = a.domain.sample(rng, 8)
     assert a.losses(x).tobytes() == b.losses(x).tobytes()
     assert a.f_star == b.f_star and a.f_i_star.tobytes() == b.f_i_star.tobytes()
+
+
+def test_registry_shape_matches_the_default_instance():
+    # ``toylands list`` reads the declared (dim, n) instead of building every landscape.
+    for entry in _registry.entries():
+        if entry.shape is not None:
+            f = _build(entry.name, {})
+            assert (f.dim, f.n) == entry.shape, entry.name

@@ -1,4 +1,4 @@
-"""half-space (spec §4.8): exact f_i*, the global minimum, and the saddles SGD passes."""
+"""half-space (MATHEMATICS.md §4.8): exact f_i*, the global minimum, and the saddles SGD passes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Tests of theory._intervals (outward rounding) and theory.interval (branch-and-bound proofs).
+"""Tests of theory.certification.interval: ``arithmetic`` (outward rounding) and the
+branch-and-bound proofs.
 
 Spec §4's check values on their boxes: every "holds" pair is ``proved`` and every "fails" pair
 ``refuted`` by the interval method; enclosures contain sampled true values; a failing pair is
@@ -12,13 +13,9 @@ import numpy as np
 import pytest
 
 import toylands
-from theory._intervals import Interval, from_mpi
-from theory.interval import (
-    _RadialKernel,
-    _ValleyKernel,
-    certify_interval,
-    supports_interval,
-)
+from theory.certification.interval import certify_interval, supports_interval
+from theory.certification.interval.arithmetic import Interval, from_mpi
+from theory.certification.interval.kernels import _RadialKernel, _ValleyKernel
 from toylands import Box
 
 
@@ -26,7 +23,7 @@ def _c2(L):
     return L.c_min
 
 
-# ---- check values of spec §4 ------------------------------------------------------------------
+# ---- check values of MATHEMATICS.md §4 -----------------------------------------------------------
 HOLDS = [
     ("example1", 2.5, 2.0, 50.0),
     ("example1", 2.5, 2.4, 50.0),
@@ -262,7 +259,7 @@ def test_bad_input():
 
 
 def test_generic_kernel_example3_printed(rng):
-    from theory.interval import _GenericKernel
+    from theory.certification.interval.kernels import _GenericKernel
 
     L = toylands.get("example3-printed")
     assert supports_interval(L)
@@ -283,7 +280,7 @@ def test_generic_kernel_example3_printed(rng):
 
 
 def test_generic_and_radial_kernels_agree_on_example3(rng):
-    from theory.interval import _GenericKernel
+    from theory.certification.interval.kernels import _GenericKernel
 
     L = toylands.get("example3")
     G, R = _GenericKernel(L, 1513.0, 1512.0), _RadialKernel(L, 1513.0, 1512.0)

@@ -1,4 +1,5 @@
-"""matrix-factorization (spec §4.6): f* from the SVD, the GL(k) orbit and its projection."""
+"""matrix-factorization (MATHEMATICS.md §4.6): f* from the SVD, the GL(k) orbit and its
+projection."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Step-size rules of spec §5 against their closed forms; pure init/step; degenerate cases."""
+"""Step-size rules of MATHEMATICS.md §5 against their closed forms; pure init/step; degenerate
+cases."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 import pytest
 
 import toylands
-from theory import optimizers as O
+from theory.optim import optimizers as O
 from toylands import Box, Landscape, PointSet, Smoothness
 
 

@@ -1,5 +1,5 @@
 """PL* on the square-loss softplus network: the tangent-kernel normalisation, derivatives,
-and the width sweep (spec §3; [PL*])."""
+and the width sweep (MATHEMATICS.md §3; [PL*])."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """theory.protocol: T(x^k) with the x^K proxy, the two-pass protocol, heat maps, and the
-comparison with the exact projection and f_i* (spec §7)."""
+comparison with the exact projection and f_i* (MATHEMATICS.md §7)."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def test_proxy_rows_are_the_papers_T(ex6):
     assert tp.reproduced
     xk, xK, i = tp.traj.x[0, 5], tp.x_K[0], tp.traj.idx[0, 5, 0]
     alpha, beta = 3.0, 2.0
-    # Definition 1 with x_p = x^K and f_i* = 0 gives + β f(x^k) (spec §7 prints − β f; see
+    # Definition 1 with x_p = x^K and f_i* = 0 gives + β f(x^k) (MATHEMATICS.md §7 prints − β f; see
     # the theory.protocol docstring)
     T = (ex6.grad_at(xk, i) @ (xk - xK) - alpha * (ex6.loss_at(xk, i) - ex6.loss_at(xK, i))
          + beta * ex6.loss_at(xk, i))

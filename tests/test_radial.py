@@ -1,4 +1,5 @@
-"""Radial landscapes (spec §4.2–4.5): every number of the spec, global optimality, closed forms."""
+"""Radial landscapes (MATHEMATICS.md §4.2–4.5): every number of the spec, global optimality, closed
+forms."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def _no_lower_minimum(f, box: Box, per_axis: int, polish: int = 25):
             assert f.distance(res.x) < 1e-5
 
 
-# ---- example2 (spec §4.2) ----------------------------------------------------------------
+# ---- example2 (MATHEMATICS.md §4.2) --------------------------------------------------------------
 def test_example2_minimizers_solve_the_diagonal_equation_to_high_precision():
     f = toylands.get("example2")
     mpmath.mp.dps = 40
@@ -84,7 +85,7 @@ def test_example2_no_other_global_minimizer():
     _no_lower_minimum(toylands.get("example2"), Box.cube(-6, 6, 2), 601)
 
 
-# ---- example3 (spec §4.3, corrected) -------------------------------------------------------
+# ---- example3 (MATHEMATICS.md §4.3, corrected) ---------------------------------------------------
 def test_example3_numbers_of_the_spec():
     f = toylands.get("example3")
     (p,) = f.minimizers.points
@@ -138,7 +139,7 @@ def test_example3_printed_is_the_printed_formula_and_its_minimum_is_global():
     assert "misprint" in toylands.radial_printed.__doc__
 
 
-# ---- example6 (spec §4.4) ----------------------------------------------------------------
+# ---- example6 (MATHEMATICS.md §4.4) --------------------------------------------------------------
 def test_example6_closed_form_matches_sympy():
     s = sp.symbols("s", real=True)
     u1, u2 = 2 * s**2, 2 * (1 - s) ** 2
@@ -178,7 +179,7 @@ def test_example6_no_other_global_minimizer():
     _no_lower_minimum(toylands.get("example6"), Box.cube(-20, 20, 2), 801)
 
 
-# ---- remark1-bumps (spec §4.5) -------------------------------------------------------------
+# ---- remark1-bumps (MATHEMATICS.md §4.5) ---------------------------------------------------------
 def test_bumps_2d_dense_search():
     f = toylands.get("remark1-bumps")
     lo, hi = f.centres.min(0), f.centres.max(0)

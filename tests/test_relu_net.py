@@ -1,4 +1,5 @@
-"""two-layer-relu (spec §4.7): stable φ, exact f_i*, the global minimum, its permutation orbit."""
+"""two-layer-relu (MATHEMATICS.md §4.7): stable φ, exact f_i*, the global minimum, its permutation
+orbit."""
 
 from __future__ import annotations
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import toylands
-from theory import optimizers as O
-from theory.simulate import initial_points, simulate
+from theory.optim import optimizers as O
+from theory.optim.simulate import initial_points, simulate
 
 
 @pytest.fixture(scope="module")

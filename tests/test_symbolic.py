@@ -1,4 +1,5 @@
-"""Tests of theory.symbolic: exact proofs (valley, convex quadratics) and Example 1's region."""
+"""Tests of theory.certification.symbolic: exact proofs (valley, convex quadratics) and
+Example 1's region."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import pytest
 import sympy as sp
 
 import toylands
-from theory.interval import certify_interval
-from theory.symbolic import certify_symbolic, exact_region, supports_symbolic
+from theory.certification.interval import certify_interval
+from theory.certification.symbolic import certify_symbolic, exact_region, supports_symbolic
 from toylands import Box
 from toylands.valley import dg, g
 

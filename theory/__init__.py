@@ -2,22 +2,47 @@
 
 The main entry points, re-exported here:
 
-- ``alpha_beta_rows(landscape, x)``: the slack rows (a, b, c) of the α-β-condition (spec §2);
-- ``Region`` and ``region_map``: the exact feasible (α, β) region over rows or a sample;
+- ``alpha_beta_rows(landscape, x)``: the slack rows (a, b, c) of the α-β-condition
+  (MATHEMATICS.md §2);
+- ``Region`` and ``region_map``: the feasible (α, β) region over rows or a sample;
 - ``certify(landscape, alpha, beta, method=...)``: a ``Certificate`` (proved / holds on samples /
   refuted / inconclusive);
-- ``simulate`` and ``compare.check``: optimizers over many runs, set beside the theorems.
+- ``simulate`` and ``check``: optimizers over many runs, set beside the theorems.
 
-Note that ``theory.certify`` is the function; the module of the same name is
-``theory.certify`` in ``sys.modules`` (``from theory.certify import region_map`` works).
+The package is grouped by job (the layering, lowest first; a test keeps it true):
+
+- ``conditions``, ``region``, ``claims``: the mathematics of the condition and the paper's claims;
+- ``certification/``: certify, refute or map (α, β) (sampled, adversarial, interval, symbolic);
+- ``optim/``: the optimizers, the simulator, the theorems' bounds and measured-versus-bound;
+- ``protocol``, ``plstar``, ``testing``: the paper's T(x^k) protocol, the PL* study, and the
+  helpers for users' own test suites;
+- ``report/`` and ``cli/``: the top floor (they alone may import ``figures``).
+
+``theory.certify`` is the *function*; the package of the certification methods is
+``theory.certification`` (a different name, so that neither shadows the other). For code written
+against the earlier flat layout, ``from theory.certify import region_map`` still resolves: the
+module name ``theory.certify`` is an alias of ``theory.certification`` in ``sys.modules``.
 """
 
-from .certificate import Certificate
-from .certify import certify, region_map
+import sys as _sys
+
+from . import certification as _certification
+from .certification import Certificate, certify, region_map
 from .conditions import alpha_beta_rows
+from .optim.compare import check
+from .optim.simulate import simulate
 from .region import Region
-from .simulate import simulate
-from .testing import assert_alpha_beta
+
+_sys.modules[__name__ + ".certify"] = _certification
+
+
+def __getattr__(name):
+    # ``theory.testing`` imports hypothesis (slow to import); load it only when asked for.
+    if name == "assert_alpha_beta":
+        from .testing import assert_alpha_beta
+
+        return assert_alpha_beta
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "Certificate",
@@ -25,6 +50,7 @@ __all__ = [
     "alpha_beta_rows",
     "assert_alpha_beta",
     "certify",
+    "check",
     "region_map",
     "simulate",
 ]

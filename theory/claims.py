@@ -1,11 +1,13 @@
-r"""The paper's claimed (α, β) for each landscape and the check values of spec §4, as data.
+r"""The paper's claimed (α, β) for each landscape and the check values of MATHEMATICS.md §4, as
+data.
 
 One place for every number the paper states about the α-β-condition on a landscape:
 
-- ``rule``: the sufficient condition as the paper states it (with our corrections, spec §9);
+- ``rule``: the sufficient condition as the paper states it (with our corrections, MATHEMATICS.md
+  §9);
 - ``pair(landscape)``: the claimed pair at the rule's boundary (computed from the landscape's
   exact constants where the rule depends on them, e.g. ``c = min_i min_{x∈S} f_i(x)``);
-- ``holds`` / ``fails``: spec §4's check values with the box they refer to.
+- ``holds`` / ``fails``: MATHEMATICS.md §4's check values with the box they refer to.
 
 Examples
 --------
@@ -27,7 +29,8 @@ __all__ = ["Claim", "Check", "CLAIMS", "claim_for", "claim_domain", "check_value
 
 @dataclass(frozen=True)
 class Check:
-    """One check value of spec §4: ``(α, β)`` is expected to ``holds`` or ``fails`` on the box."""
+    """One check value of MATHEMATICS.md §4: ``(α, β)`` is expected to ``holds`` or ``fails`` on the
+    box."""
 
     landscape: str
     alpha: float
@@ -64,7 +67,7 @@ CLAIMS: dict[str, Claim] = {
         Claim(
             "example1",
             "alpha >= 5/2 and beta in [4 alpha/5, alpha)",
-            "AB Example 1, App. C.1.1; spec §4.1 (the proof prints [4α/5, α], spec §9.3)",
+            "AB Example 1, App. C.1.1; MATHEMATICS.md §4.1 (the proof prints [4α/5, α], §9.3)",
             pair=lambda land: (2.5, 2.0),
             holds=((2.5, 2.0), (2.5, 2.4), (5.0, 4.0), (10.0, 8.0)),
             fails=((5.0, 3.9), (10.0, 7.0)),
@@ -73,7 +76,8 @@ CLAIMS: dict[str, Claim] = {
         Claim(
             "example2",
             "alpha - beta = 8 and alpha >= 8/c, c = min_i min_S f_i = 1 - exp(-2 t1^2)",
-            "AB Example 2, App. C.1.2; spec §4.2 [correction: the paper prints alpha >~ 72e7]",
+            "AB Example 2, App. C.1.2; MATHEMATICS.md §4.2 [correction: the paper prints "
+            "alpha >~ 72e7]",
             pair=_ex2_pair,
             holds=lambda land: (_ex2_pair(land),),
             fails=((1e6, 1e6 - 8.0), (1e5, 1e5 - 8.0)),
@@ -83,7 +87,7 @@ CLAIMS: dict[str, Claim] = {
         Claim(
             "example3",
             "beta = alpha - 1 and alpha >~ 1512.46 (c = f_2(2.471, 2.471) = 0.00167918)",
-            "AB Example 3, App. C.1.3; spec §4.3 (f_2 denominator corrected)",
+            "AB Example 3, App. C.1.3; MATHEMATICS.md §4.3 (f_2 denominator corrected)",
             pair=lambda land: (1512.46, 1511.46),
             holds=((1513.0, 1512.0),),
             fails=((200.0, 199.0), (50.0, 49.0)),
@@ -93,7 +97,7 @@ CLAIMS: dict[str, Claim] = {
         Claim(
             "example6",
             "alpha >= 2/c ~ 41.37 and beta = alpha - 1; fails with beta = 0",
-            "AB Example 6 (App. B, Eq. (14)), App. C.1.4; spec §4.4",
+            "AB Example 6 (App. B, Eq. (14)), App. C.1.4; MATHEMATICS.md §4.4",
             pair=lambda land: (2.0 / _c(land), 2.0 / _c(land) - 1.0),
             holds=((41.37, 40.37),),
             fails=((20.0, 19.0), (5.0, 4.0), (41.37, 0.0)),
@@ -102,24 +106,24 @@ CLAIMS: dict[str, Claim] = {
         Claim(
             "matrix-factorization",
             "alpha = beta + 1, some beta > 0 (alpha >= 2C/c, c = min_ij eps_ij^2)",
-            "AB Example 4, App. C.1.5; spec §4.6",
+            "AB Example 4, App. C.1.5; MATHEMATICS.md §4.6",
             note="the paper's proof uses a fixed factor pair, not the projection",
         ),
         Claim(
             "two-layer-relu",
             "beta = alpha - 1, alpha >= max{2 max_i log(1 + exp(R r |x_i|)) / (c - f_i*), 1}",
-            "AB Example 5, App. C.1.6; spec §4.7",
+            "AB Example 5, App. C.1.6; MATHEMATICS.md §4.7",
             note="depends on the bounded domain through R, r",
         ),
         Claim(
             "half-space",
             "holds only with large constants (~3.3e4 in the paper's experiment)",
-            "AB §2.2, Fig. 2; App. D.1; spec §4.8",
+            "AB §2.2, Fig. 2; App. D.1; MATHEMATICS.md §4.8",
         ),
         Claim(
             "least-squares",
             "convex f_i: (alpha, beta) = (1, 0)",
-            "AB after Theorem 2; spec §2",
+            "AB after Theorem 2; MATHEMATICS.md §2",
             pair=lambda land: (1.0, 0.0),
             holds=((1.0, 0.0),),
         ),
@@ -145,8 +149,8 @@ def claim_for(landscape) -> dict | None:
 
 
 def claim_domain(landscape):
-    """The box ``[lo, hi]^dim`` the paper's claim for ``landscape`` refers to (spec §4), or the
-    landscape's default domain where the paper names none.
+    """The box ``[lo, hi]^dim`` the paper's claim for ``landscape`` refers to (MATHEMATICS.md §4),
+    or the landscape's default domain where the paper names none.
 
     >>> import toylands
     >>> claim_domain(toylands.get("example1")).lo.tolist()

@@ -1,6 +1,6 @@
 r"""Slack rows of the α-β-condition and the constants of PL, δ-PL, PL\*, Aiming and QCvx.
 
-The α-β-condition [AB Definition 1, Eq. (2); spec §2] in slack form:
+The α-β-condition [AB Definition 1, Eq. (2); MATHEMATICS.md §2] in slack form:
 
     T_i(x; α, β) = a_i − α b_i + β c_i ≥ 0,
     a_i = <∇f_i(x), x − x_p>,   b_i = f_i(x) − f_i(x_p),   c_i = f_i(x) − f_i*  (≥ 0),
@@ -11,7 +11,7 @@ gradients. Where S is finite and x has several nearest points, rows are returned
 candidate with a mask of the nearest ones; a point satisfies the condition iff one of its
 nearest candidates satisfies all n rows.
 
-The other conditions (spec §3), each reduced to the best constant over the given points:
+The other conditions (MATHEMATICS.md §3), each reduced to the best constant over the given points:
 
 - PL: ``‖∇f‖² ≥ 2μ (f − f*)``; relaxed δ-PL [AB App. A, Eq. (12)]: ``‖∇f‖^δ ≥ (2μ)^{δ/2}(f − f*)``;
 - PL\* [Liu–Zhu–Belkin]: ``‖∇f‖² ≥ μ f`` (a loss with inf 0; PL\*_ε only where ``f ≥ ε``), and
@@ -65,7 +65,7 @@ ROUNDING = 32 * np.finfo(np.float64).eps
 
 
 class Rows(NamedTuple):
-    r"""The slack rows at points x (spec §2).
+    r"""The slack rows at points x (MATHEMATICS.md §2).
 
     Attributes
     ----------
@@ -114,11 +114,11 @@ def alpha_beta_rows(landscape, x, *, f_i_lower=None, reference=None) -> Rows:
         back as float64 numpy arrays (the region is exact geometry on the host).
     f_i_lower : array_like (n,) or float, optional
         Replace ``f_i*`` in ``c`` by lower bounds ``l_i ≤ f_i*`` (the paper's experiments use
-        0). The slack grows by ``β (f_i* − l_i) ≥ 0``, so the check is weaker (spec §2).
+        0). The slack grows by ``β (f_i* − l_i) ≥ 0``, so the check is weaker (MATHEMATICS.md §2).
     reference : array_like or tensor (..., dim), optional
-        A point standing in for ``Proj(x, S)`` (the paper's proxy ``x^K``, spec §7); needed
-        where S is unknown (``toylands.from_module``). The rows are then those of the proxy
-        condition, not of Definition 1.
+        A point standing in for ``Proj(x, S)`` (the paper's proxy ``x^K``, MATHEMATICS.md §7);
+        needed where S is unknown (``toylands.from_module``). The rows are then those of the
+        proxy condition, not of Definition 1.
 
     Returns
     -------
@@ -261,7 +261,7 @@ def _gap(landscape, fx, min_gap):
 
 
 def pl_constant(landscape, x, *, delta: float = 2.0, min_gap: float | None = None):
-    r"""PL / relaxed δ-PL constant μ over the points (spec §3; [AB App. A, Eq. (12)]).
+    r"""PL / relaxed δ-PL constant μ over the points (MATHEMATICS.md §3; [AB App. A, Eq. (12)]).
 
     Per point ``μ(x) = ½ (‖∇f(x)‖^δ / (f(x) − f*))^{2/δ}``, the largest μ with
     ``‖∇f‖^δ ≥ (2μ)^{δ/2} (f − f*)``; δ = 2 is PL. Points with ``f − f* ≤ min_gap`` (default
@@ -280,7 +280,8 @@ def pl_constant(landscape, x, *, delta: float = 2.0, min_gap: float | None = Non
 
 
 def pl_star_constant(landscape, x, *, eps: float = 0.0):
-    r"""PL\* constant ``μ = min ‖∇f‖² / f`` over points with ``f ≥ eps`` (PL\*_ε; spec §3).
+    r"""PL\* constant ``μ = min ‖∇f‖² / f`` over points with ``f ≥ eps`` (PL\*_ε; MATHEMATICS.md
+    §3).
 
     PL\* is stated for a loss with ``inf = 0`` [Liu–Zhu–Belkin]; ``f`` is used as it is, so
     where ``f* > 0`` the constant tends to 0 near S (the condition fails without
@@ -317,7 +318,8 @@ def tangent_kernel(system, w) -> np.ndarray:
 
 
 def pl_star_kernel(system, w, *, mean: bool = False) -> ConditionConstant:
-    r"""PL\* constant from the tangent kernel: ``μ = 2 min_w λ_min(K(w))`` (spec §3, [derived]).
+    r"""PL\* constant from the tangent kernel: ``μ = 2 min_w λ_min(K(w))`` (MATHEMATICS.md §3,
+    [derived]).
 
     For ``L(w) = ½‖F(w) − y‖²``, ``∇L = DFᵀ r`` with ``r = F − y``, so
     ``‖∇L‖² = rᵀ K r ≥ λ_min(K) ‖r‖² = 2 λ_min(K) L``: μ-PL\* with ``μ = 2 λ_min``. With
@@ -366,7 +368,7 @@ def _inner_best(landscape, x):
 
 
 def aiming_constant(landscape, x, *, min_gap: float | None = None):
-    r"""Aiming constant ``θ = min <∇f(x), x − Proj(x, S)> / (f(x) − f*)`` (spec §3).
+    r"""Aiming constant ``θ = min <∇f(x), x − Proj(x, S)> / (f(x) − f*)`` (MATHEMATICS.md §3).
 
     The original (Liu–Drusvyatskiy–Belkin–Davis–Ma) assumes ``min f = 0`` and divides by f;
     we divide by ``f − f*`` so that it means something when ``f* > 0`` (it equals the original
@@ -382,7 +384,7 @@ def aiming_constant(landscape, x, *, min_gap: float | None = None):
 
 
 def qcvx_constant(landscape, x, *, x_star=None, min_gap: float | None = None):
-    r"""Quasar-convexity constant ``θ = min <∇f(x), x − x*> / (f(x) − f*)`` (spec §3).
+    r"""Quasar-convexity constant ``θ = min <∇f(x), x − x*> / (f(x) − f*)`` (MATHEMATICS.md §3).
 
     ``x_star`` fixes the minimizer. Without it, for a finite S every point of S is tried and
     the best (largest θ) is returned; for a continuum the projection of the domain's centre.

@@ -1,4 +1,4 @@
-r"""PL* on a square-loss two-layer softplus network across widths ([PL*]; spec §3).
+r"""PL* on a square-loss two-layer softplus network across widths ([PL*]; MATHEMATICS.md §3).
 
 The system is ``F: R^m → R^N``, ``F_i(w) = s · Σ_j v_j σ(W_j·x_i)`` with ``σ`` = softplus,
 ``w = (vec W, v)`` (W row-major, the layout of ``toylands.relu_net``), ``s = 1/√k`` (``scale=
@@ -11,7 +11,7 @@ Normalisation [PL*, Def. of μ-PL*; derived and tested]: μ-PL* on a set means
 ``½‖∇L(w)‖² ≥ μ L(w)``; since ``∇L = DFᵀ(F − y)``,
 ``‖∇L‖² = (F − y)ᵀ K (F − y) ≥ 2 λ_min(K) L``, so ``λ_min(K(w)) ≥ μ`` on the set gives μ-PL*
 there, and GD with ``η ≤ 1/(L_F² + β_F‖F(w₀) − y‖)`` then satisfies
-``L(w_t) ≤ (1 − ημ)^t L(w₀)`` while it stays in the ball (:func:`theory.bounds.local_plstar`).
+``L(w_t) ≤ (1 − ημ)^t L(w₀)`` while it stays in the ball (:func:`theory.optim.bounds.local_plstar`).
 λ_min(K) > 0 needs ``m ≥ N`` (over-parameterization).
 
 What is estimated, not certified: ``min λ_min(K)``, ``L_F = sup ‖DF‖`` and
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
-from .bounds import HypothesisError, local_plstar
+from .optim.bounds import HypothesisError, local_plstar
 
 __all__ = [
     "SoftplusNet",
@@ -174,7 +174,8 @@ def width_point(net, *, rng, steps=300, samples=32) -> dict:
 
     Theorem check: μ = ``λ_min(K(w₀))/2``; ``R₀ = 2 L_F(w₀)‖F(w₀) − y‖/μ``; ``L_F``, ``β_F``
     are re-estimated on ``B(w₀, R₀)`` and ``R = 2 L_F‖F(w₀) − y‖/μ``; PL* on ``B(w₀, R)`` holds
-    on samples if the sampled ``min λ_min(K) ≥ μ``; then :func:`theory.bounds.local_plstar` with
+    on samples if the sampled ``min λ_min(K) ≥ μ``; then
+    :func:`theory.optim.bounds.local_plstar` with
     ``η = 1/(L_F² + β_F‖F(w₀) − y‖)`` gives the rate ``1 − ημ`` (else it refuses, with the reason).
 
     GD measurement: GD with the local step ``η_loc = 1/(L_F(w₀)² + β_F(w₀)‖F(w₀) − y‖)`` (the
@@ -261,19 +262,21 @@ def width_sweep(widths=(1, 2, 8, 32, 128, 512), *, N=16, d=8, seed=0, steps=300,
     return rows
 
 
-# The width study of [AB §5] (spec §8) as the report and ``figures/fig_overparam.py`` run it.
+# The width study of [AB §5] (MATHEMATICS.md §8) as the report and ``figures/fig_overparam.py`` run
+# it.
 PL_WIDTHS = (1, 2, 4, 8, 16, 32, 64, 128)
 AB_WIDTHS = (1, 2, 4, 8, 16, 32)
 
 
 def alpha_beta_sweep(widths, *, budget: int, seed: int, progress=None) -> list[dict]:
-    """``alpha_min`` of the exact region (``theory.certify.region_map`` over ``budget`` sampled
+    """``alpha_min`` of the exact region (``theory.certification.region_map`` over ``budget``
+    sampled
     points, one refinement round) and Theorem 1's best pair (the one minimising β/(α − β)) of
     the ``two-layer-relu`` landscape of width k, for each k of ``widths``; ``params`` is its
     parameter count, ``n`` its number of samples."""
     import toylands
 
-    from .certify import region_map
+    from .certification import region_map
 
     out = []
     for k in widths:

@@ -1,4 +1,4 @@
-r"""The paper's empirical protocol for (α, β) [AB §5; spec §7], and what its proxies cost.
+r"""The paper's empirical protocol for (α, β) [AB §5; MATHEMATICS.md §7], and what its proxies cost.
 
 [AB §5] measures, along an SGD trajectory,
 
@@ -14,7 +14,7 @@ projection (all tied nearest points, the best one used) and the true ``f_i*``:
 ``protocol_comparison`` builds the four variants (proxy / exact projection × f_i* = 0 / true),
 their exact (α, β) regions (``theory.region``) and heat maps, and reports the differences.
 
-**Sign of the β term.** spec §7 prints ``− β f_{i_k}(x^k)``. Definition 1 (Eq. (2)) with
+**Sign of the β term.** MATHEMATICS.md §7 prints ``− β f_{i_k}(x^k)``. Definition 1 (Eq. (2)) with
 ``x_p = x^K`` and ``f_i* = 0`` gives the slack ``a − α b + β f_{i_k}(x^k)``, i.e. ``+ β``; with
 ``− β`` a larger β would make the condition harder, contradicting the diagonal monotonicity
 [AB p.5]. We use ``+ β`` (the slack of Definition 1), consistently with ``theory.conditions``.
@@ -111,7 +111,7 @@ def _x0(landscape, x0):
 
 
 def sgd_trajectory(landscape, x0, *, gamma: float, steps: int, seed: int, batch: int = 1):
-    r"""Mini-batch SGD with constant step, vectorised over runs (spec §5, [AB Alg. 1]).
+    r"""Mini-batch SGD with constant step, vectorised over runs (MATHEMATICS.md §5, [AB Alg. 1]).
 
     ``x0`` is ``(runs, dim)`` or ``(dim,)``; indices ``B_k`` are drawn by
     ``numpy.random.default_rng(seed).integers(0, n, (runs, batch))`` at each step.
@@ -216,7 +216,7 @@ class TwoPass:
 
 
 def two_pass(landscape, x0, *, gamma: float, steps: int, seed: int, batch: int = 1) -> TwoPass:
-    """Run 1 to get ``x^K``; run 2 with the same seed records the rows (spec §7)."""
+    """Run 1 to get ``x^K``; run 2 with the same seed records the rows (MATHEMATICS.md §7)."""
     run1 = sgd_trajectory(landscape, x0, gamma=gamma, steps=steps, seed=seed, batch=batch)
     run2 = sgd_trajectory(landscape, x0, gamma=gamma, steps=steps, seed=seed, batch=batch)
     same = bool(np.array_equal(run1.x, run2.x))
@@ -357,7 +357,7 @@ def protocol_variants(landscape, *, gamma=None, steps=None, runs=None, batch=Non
 
 def protocol_comparison(landscape, *, gamma=None, steps=None, runs=None, batch=None, seed=0,
                         x0=None, alphas=None, betas=None) -> dict:
-    r"""The paper's protocol and its exact counterpart on one landscape (issue 4, item 5).
+    r"""The paper's protocol and its exact counterpart on one landscape.
 
     The four variants of ``protocol_variants`` along the same two-pass trajectories. For each:
     the exact region of its rows (``alpha_min``, ``β_min`` on an α grid), the heat map
@@ -407,7 +407,7 @@ def protocol_comparison(landscape, *, gamma=None, steps=None, runs=None, batch=N
     return out
 
 
-# ---- the paper's other diagnostics along a run [AB §5, Eq. (13); spec §7] ---------------------
+# ---- the paper's other diagnostics along a run [AB §5, Eq. (13); MATHEMATICS.md §7] --------------
 class Aiming(NamedTuple):
     r"""``cos`` = cos∠(∇f(x^k), x^k − x_ref) (NaN where either vector is 0) and
     ``coefficient`` = <∇f(x^k), x^k − x_ref> / (f(x^k) − f_lower), one value per iterate."""
@@ -417,7 +417,8 @@ class Aiming(NamedTuple):
 
 
 def aiming_along(landscape, x, reference=None, *, f_lower: float = 0.0) -> Aiming:
-    r"""The aiming diagnostics of [AB §5] (spec §7) at the iterates ``x`` (shape ``(K, dim)``).
+    r"""The aiming diagnostics of [AB §5] (MATHEMATICS.md §7) at the iterates ``x`` (shape ``(K,
+    dim)``).
 
     With ``x_ref = Proj(x^k, S)`` (``reference=None``, exact) or a fixed point ``reference``
     (the paper's proxy ``x^K``):
@@ -428,7 +429,7 @@ def aiming_along(landscape, x, reference=None, *, f_lower: float = 0.0) -> Aimin
         \theta_k = \frac{\langle \nabla f(x^k), x^k - x_{ref}\rangle}{f(x^k) - f_{lower}}.
 
     Aiming [Liu et al. 2023] asks ``θ_k ≥ θ > 0`` with ``x_ref = Proj(x^k, S)`` and
-    ``f_lower = f*`` (the paper, like spec §7, divides by ``f(x^k)``: ``f_lower = 0``). A
+    ``f_lower = f*`` (the paper, like MATHEMATICS.md §7, divides by ``f(x^k)``: ``f_lower = 0``). A
     negative cosine means the gradient points away from ``x_ref``.
 
     Examples
@@ -466,7 +467,8 @@ class PLEstimate(NamedTuple):
 
 def pl_estimate_along(landscape, x, reference=None, *, delta: float = 2.0,
                       every: int | None = None) -> PLEstimate:
-    r"""The PL estimate of [AB Eq. (13)] (spec §7) at every ``every``-th iterate of ``x (K, dim)``.
+    r"""The PL estimate of [AB Eq. (13)] (MATHEMATICS.md §7) at every ``every``-th iterate of ``x
+    (K, dim)``.
 
     .. math::
         e_k = 2 \log\|\nabla f(x^k)\| - \tfrac{2}{\delta}\log\bigl(f(x^k) - f_{ref}\bigr)

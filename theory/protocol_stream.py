@@ -1,5 +1,6 @@
 r"""The paper's two-pass protocol streamed, for landscapes too big to store a trajectory
-([AB §5]; spec §7): networks from ``toylands.from_module`` and the array-API landscapes on torch.
+([AB §5]; MATHEMATICS.md §7): networks from ``toylands.from_module`` and the array-API
+landscapes on torch.
 
 ``theory.protocol.two_pass`` keeps every iterate ``(runs, K+1, dim)``; for a network of 10⁵
 parameters and thousands of steps that is gigabytes. Here run 1 trains and keeps only ``x^K``;
@@ -8,13 +9,13 @@ indices, so the same iterates bit for bit) and forms the rows of
 
     T(x^k) = <∇f_{B_k}(x^k), x^k − x^K> − α (f_{B_k}(x^k) − f_{B_k}(x^K)) + β (f_{B_k}(x^k) − l_B)
 
-as it goes (``+ β``: the sign correction of spec §7, see ``theory.protocol``), with
+as it goes (``+ β``: the sign correction of MATHEMATICS.md §7, see ``theory.protocol``), with
 ``l_B`` the mean of the lower bounds ``l_i`` of the batch (0, the paper's choice, by default).
 ``B_k`` is drawn as in ``theory.protocol.sgd_trajectory`` (``rng.integers(0, n, (runs, batch))``
 per step), so on a numpy landscape the rows equal ``protocol_rows(..., projection="proxy")``.
 
 Every ``record_every`` steps (default one epoch, ``n // batch``) the iterate is kept for the
-full-batch diagnostics of spec §7: the PL estimate ``2 log‖∇f(x^k)‖ − (2/δ) log(f(x^k) −
+full-batch diagnostics of MATHEMATICS.md §7: the PL estimate ``2 log‖∇f(x^k)‖ − (2/δ) log(f(x^k) −
 f(x^K))`` and the aiming cosine and coefficient (``theory.protocol.pl_estimate_along``,
 ``aiming_along``, with ``x^K`` as the reference).
 
@@ -52,7 +53,7 @@ class StreamedProtocol:
     recorded_steps : ndarray (E,)
         The steps whose iterates were kept for the diagnostics.
     pl, aiming : list of theory.protocol.PLEstimate / Aiming, one per run
-        The diagnostics of spec §7 along the recorded iterates, reference ``x^K``.
+        The diagnostics of MATHEMATICS.md §7 along the recorded iterates, reference ``x^K``.
     final_loss : ndarray (runs,)
         ``f(x^K)``.
     settings : dict
@@ -133,7 +134,8 @@ def _mask_like(mask, x):
 
 def stream_two_pass(landscape, x0, *, gamma: float, steps: int, seed: int, batch: int = 1,
                     f_i_lower=0.0, record_every=None, delta: float = 2.0) -> StreamedProtocol:
-    r"""The two-pass protocol of spec §7 without storing the trajectory (module docstring).
+    r"""The two-pass protocol of MATHEMATICS.md §7 without storing the trajectory (module
+    docstring).
 
     Parameters
     ----------
@@ -191,7 +193,7 @@ def stream_two_pass(landscape, x0, *, gamma: float, steps: int, seed: int, batch
         pl.append(pl_estimate_along(landscape, xr, reference=ref, delta=delta, every=1))
         aim.append(aiming_along(landscape, xr, reference=ref, f_lower=0.0))
     note = getattr(landscape, "proxy_note", None) or (
-        "proxy rows: x^K for Proj(x^k, S), l_i for f_i* (spec §7)")
+        "proxy rows: x^K for Proj(x^k, S), l_i for f_i* (MATHEMATICS.md §7)")
     return StreamedProtocol(
         rows=rows, x_K=x_K, reproduced=same and bool(np.array_equal(dead1, dead2)),
         diverged=dead2, recorded_steps=steps_rec, pl=pl, aiming=aim,

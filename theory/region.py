@@ -1,4 +1,5 @@
-r"""The exact feasible (α, β) region of the α-β-condition over a finite set of rows (spec §2).
+r"""The exact feasible (α, β) region of the α-β-condition over a finite set of rows (MATHEMATICS.md
+§2).
 
 Each row ``(a, b, c)`` (one point x, one index i, one projection candidate x_p) asks
 
@@ -555,7 +556,7 @@ class Region:
         return np.stack([al, self.beta_min(al)], axis=-1)
 
     def best_pair(self, theorem: int = 1, *, gamma_L: float = 0.0, c_sps: float = 1.0) -> BestPair:
-        r"""The feasible pair minimising a theorem's neighbourhood term (spec §6).
+        r"""The feasible pair minimising a theorem's neighbourhood term (MATHEMATICS.md §6).
 
         The term is a ratio of affine functions of (α, β), increasing in β, so the best β for each
         α is β_min(α); along a frontier piece the ratio is linear-fractional in α hence monotone,

@@ -1,5 +1,5 @@
 r"""A testing API for your own landscapes: assertions and hypothesis strategies that hunt
-violations of the α-β-condition (spec §2; issue 4, item 6).
+violations of the α-β-condition (MATHEMATICS.md §2).
 
 ``assert_alpha_beta(landscape, α, β)`` raises ``AssertionError`` with the counterexample when
 the condition is refuted (and, unless ``allow_inconclusive``, when a rigorous method could not
@@ -41,8 +41,8 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis import target
 
-from .certificate import INCONCLUSIVE, REFUTED, Certificate
-from .certify import certify, point_slack
+from .certification import certify, point_slack
+from .certification.certificate import INCONCLUSIVE, REFUTED, Certificate
 
 __all__ = [
     "assert_alpha_beta",
@@ -65,7 +65,7 @@ def assert_alpha_beta(
     rng=None,
     allow_inconclusive: bool = False,
 ) -> Certificate:
-    r"""Assert that ``(α, β)`` satisfies the α-β-condition on ``domain`` (spec §2).
+    r"""Assert that ``(α, β)`` satisfies the α-β-condition on ``domain`` (MATHEMATICS.md §2).
 
     Runs ``theory.certify`` with ``method`` (``"sample"`` by default; ``None`` = strongest).
     Returns the certificate; raises ``AssertionError`` naming the counterexample, its slack and
@@ -117,7 +117,7 @@ def points(landscape, *, domain=None) -> st.SearchStrategy:
     from toylands.strategies import points as box_points
     from toylands.strategies import points_near_minimizers
 
-    from .certify import _check_domain
+    from .certification.inputs import _check_domain
 
     box = _check_domain(landscape, domain)
     near = points_near_minimizers(landscape, radius=1e-2 * float(np.max(box.width))).map(

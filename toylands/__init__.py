@@ -1,7 +1,8 @@
 """toylands: toy loss landscapes whose ground truth is exact.
 
 Each landscape is a finite sum ``f = (1/n) Σ f_i`` with exact ``f*``, ``f_i*``, minimizer set
-``S`` and projections onto it; see ``spec §1`` and design.md "Contracts".
+``S`` and projections onto it: the contract is in ``toylands._landscape``. The mathematics is in
+``theory/MATHEMATICS.md``; docstrings cite it as "MATHEMATICS.md §N".
 
 >>> import toylands
 >>> f = toylands.get("example1")

@@ -1,7 +1,7 @@
-r"""The landscape contract (design.md "Contracts") and its one shallow base class.
+r"""The landscape contract and its one shallow base class.
 
-A landscape is a finite sum ``f(x) = (1/n) Σ_i f_i(x)`` on ``R^dim`` (spec §1) with its ground
-truth as data: ``f_star``, ``f_i_star``, the minimizer set, and where each came from.
+A landscape is a finite sum ``f(x) = (1/n) Σ_i f_i(x)`` on ``R^dim`` (MATHEMATICS.md §1) with its
+ground truth as data: ``f_star``, ``f_i_star``, the minimizer set, and where each came from.
 
 Subclasses implement the private kernels on validated float64 input of shape ``(..., dim)``:
 
@@ -172,12 +172,12 @@ class Landscape:
     # ---- ground truth -------------------------------------------------------------------
     @property
     def sigma_int2(self) -> float:
-        """Interpolation error ``σ_int² = f* − (1/n) Σ f_i*`` (spec §1), clipped at 0."""
+        """Interpolation error ``σ_int² = f* − (1/n) Σ f_i*`` (MATHEMATICS.md §1), clipped at 0."""
         return max(self.f_star - float(np.mean(self.f_i_star)), 0.0)
 
     @property
     def sigma_pos2(self) -> float:
-        """Positivity error ``σ_pos² = (1/n) Σ f_i*`` (spec §1; NGN only)."""
+        """Positivity error ``σ_pos² = (1/n) Σ f_i*`` (MATHEMATICS.md §1; NGN only)."""
         return float(np.mean(self.f_i_star))
 
     def ground_truth(self) -> dict:

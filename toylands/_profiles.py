@@ -1,7 +1,7 @@
 r"""Radial profiles ``h(u)``, exact sup bounds by root isolation, and a batched critical search.
 
-Used by ``toylands.radial`` (spec §4.2–4.5). A radial loss is ``f_i(x) = h(‖x − c‖²)`` with
-``h`` strictly increasing on ``u ≥ 0``; then (u = ‖x − c‖², r = x − c)
+Used by ``toylands.radial`` (MATHEMATICS.md §4.2–4.5). A radial loss is ``f_i(x) = h(‖x − c‖²)``
+with ``h`` strictly increasing on ``u ≥ 0``; then (u = ‖x − c‖², r = x − c)
 
     ∇f_i = 2 h'(u) r,        ∇²f_i = 2 h'(u) I + 4 h''(u) r rᵀ,
 

@@ -1,31 +1,50 @@
-"""The registry of built-in (and user-registered) landscapes."""
+"""The registry of built-in (and user-registered) landscapes.
+
+A factory is a callable or a ``"module:attribute"`` string imported on the first :func:`get` of
+its name: listing the registry builds no landscape and imports no landscape module.
+"""
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ._builtins import BUILTINS, SUMMARY
 from ._validate import check_params
 
-__all__ = ["register", "get", "names", "entries", "reorder", "Entry"]
+__all__ = ["register", "get", "names", "entries", "Entry"]
 
 
 @dataclass(frozen=True)
 class Entry:
     name: str
-    factory: Callable
+    factory: Callable | str
     summary: str
     # Small parameter sets the contract suite also runs (besides the defaults).
     test_params: tuple = ()
+    # (dim, n) of the default instance where declared (built-ins); ``toylands list`` shows it
+    # without building the landscape, and the contract suite checks it against the built one.
+    shape: tuple | None = None
+
+    def resolve(self) -> Callable:
+        """The factory itself (imports its module for a ``"module:attribute"`` entry)."""
+        if callable(self.factory):
+            return self.factory
+        module, _, attr = self.factory.partition(":")
+        return getattr(importlib.import_module(module), attr)
 
     @property
     def parameters(self) -> tuple[str, ...]:
-        sig = inspect.signature(self.factory)
+        sig = inspect.signature(self.resolve())
         return tuple(p for p in sig.parameters if not p.startswith("_"))
 
 
-_REGISTRY: dict[str, Entry] = {}
+_REGISTRY: dict[str, Entry] = {
+    name: Entry(name, factory, SUMMARY[name], tuple(test_params), shape)
+    for name, factory, shape, test_params in BUILTINS
+}
 
 
 def register(name: str, factory: Callable, *, summary: str = "", test_params=()) -> None:
@@ -40,27 +59,12 @@ def register(name: str, factory: Callable, *, summary: str = "", test_params=())
     _REGISTRY[name] = Entry(name, factory, summary, tuple(test_params))
 
 
-def reorder(order) -> None:
-    """Put the named entries first, in ``order``; the others keep their relative order."""
-    rank = {name: k for k, name in enumerate(order)}
-    items = sorted(_REGISTRY.items(), key=lambda kv: rank.get(kv[0], len(rank)))
-    _REGISTRY.clear()
-    _REGISTRY.update(items)
-
-
-def _builtin():
-    # Importing the landscape modules registers them.
-    from . import _builtins  # noqa: F401
-
-
 def names() -> list[str]:
     """Names of the registered landscapes, in registration order."""
-    _builtin()
     return list(_REGISTRY)
 
 
 def entries() -> list[Entry]:
-    _builtin()
     return list(_REGISTRY.values())
 
 
@@ -74,9 +78,9 @@ def get(name: str, **params):
     >>> round(f.f_star, 12)
     0.2
     """
-    _builtin()
     if name not in _REGISTRY:
         raise ValueError(f"unknown landscape {name!r}; known: {', '.join(_REGISTRY)}")
     entry = _REGISTRY[name]
+    factory = entry.resolve()
     check_params(params, entry.parameters, name)
-    return entry.factory(**params)
+    return factory(**params)

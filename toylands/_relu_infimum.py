@@ -1,11 +1,11 @@
-r"""Per-sample pieces of [AB] Example 5, Eq. (8), and the exact f_i* (spec §4.7).
+r"""Per-sample pieces of [AB] Example 5, Eq. (8), and the exact f_i* (MATHEMATICS.md §4.7).
 
 - :func:`phi`, :func:`dphi`: the loss φ and φ' (logistic or square); ``_act``, ``_dact``: the
   activation σ and σ' (relu with ``σ'(0) = 1``, or softplus). See :mod:`toylands.relu_net`.
 - :func:`exact_f_i_star`: ``f_i* = inf f_i`` and its provenance, by case (relu: closed form;
   softplus: global search on the exact reduced problem; λ = 0: each sample can be fitted).
 
-Relu exact reduction (spec §4.7, [derived]): by AM-GM, ``|vᵀσ(Wx)| ≤ ‖x‖ Σ_j |v_j| ‖W_j‖ ≤
+Relu exact reduction (MATHEMATICS.md §4.7, [derived]): by AM-GM, ``|vᵀσ(Wx)| ≤ ‖x‖ Σ_j |v_j| ‖W_j‖ ≤
 ‖x‖ (λ₁‖v‖² + λ₂‖W‖²) / (2√(λ₁λ₂))``, with equality for one balanced unit along x, so
 ``f_i* = min_{t} φ(t) + c_i |t|``, ``c_i = 2√(λ₁λ₂)/‖x_i‖``. In closed form:
 logistic ``f_i* = −log(1 − c) + c log((1 − c)/c)`` for c < ½ and ``log 2`` otherwise; square
@@ -107,7 +107,7 @@ def exact_f_i_star(norms, k: int, activation: str, loss: str, lam1: float, lam2:
     regularised = lam1 > 0
     if regularised and activation == "relu":
         f_i_star = relu_f_i_star(norms, lam1, lam2, loss)
-        prov_i = Provenance(CLOSED_FORM, 1e-15, "exact 1-D reduction, spec §4.7 (AM-GM)")
+        prov_i = Provenance(CLOSED_FORM, 1e-15, "exact 1-D reduction, MATHEMATICS.md §4.7 (AM-GM)")
     elif regularised:
         uniq, inv = np.unique(norms, return_inverse=True)
         vals = np.array([_softplus_f_i_star(a, k, lam1, lam2, loss, seed) for a in uniq])

@@ -1,4 +1,5 @@
-r"""Ground truth of the two-layer network by global search (spec §4.7; see toylands.relu_net).
+r"""Ground truth of the two-layer network by global search (MATHEMATICS.md §4.7; see
+toylands.relu_net).
 
 - :func:`global_search`: multi-start BFGS / L-BFGS-B, each local minimum Newton-polished
   (``_polish``, kink-aware for relu); f* is the best value and S the orbit(s) of the minimizers

@@ -1,5 +1,5 @@
-r"""Half-space learning with the sigmoid loss, [AB] §2.2, Fig. 2 and App. D.1, Fig. 9 (spec §4.8);
-the problem of Daneshmand, Kohler, Lucchi, Hofmann (ICML 2018).
+r"""Half-space learning with the sigmoid loss, [AB] §2.2, Fig. 2 and App. D.1, Fig. 9
+(MATHEMATICS.md §4.8); the problem of Daneshmand, Kohler, Lucchi, Hofmann (ICML 2018).
 
     f(x) = (1/n) Σ_i s(−b_i a_iᵀ x) + (λ/2) ‖x‖²,   f_i(x) = s(−b_i a_iᵀ x) + (λ/2) ‖x‖²,
     s(z) = 1 / (1 + e^{−z}),   b_i ∈ {−1, +1}
@@ -36,7 +36,6 @@ from scipy.optimize import brentq, minimize
 from scipy.special import expit
 
 from ._landscape import GLOBAL_SEARCH, SOLVED, CriticalPoint, Landscape, Provenance, Smoothness
-from ._registry import register
 from ._validate import as_finite_float, as_int, as_labelled_data
 from ._xp import const, namespace, vdot
 from ._xp import expit as _xexpit
@@ -257,7 +256,7 @@ def half_space(
     A=None,
     b=None,
 ) -> HalfSpace:
-    r"""[AB] §2.2 half-space learning (spec §4.8); see the module docstring.
+    r"""[AB] §2.2 half-space learning (MATHEMATICS.md §4.8); see the module docstring.
 
     Parameters
     ----------
@@ -304,11 +303,3 @@ def half_space(
     A, b = np.ascontiguousarray(A), np.ascontiguousarray(b)
     truth = _ground_truth((A.tobytes(), b.tobytes(), A.shape, lam, seed, starts))
     return HalfSpace(A, b, lam, params=params, truth=truth)
-
-
-register(
-    "half-space",
-    half_space,
-    summary="AB §2.2 half-space learning: sigmoid loss, n = 40, d = 4, lambda = 1e-5",
-    test_params=({"n": 8, "d": 2, "seed": 1, "lam": 1e-3, "starts": 30},),
-)

@@ -2,7 +2,7 @@ r"""Linear least squares, ``least-squares``: the convex baseline of both regimes
 
 ``f_i(x) = ½ (a_iᵀx − b_i)²``, ``f = (1/n) Σ_i f_i = ‖Ax − b‖² / (2n)``, with a seeded Gaussian
 ``A (n × d)`` and ``b = A x_true + noise · ε``. Every f_i is convex, so the α-β-condition holds
-with ``(α, β) = (1, 0)`` (spec §2, [AB] after Theorem 2).
+with ``(α, β) = (1, 0)`` (MATHEMATICS.md §2, [AB] after Theorem 2).
 
 Ground truth, closed form (pseudo-inverse by SVD):
 
@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._builtins import SUMMARY
 from ._landscape import CLOSED_FORM, Landscape, Provenance, Smoothness, Symbolic
-from ._registry import register
 from ._validate import as_finite_float, as_int
 from ._xp import const, namespace, vdot
 from .domain import Box
@@ -197,20 +197,5 @@ def least_squares(
         name="least-squares",
         params={"n": n, "d": d, "noise": noise, "rank": rank, "seed": seed},
         interpolating=True if (full_row or noise == 0.0) else None,
-        summary=_SUMMARY,
+        summary=SUMMARY["least-squares"],
     )
-
-
-_SUMMARY = "Linear least squares, f_i = (a_i.x - b_i)^2 / 2: over- or under-parameterized"
-
-register(
-    "least-squares",
-    least_squares,
-    summary=_SUMMARY,
-    test_params=(
-        {"n": 4, "d": 7, "seed": 1},
-        {"n": 12, "d": 3, "seed": 2, "noise": 0.5},
-        {"n": 6, "d": 5, "rank": 2, "seed": 3},
-        {"n": 3, "d": 6, "rank": 2, "seed": 4},
-    ),
-)

@@ -1,4 +1,4 @@
-r"""Matrix factorization, [AB] Example 4, Eq. (7) (spec §4.6).
+r"""Matrix factorization, [AB] Example 4, Eq. (7) (MATHEMATICS.md §4.6).
 
     f(W, S) = 1/(2nm) ‖X − Wᵀ S‖_F²,   f_ij(W, S) = ½ (X_ij − w_iᵀ s_j)²,
     W ∈ R^{k×n} (columns w_i),   S ∈ R^{k×m} (columns s_j).
@@ -24,7 +24,6 @@ from __future__ import annotations
 import numpy as np
 
 from ._landscape import CLOSED_FORM, SOLVED, Landscape, Provenance, Smoothness
-from ._registry import register
 from ._validate import as_finite_float, as_int
 from ._xp import const, namespace, vdot
 from .domain import Box
@@ -188,7 +187,7 @@ def matrix_factorization(
     seed: int = 0,
     X=None,
 ) -> MatrixFactorization:
-    r"""[AB] Example 4 (spec §4.6) on a seeded instance or on a user matrix.
+    r"""[AB] Example 4 (MATHEMATICS.md §4.6) on a seeded instance or on a user matrix.
 
     Parameters
     ----------
@@ -241,14 +240,3 @@ def matrix_factorization(
     return MatrixFactorization(
         X, k, params=params, summary="AB Example 4: matrix factorization, S = GL(k) orbit"
     )
-
-
-register(
-    "matrix-factorization",
-    matrix_factorization,
-    summary="AB Example 4: matrix factorization, S = GL(k) orbit of the best rank-k factors",
-    test_params=(
-        {"n": 3, "m": 2, "k": 1, "rank": 1, "noise": 0.3, "seed": 1},
-        {"n": 4, "m": 4, "k": 3, "rank": 2, "noise": 0.2, "seed": 2},
-    ),
-)

@@ -1,13 +1,13 @@
 r"""Minimizer sets that are group orbits: GL(k) factor pairs and permutations of hidden units.
 
 - ``GLOrbitSet``: all factor pairs ``(W, S)`` with ``Wᵀ S = X_k`` (``X_k`` of rank k), the orbit
-  of one pair under ``G · (W, S) = (G W, G^{−T} S)``, ``G ∈ GL(k)`` (spec §4.6, [AB] Example 4).
-  The projection solves a k×k problem to tolerance (batched Newton, multi-start) and returns the
-  first-order optimality residual as its certificate.
+  of one pair under ``G · (W, S) = (G W, G^{−T} S)``, ``G ∈ GL(k)`` (MATHEMATICS.md §4.6, [AB]
+  Example 4). The projection solves a k×k problem to tolerance (batched Newton, multi-start) and
+  returns the first-order optimality residual as its certificate.
 - ``FixedPairSet``: the single reference pair the proof of [AB] Example 4 (App. C.1.5) uses as
   ``x_p``. It lies in S but is *not* the projection; it exists so the difference can be measured.
 - ``PermutationOrbitSet``: the ``k!`` points obtained from one point by permuting k hidden units
-  (spec §4.7); the projection is a linear assignment problem, solved exactly.
+  (MATHEMATICS.md §4.7); the projection is a linear assignment problem, solved exactly.
 
 Layouts (row-major throughout):
 
@@ -67,7 +67,7 @@ def join_units(W, v):
 
 # ---- the GL(k) orbit ------------------------------------------------------------------------
 class GLOrbitSet(MinimizerSet):
-    r"""``S = {(W, S) : Wᵀ S = X_k}``, the GL(k) orbit of the balanced pair (spec §4.6).
+    r"""``S = {(W, S) : Wᵀ S = X_k}``, the GL(k) orbit of the balanced pair (MATHEMATICS.md §4.6).
 
     With the thin SVD ``X_k = U Σ Vᵀ`` (``U ∈ R^{n×k}``, ``V ∈ R^{m×k}``, ``σ_k > 0``) every
     point of S is ``(A Uᵀ, A^{−T} Σ Vᵀ)`` for one invertible ``A = G Σ^{1/2}``; ``A = Σ^{1/2}`` is
@@ -289,7 +289,7 @@ class GLOrbitSet(MinimizerSet):
 
 class FixedPairSet(PointSet):
     r"""One fixed factor pair ``x_ref ∈ S`` used as ``x_p`` for every x: the choice of the proof of
-    [AB] Example 4 (App. C.1.5), **not** the projection onto S (spec §4.6).
+    [AB] Example 4 (App. C.1.5), **not** the projection onto S (MATHEMATICS.md §4.6).
 
     ``project(x)`` always returns ``x_ref``; ``distance(x) = ‖x − x_ref‖ ≥ dist(x, S)``. Use it to
     measure how much the paper's choice of x_p changes the α-β slack.
@@ -304,7 +304,7 @@ class FixedPairSet(PointSet):
 
 # ---- the permutation orbit ------------------------------------------------------------------
 class PermutationOrbitSet(MinimizerSet):
-    r"""All points obtained from ``base`` by permuting its k hidden units (spec §4.7).
+    r"""All points obtained from ``base`` by permuting its k hidden units (MATHEMATICS.md §4.7).
 
     With unit rows ``u_j = (W_j, v_j)`` of ``x`` and ``b_j`` of ``base``,
     ``‖x − π·base‖² = ‖x‖² + ‖base‖² − 2 Σ_j <u_j, b_{π(j)}>``, so the nearest permutation solves
@@ -377,7 +377,7 @@ class PermutationOrbitSet(MinimizerSet):
 # ---- the splitting orbit of a ReLU network with weight decay --------------------------------
 class SplitOrbitSet(MinimizerSet):
     r"""Minimizers of a two-layer ReLU net with L2 penalties whose m < k distinct units can be
-    split among the k slots (spec §4.7, [derived]).
+    split among the k slots (MATHEMATICS.md §4.7, [derived]).
 
     With balanced units ``U_g = (W_g, v_g) ∈ R^{d+1}`` (g = 1..m, pairwise non-parallel), the units
     ``s_j U_g`` with ``s_j ≥ 0``, ``Σ_{j∈G_g} s_j² = 1`` compute the same output

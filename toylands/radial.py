@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._builtins import SUMMARY
 from ._landscape import (
     CLOSED_FORM,
     GLOBAL_SEARCH,
@@ -30,7 +31,6 @@ from ._landscape import (
     Symbolic,
 )
 from ._profiles import PROFILES, classify, critical_search, dedupe
-from ._registry import register
 from ._solve import critical_points_1d
 from ._validate import as_finite_float, as_int, as_points
 from .domain import Box
@@ -277,7 +277,7 @@ class RadialSum(Landscape):
 
 
 def example2() -> RadialSum:
-    r"""[AB] Example 2, Eq. (4): a saddle point (spec §4.2).
+    r"""[AB] Example 2, Eq. (4): a saddle point (MATHEMATICS.md §4.2).
 
     ``f₁ = 1 − exp(−x² − y²)``, ``f₂ = 1 − exp(−(x − 2)² − (y − 2)²)``, ``f = (f₁ + f₂)/2``.
     ``S = {(t, t), (2 − t, 2 − t)}`` with ``t ≈ 0.000674`` (``s = t/2`` solves
@@ -297,12 +297,12 @@ def example2() -> RadialSum:
         name="example2",
         params={},
         domain=Box.cube(-6.0, 6.0, 2),
-        summary=_SUMMARY["example2"],
+        summary=SUMMARY["example2"],
     )
 
 
 def example3() -> RadialSum:
-    r"""[AB] Example 3, Eq. (6), CORRECTED: a non-global local minimum (spec §4.3, §9.1).
+    r"""[AB] Example 3, Eq. (6), CORRECTED: a non-global local minimum (MATHEMATICS.md §4.3, §9.1).
 
     ``f₁ = (1 + u₁)/(4 + u₁)``, ``u₁ = x² + y²``; ``f₂ = u₂/(1 + u₂)``,
     ``u₂ = (x − 2.5)² + (y − 2.5)²``. **[correction]** the paper prints f₂'s denominator as
@@ -317,7 +317,7 @@ def example3() -> RadialSum:
         name="example3",
         params={},
         domain=Box.cube(-20.0, 20.0, 2),
-        summary=_SUMMARY["example3"],
+        summary=SUMMARY["example3"],
     )
 
 
@@ -333,7 +333,7 @@ def example6_minimizers() -> tuple[np.ndarray, float]:
 
 
 def example6() -> RadialSum:
-    r"""[AB] Example 6 (App. B, Eq. (14)): non-optimal stationary points (spec §4.4).
+    r"""[AB] Example 6 (App. B, Eq. (14)): non-optimal stationary points (MATHEMATICS.md §4.4).
 
     ``f_i = u_i/(1 + u_i)`` with centres (0, 0) and (1, 1). ``S = {(s±, s±)}``,
     ``s± = ½ ± ½√(2√3 − 3)`` (≈ 0.159375, 0.840625), ``f* = (3 − √3)/4`` (closed form);
@@ -352,7 +352,7 @@ def example6() -> RadialSum:
         name="example6",
         params={},
         domain=Box.cube(-20.0, 20.0, 2),
-        summary=_SUMMARY["example6"],
+        summary=SUMMARY["example6"],
         closed=(pts, fs, "s = 1/2 ± sqrt(2 sqrt(3) - 3)/2 on the diagonal, f* = (3 - sqrt(3))/4"),
     )
 
@@ -374,24 +374,6 @@ def remark1_bumps(*, n: int = 3, d: int = 2, spread: float = 2.0, seed: int = 0)
         name="remark1-bumps",
         params={"n": n, "d": d, "spread": spread, "seed": seed},
         domain=Box.cube(-10.0 * max(1.0, spread / 2), 10.0 * max(1.0, spread / 2), d),
-        summary=_SUMMARY["remark1-bumps"],
+        summary=SUMMARY["remark1-bumps"],
         seed=seed,
     )
-
-
-_SUMMARY = {
-    "example2": "AB Example 2: two Gaussian wells, two global minima and a saddle",
-    "example3": "AB Example 3 (corrected f2): a non-global local minimum",
-    "example6": "AB Example 6: non-optimal stationary point between two bumps",
-    "remark1-bumps": "AB Remark 1 bump family: f_i = u_i/(1+u_i), u_i = |x - b_i|^2",
-}
-
-register("example2", example2, summary=_SUMMARY["example2"])
-register("example3", example3, summary=_SUMMARY["example3"])
-register("example6", example6, summary=_SUMMARY["example6"])
-register(
-    "remark1-bumps",
-    remark1_bumps,
-    summary=_SUMMARY["remark1-bumps"],
-    test_params=({"n": 1, "d": 1, "seed": 2}, {"n": 4, "d": 3, "spread": 1.0, "seed": 5}),
-)

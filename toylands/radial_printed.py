@@ -1,4 +1,5 @@
-r"""Example 3 of [AB] exactly as PRINTED (a misprint; spec §4.3, §9.1): ``example3-printed``.
+r"""Example 3 of [AB] exactly as PRINTED (a misprint; MATHEMATICS.md §4.3, §9.1):
+``example3-printed``.
 
     f₁(x, y) = (1 + x² + y²) / (4 + x² + y²),
     f₂(x, y) = ((x − 2.5)² + (y − 2.5)²) / (4 + (y − 2.5)² + (y − 2.5)²)   [as printed]
@@ -20,6 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ._builtins import SUMMARY
 from ._landscape import (
     CLOSED_FORM,
     GLOBAL_SEARCH,
@@ -30,7 +32,6 @@ from ._landscape import (
     Symbolic,
 )
 from ._profiles import PROFILES, classify, critical_search, dedupe, sup_abs
-from ._registry import register
 from ._validate import as_points
 from .domain import Box
 from .sets import PointSet
@@ -79,7 +80,7 @@ class PrintedExample3(Landscape):
                 "minimizers": prov,
             },
             critical_points=tuple(crit),
-            summary=_SUMMARY,
+            summary=SUMMARY["example3-printed"],
             interpolation=False,
             positive=False,
             closed_form=True,
@@ -204,10 +205,6 @@ def _search():
 
 
 def example3_printed() -> PrintedExample3:
-    """[AB] Example 3 with f₂ as printed (misprint, spec §4.3, §9.1); see the module docstring."""
+    """[AB] Example 3 with f₂ as printed (misprint, MATHEMATICS.md §4.3, §9.1); see the module
+    docstring."""
     return PrintedExample3()
-
-
-_SUMMARY = "AB Example 3 as printed (misprinted f2 denominator 4 + 2(y-2.5)^2); not the paper's"
-
-register("example3-printed", example3_printed, summary=_SUMMARY)

@@ -1,4 +1,4 @@
-r"""Two-layer network, [AB] Example 5, Eq. (8) (spec §4.7).
+r"""Two-layer network, [AB] Example 5, Eq. (8) (MATHEMATICS.md §4.7).
 
     f_i(W, v) = φ(y_i vᵀ σ(W x_i)) + λ₁ ‖v‖² + λ₂ ‖W‖_F²,   W ∈ R^{k×d},  v ∈ R^k,  y_i ∈ {−1, +1}
 
@@ -44,7 +44,6 @@ import functools
 import numpy as np
 
 from ._landscape import Landscape, Smoothness
-from ._registry import register
 from ._relu_infimum import _act, _dact, dphi, exact_f_i_star, phi, relu_f_i_star
 from ._relu_search import global_search, stationarity_residual
 from ._validate import as_finite_float, as_int, as_labelled_data
@@ -261,7 +260,7 @@ def two_layer_relu(
     X=None,
     y=None,
 ) -> TwoLayerNet:
-    r"""[AB] Example 5 (spec §4.7): ``f_i = φ(y_i vᵀσ(Wx_i)) + λ₁‖v‖² + λ₂‖W‖²``.
+    r"""[AB] Example 5 (MATHEMATICS.md §4.7): ``f_i = φ(y_i vᵀσ(Wx_i)) + λ₁‖v‖² + λ₂‖W‖²``.
 
     Parameters
     ----------
@@ -331,15 +330,3 @@ def two_layer_relu(
            starts, seed)
     truth = _ground_truth(key)
     return TwoLayerNet(data, labels, k, activation, loss, lam1, lam2, params=params, truth=truth)
-
-
-register(
-    "two-layer-relu",
-    two_layer_relu,
-    summary="AB Example 5: two-layer ReLU net, logistic loss, L2 penalties; S = permutation orbit",
-    test_params=(
-        {"n": 6, "d": 2, "k": 2, "seed": 1},
-        {"n": 5, "d": 2, "k": 2, "activation": "softplus", "loss": "square", "lam1": 0.05,
-         "lam2": 0.05, "seed": 2},
-    ),
-)

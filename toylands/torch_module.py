@@ -15,8 +15,8 @@ Batches of parameter vectors ``θ (..., dim)`` are handled with ``vmap`` over θ
 
 **S is unknown** for a real network: ``f*`` is NaN (unknown), ``minimizers`` refuses to project,
 and ``f_i_star`` holds a *lower bound* ``l_i`` (the one supplied, or 0: every built-in loss is
-≥ 0), not the infimum. Such a landscape supports the paper's protocol ([AB §5], spec §7): the
-last iterate x^K as the proxy of Proj(x^k, S) and ``l_i`` in place of f_i*
+≥ 0), not the infimum. Such a landscape supports the paper's protocol ([AB §5],
+MATHEMATICS.md §7): the last iterate x^K as the proxy of Proj(x^k, S) and ``l_i`` in place of f_i*
 (``theory.protocol.stream_two_pass``); every verdict on it carries ``proxy_note``.
 
 Per-sample losses must not depend on the other samples of the batch: BatchNorm in train mode and

@@ -1,4 +1,4 @@
-r"""Example 1 of [AB] and the valley family of Remark 1 (spec §4.1, §4.5).
+r"""Example 1 of [AB] and the valley family of Remark 1 (MATHEMATICS.md §4.1, §4.5).
 
 ``f_i(x) = g(Σ_j x_j + a_i)`` with ``g(u) = u² / (u² + 1)``. Every f_i depends on x only through
 ``s = Σ_j x_j``, so the whole landscape reduces to the 1-D function
@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 
 from ._landscape import CLOSED_FORM, SOLVED, CriticalPoint, Landscape, Provenance, Smoothness
-from ._registry import register
 from ._solve import critical_points_1d
 from ._validate import as_finite_float, as_int
 from .domain import Box
@@ -182,7 +181,7 @@ class Valley(Landscape):
 
 
 def example1() -> Valley:
-    """[AB] Example 1, Eq. (3): ``f₁ = g(x + y)``, ``f₂ = g(x + y + 1)`` (spec §4.1)."""
+    """[AB] Example 1, Eq. (3): ``f₁ = g(x + y)``, ``f₂ = g(x + y + 1)`` (MATHEMATICS.md §4.1)."""
     return Valley(
         [0.0, 1.0],
         2,
@@ -208,14 +207,3 @@ def remark1_valley(*, n: int = 4, d: int = 3, spread: float = 2.0, seed: int = 0
         domain=Box.cube(-10.0, 10.0, d),
         summary="AB Remark 1 valley family: f_i = g(sum(x) + a_i), hyperplane S",
     )
-
-
-register(
-    "example1", example1, summary="AB Example 1: unbounded minimizer set, the line y = -x - 1/2"
-)
-register(
-    "remark1-valley",
-    remark1_valley,
-    summary="AB Remark 1 valley family: f_i = g(sum(x) + a_i), any n and d",
-    test_params=({"n": 2, "d": 1, "seed": 1}, {"n": 5, "d": 4, "spread": 0.2, "seed": 3}),
-)

@@ -1,5 +1,6 @@
-r"""The paper's §5 experiments at toy scale (spec §7–§8): networks through ``toylands.from_module``
-and the streamed protocol (``theory.protocol_stream``). Needs the ``torch`` extra.
+r"""The paper's §5 experiments at toy scale (MATHEMATICS.md §7–§8): networks through
+``toylands.from_module`` and the streamed protocol (``theory.protocol_stream``). Needs the
+``torch`` extra.
 
 ``run(name, quick=False, device="cpu", seed=0)`` runs one of ``EXPERIMENTS`` and returns a
 JSON-able dict; ``verdicts(results)`` turns results into claims with the numbers.

@@ -1,5 +1,5 @@
 r"""Shared pieces of the §5 experiments at toy scale: data that ships in a package, small MLPs,
-and one protocol run summarised (spec §7–§8).
+and one protocol run summarised (MATHEMATICS.md §7–§8).
 
 - ``digits(n, seed)``: scikit-learn's ``load_digits`` (1797 8×8 images, 10 classes; the data is
   inside the wheel, nothing is downloaded), a seeded class-balanced subset of n images, pixels
@@ -10,7 +10,7 @@ and one protocol run summarised (spec §7–§8).
   T (``theory.protocol_stream``), and read off the proxy region: the smallest workable pair on
   the paper's grid (``α ≥ β + 0.1``), the gap at α = 10, the neighbourhood term
   ``β σ_int²`` with ``σ_int²`` replaced by ``f(x^K)`` (with ``l_i = 0`` Theorem 1's term is
-  ``E[f* − l_i] = f*``, and ``f(x^K) ≥ f*`` stands in for it; spec §2).
+  ``E[f* − l_i] = f*``, and ``f(x^K) ≥ f*`` stands in for it; MATHEMATICS.md §2).
 """
 
 from __future__ import annotations

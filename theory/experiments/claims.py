@@ -1,4 +1,5 @@
-r"""The findings of [AB §5] (spec §8) as claims, read off the toy experiments with the numbers.
+r"""The findings of [AB §5] (MATHEMATICS.md §8) as claims, read off the toy experiments with
+the numbers.
 
 A toy network reproducing a real-network finding is at most **reproduced qualitatively**; a
 finding the toy does not show is **not reproduced at toy scale** (a toy cannot refute a claim
@@ -28,7 +29,7 @@ def claims(name: str, res: dict) -> list[dict]:
     if name == "mlp-width":
         rows = res["rows"]
         return [_claim(
-            "ab-width-peak", "[AB] §5, Fig. 4; spec §8",
+            "ab-width-peak", "[AB] §5, Fig. 4; MATHEMATICS.md §8",
             "the smallest workable α, β first grow with width, then shrink (peak at width 512 "
             "for the paper's MLP)",
             "failing fraction of the (α, β) grid by width "
@@ -46,7 +47,7 @@ def claims(name: str, res: dict) -> list[dict]:
                          f"{_f(r['final_loss'], 3)}" for r in rows)
         meas += (" (same epochs and step for every batch: a larger batch also takes fewer "
                  "steps; one seed)")
-        return [_claim("ab-batch", "[AB] §5, Fig. 5; spec §8",
+        return [_claim("ab-batch", "[AB] §5, Fig. 5; MATHEMATICS.md §8",
                        "larger batch: smaller α, β and a larger gap α − β", meas,
                        res["alpha_decreases"] and res["gap_increases"], {"rows": rows})]
     if name == "table2":
@@ -54,7 +55,7 @@ def claims(name: str, res: dict) -> list[dict]:
         for axis in ("width", "depth", "batch"):
             rows = res[axis]["rows"]
             meas = ", ".join(f"{axis} {r[axis]}: {_f(r['term'])}" for r in rows)
-            out.append(_claim(f"ab-table2-{axis}", "[AB] Table 2; spec §8",
+            out.append(_claim(f"ab-table2-{axis}", "[AB] Table 2; MATHEMATICS.md §8",
                               f"the neighbourhood term β σ_int² shrinks as {axis} grows",
                               f"β* f(x^K) (σ_int² ≈ f(x^K), f_i* = 0): {meas}",
                               res[axis]["shrinks"], {"rows": rows}))
@@ -64,7 +65,7 @@ def claims(name: str, res: dict) -> list[dict]:
         same = (p["alpha"] is None) == (e["alpha"] is None) and (
             p["alpha"] is None or abs(p["alpha"] - e["alpha"]) <= 0.1 * max(1.0, e["alpha"]))
         return [{
-            "id": "ab-proxy-exact", "source": "[AB] §5 protocol; spec §7",
+            "id": "ab-proxy-exact", "source": "[AB] §5 protocol; MATHEMATICS.md §7",
             "claim": "the last iterate x^K stands in for Proj(x^k, S) (and f_i* = 0): the "
                      "proxy rows give the workable pairs of the exact ones",
             "measured": (f"teacher–student, exact orbit projection: α* proxy {_f(p['alpha'])} "

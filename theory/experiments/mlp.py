@@ -1,4 +1,4 @@
-r"""The MLP experiments of [AB §5] at toy scale on scikit-learn's digits (spec §8).
+r"""The MLP experiments of [AB §5] at toy scale on scikit-learn's digits (MATHEMATICS.md §8).
 
 - ``width_sweep``: one hidden layer of width k, k from well below to well above the
   interpolation threshold (the least width whose trained net fits every training label);

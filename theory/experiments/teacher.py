@@ -1,5 +1,6 @@
 r"""Teacher–student: a network whose minimizer set is known, so the paper's proxies can be
-measured against the exact projection (what [AB §5] could not do on real networks; spec §7).
+measured against the exact projection (what [AB §5] could not do on real networks;
+MATHEMATICS.md §7).
 
 The student is ``x ↦ Σ_j v_j relu(W_j·x)`` (no biases; ``W ∈ R^{k×d}``, ``v ∈ R^k``, the
 ``nn.Sequential(Linear(d, k, bias=False), ReLU(), Linear(k, 1, bias=False))`` of a

@@ -86,15 +86,15 @@ def _job(kind: str, name, cfg: Config, folder: Path, draw, progress, strict: boo
 _PRELOAD = (
     "theory.conditions",
     "theory.region",
-    "theory.certify",
+    "theory.certification",
     "theory.claims",
-    "theory.symbolic",
-    "theory.interval",
+    "theory.certification.symbolic",
+    "theory.certification.interval",
     "theory.protocol",
-    "theory.optimizers",
-    "theory.simulate",
-    "theory.bounds",
-    "theory.compare",
+    "theory.optim.optimizers",
+    "theory.optim.simulate",
+    "theory.optim.bounds",
+    "theory.optim.compare",
     "theory.plstar",
 )
 

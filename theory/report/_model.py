@@ -71,7 +71,7 @@ class Claim:
     """One row of the claims table: a claim of the paper, our measurement, a verdict."""
 
     id: str
-    source: str  # where the paper says it (and the spec section)
+    source: str  # where the paper says it (and the MATHEMATICS.md section)
     claim: str
     measured: str
     verdict: str

@@ -1,4 +1,5 @@
-r"""Section ``experiments``: the paper's §5 on small networks (torch), CPU-sized (spec §8)."""
+r"""Section ``experiments``: the paper's §5 on small networks (torch), CPU-sized
+(MATHEMATICS.md §8)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ def experiments(cfg: Config, ctx: dict, progress) -> Section:
         return Section("experiments", "", data={"skipped": "torch is not installed"},
                        markdown="torch is not installed (`pip install 'toylands[torch]'`): the "
                        "network experiments were not run.\n",
-                       claims=[Claim("ab-width-peak", "[AB] §5; spec §8", "§5 experiments",
-                                     "torch not installed", NOT_MEASURED)])
+                       claims=[Claim("ab-width-peak", "[AB] §5; MATHEMATICS.md §8",
+                                     "§5 experiments", "torch not installed", NOT_MEASURED)])
     from ..experiments import mlp, teacher
     from ..experiments._common import torch_threads
     from ..experiments.claims import claims

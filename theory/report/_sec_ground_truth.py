@@ -12,7 +12,7 @@ __all__ = ["ground_truth"]
 
 
 def _c_on_S(f) -> float:
-    """``c = min_i min_{x ∈ S} f_i(x)`` over a finite S (spec §4.2–4.4)."""
+    """``c = min_i min_{x ∈ S} f_i(x)`` over a finite S (MATHEMATICS.md §4.2–4.4)."""
     return float(f.losses(f.minimizers.points).min())
 
 
@@ -65,7 +65,7 @@ def _ground_truth_claims() -> list:
         claims.append(
             Claim(
                 "ex1-ground-truth",
-                "AB Ex. 1, Eq. (3); spec §4.1",
+                "AB Ex. 1, Eq. (3); MATHEMATICS.md §4.1",
                 "S is the line y = −x − ½ and f* = 1/5; f₁* = f₂* = 0",
                 f"f* = {f.f_star!r}; S is an affine line through (0, −½), (3, −3.5), (−7, 6.5): "
                 f"{bool(on)}; f_i* = {f.f_i_star.tolist()}",
@@ -90,7 +90,7 @@ def _ground_truth_claims() -> list:
         claims.append(
             Claim(
                 "ex2-ground-truth",
-                "AB Ex. 2, Eq. (4); spec §4.2",
+                "AB Ex. 2, Eq. (4); MATHEMATICS.md §4.2",
                 "S = {(t, t)}, t ≈ 0.000674 and 1.999326; f* ≈ 0.49983182; saddle (1, 1), "
                 "f ≈ 0.864665",
                 f"t = {t[0]:.9f}, {t[1]:.9f}; f* = {f.f_star:.10f}; saddle f = {fs:.9f}",
@@ -102,7 +102,7 @@ def _ground_truth_claims() -> list:
         claims.append(
             Claim(
                 "ex2-alpha-printed",
-                'AB Ex. 2 ("α ≳ 72·10⁷"); spec §4.2, §9.2',
+                'AB Ex. 2 ("α ≳ 72·10⁷"); MATHEMATICS.md §4.2, §9.2',
                 "the paper's rule α ≥ 8/c with c ≈ 9·10⁻⁷ gives α ≳ 72·10⁷",
                 f"c = {c:.6e}, so 8/c = {8 / c:.4e}, not 7.2·10⁸",
                 PRINTED_WRONG if ok_c and not close(8 / c, 72e7, 1e7) else REFUTED,
@@ -127,7 +127,7 @@ def _ground_truth_claims() -> list:
         claims.append(
             Claim(
                 "ex3-ground-truth",
-                "AB Ex. 3, Eq. (6); spec §4.3",
+                "AB Ex. 3, Eq. (6); MATHEMATICS.md §4.3",
                 "S = {(2.471721, 2.471721)}, f* ≈ 0.40831321; local min ≈ (0.08041, 0.08041), "
                 "f ≈ 0.586866; saddle ≈ (1.25248, 1.25248), f ≈ 0.668263",
                 f"S = {np.round(pts[0], 7).tolist()}, f* = {f.f_star:.10f}; local min f = "
@@ -143,7 +143,7 @@ def _ground_truth_claims() -> list:
         claims.append(
             Claim(
                 "ex3-denominator",
-                "AB Ex. 3, Eq. (6) (f₂'s denominator); spec §4.3, §9.1",
+                "AB Ex. 3, Eq. (6) (f₂'s denominator); MATHEMATICS.md §4.3, §9.1",
                 "f₂ = ‖x − (2.5, 2.5)‖² / (4 + (y−2.5)² + (y−2.5)²), with f(0, 0) = 0.587963 and "
                 "c = 0.00167918",
                 f"corrected f₂ (denominator 1 + ‖x − (2.5, 2.5)‖²): f(0,0) = {f00:.6f}, "
@@ -160,7 +160,7 @@ def _ground_truth_claims() -> list:
         claims.append(
             Claim(
                 "ex3-c",
-                "AB Ex. 3 (α ≳ 1512.46); spec §4.3",
+                "AB Ex. 3 (α ≳ 1512.46); MATHEMATICS.md §4.3",
                 "c = f₂ at the minimizer ≈ 0.00167918 (at the rounded point (2.471, 2.471))",
                 f"c at the exact minimizer = {c:.7f}; at (2.471, 2.471) = {c_rounded:.8f}",
                 CONFIRMED if close(c, 0.0015969, 5e-8) else REFUTED,
@@ -184,7 +184,7 @@ def _ground_truth_claims() -> list:
         claims.append(
             Claim(
                 "ex6-ground-truth",
-                "AB Ex. 6, Eq. (14); spec §4.4",
+                "AB Ex. 6, Eq. (14); MATHEMATICS.md §4.4",
                 "S = {(0.159375, 0.159375), (0.840625, 0.840625)}, f* = (3 − √3)/4, saddle (½, ½) "
                 "with f = 1/3, c ≈ 0.048345",
                 f"S at t = {pts[0]:.9f}, {pts[-1]:.9f}; f* − (3 − √3)/4 = {f.f_star - exact:.1e}; "

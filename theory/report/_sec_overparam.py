@@ -36,7 +36,7 @@ def overparam(cfg: Config, ctx: dict, progress) -> Section:
     claims = [
         Claim(
             "plstar-overparam",
-            "[PL*] (Liu, Zhu, Belkin); spec §3",
+            "[PL*] (Liu, Zhu, Belkin); MATHEMATICS.md §3",
             "PL* (λ_min of the tangent kernel > 0) needs over-parameterization m ≥ N",
             f"λ_min(K(w₀)) = 0 at widths {[r['width'] for r in under]} (m < N) and > 0 at "
             f"{[r['width'] for r in over if r['lambda_min_init'] > 0]} (m ≥ N)",
@@ -66,7 +66,7 @@ def overparam(cfg: Config, ctx: dict, progress) -> Section:
         claims.append(
             Claim(
                 "width-peak",
-                "AB §5 (MLP width sweep); spec §8",
+                "AB §5 (MLP width sweep); MATHEMATICS.md §8",
                 "the smallest workable α and β first grow with width, then shrink once the model "
                 "is strongly over-parameterized",
                 "two-layer-relu (n = 16): α_min by width "

@@ -47,7 +47,7 @@ def protocol(cfg: Config, ctx: dict, progress) -> Section:
         claims.append(
             Claim(
                 "protocol-proxy",
-                "AB §5 (T(x^k) with x^K and f_i* = 0); spec §7",
+                "AB §5 (T(x^k) with x^K and f_i* = 0); MATHEMATICS.md §7",
                 "the (α, β) found with the x^K proxy and f_i* = 0 satisfy the α-β-condition at "
                 "the same iterates",
                 summary

@@ -16,11 +16,11 @@ __all__ = ["certification", "regions"]
 _STRONG = ("proved", "holds_on_samples")
 
 
-@section("certification", "The paper's (α, β) pairs certified (spec §4 check values)")
+@section("certification", "The paper's (α, β) pairs certified (MATHEMATICS.md §4 check values)")
 def certification(cfg: Config, ctx: dict, progress) -> Section:
     from toylands import Box
 
-    from ..certify import certify
+    from ..certification import certify
     from ..claims import CLAIMS, check_values
 
     data, rows, claims = {}, [], []
@@ -67,7 +67,7 @@ def certification(cfg: Config, ctx: dict, progress) -> Section:
             Claim(
                 f"{name}-pairs",
                 claim.source,
-                f"{name}: {claim.rule} (check values of spec §4)",
+                f"{name}: {claim.rule} (check values of MATHEMATICS.md §4)",
                 summary,
                 CONFIRMED if all(g["agrees"] for g in got) else REFUTED,
                 {"pairs": [[g["alpha"], g["beta"], g["expect"], g["verdict"]] for g in got]},
@@ -92,7 +92,7 @@ _REGION_BUDGET = {"matrix-factorization": (400, 0)}
 
 @section("regions", "Exact feasible (α, β) regions")
 def regions(cfg: Config, ctx: dict, progress) -> Section:
-    from ..certify import region_map
+    from ..certification import region_map
 
     data, rows, claims = {}, [], []
     for name in names(cfg):
@@ -143,7 +143,7 @@ def regions(cfg: Config, ctx: dict, progress) -> Section:
             )
     exact = _exact_example1(cfg, data, claims)
     md = (
-        "The region over a sample of the box (`theory.certify.region_map`: grid, uniform, "
+        "The region over a sample of the box (`theory.certification.region_map`: grid, uniform, "
         "near S, near critical points, faces; refined adversarially) is exact for the points "
         "used and contains the true region. β ≥ β_min(α) with 0 ≤ β < α. The best pair is the "
         "one minimising Theorem 1's neighbourhood term β/(α − β).\n\n"
@@ -184,7 +184,7 @@ def _exact_example1(cfg, data, claims) -> str:
     """Example 1's region by the exact symbolic argument, against the sampled one."""
     if "example1" not in data:
         return ""
-    from ..symbolic import exact_region
+    from ..certification.symbolic import exact_region
 
     f = get("example1")
     R = exact_region(f, domain=claim_domain(f))
@@ -195,7 +195,7 @@ def _exact_example1(cfg, data, claims) -> str:
     claims.append(
         Claim(
             "ex1-exact-region",
-            "AB Ex. 1; spec §4.1 (the frontier from an exact argument)",
+            "AB Ex. 1; MATHEMATICS.md §4.1 (the frontier from an exact argument)",
             "Example 1 holds with α ≥ 5/2, β ∈ [4α/5, α): a sufficient condition",
             f"exact symbolic region on [−50, 50]² (root isolation): α_min = {R.alpha_min:.6f}; "
             f"sampled α_min = {sampled:.6f}; β_min(5/2) = {float(R.beta_min(2.5)):.6f} "
@@ -205,7 +205,8 @@ def _exact_example1(cfg, data, claims) -> str:
         )
     )
     return (
-        f"\nExample 1, exact (symbolic root isolation, `theory.symbolic.exact_region`): "
+        "\nExample 1, exact (symbolic root isolation, "
+        f"`theory.certification.symbolic.exact_region`): "
         f"α_min = {R.alpha_min:.9g} (an exact algebraic number, in `results.json`), "
         f"s* = `{js['s_star']}`; "
         f"the sampled region gives {sampled:.9g}.\n"

@@ -1,5 +1,5 @@
-r"""Sections ``theorems`` (every theorem against simulation, with the corrections of spec §9)
-and ``paper_text`` (other printed errors)."""
+r"""Sections ``theorems`` (every theorem against simulation, with the corrections of MATHEMATICS.md
+§9) and ``paper_text`` (other printed errors)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ _THEOREM_TEXT = {
 def theorems(cfg: Config, ctx: dict, progress) -> Section:
     import warnings
 
-    from ..compare import GRID_LANDSCAPES, GRID_THEOREMS, comparison_grid
+    from ..optim.grid import GRID_LANDSCAPES, GRID_THEOREMS, comparison_grid
 
     allrows = []
     for name in GRID_LANDSCAPES:
@@ -87,7 +87,7 @@ def theorems(cfg: Config, ctx: dict, progress) -> Section:
         claims.append(
             Claim(
                 f"theorem-{t}",
-                f"AB {_THEOREM_TEXT[t]}; spec §6",
+                f"AB {_THEOREM_TEXT[t]}; MATHEMATICS.md §6",
                 f"{_THEOREM_TEXT[t]}: min_k E[f(x^k) − f*] ≤ the bound",
                 meas,
                 verdict,
@@ -96,7 +96,7 @@ def theorems(cfg: Config, ctx: dict, progress) -> Section:
         )
     claims += _correction_claims(allrows)
     md = (
-        "`theory.compare.comparison_grid`: every theorem on every landscape at the largest "
+        "`theory.optim.grid.comparison_grid`: every theorem on every landscape at the largest "
         "step the theorem allows, (α, β) from the exact region (the pair that makes the "
         "bound smallest), constants from the landscape (L certified on the domain). "
         "*Refused* rows name the failing hypothesis.\n\n"
@@ -107,7 +107,7 @@ def theorems(cfg: Config, ctx: dict, progress) -> Section:
 
 def _correction_claims(rows) -> list:
     """Spec §9 items 3–8: what the corrections change, checked where a check exists."""
-    from .. import bounds as B
+    from ..optim import bounds as B
 
     out = []
     t3 = [
@@ -120,7 +120,7 @@ def _correction_claims(rows) -> list:
         out.append(
             Claim(
                 "theorem3-beta",
-                "AB Thm 3, Eq. (11) (2β) vs App. Eq. (40) (β); spec §6, §9.4",
+                "AB Thm 3, Eq. (11) (2β) vs App. Eq. (40) (β); MATHEMATICS.md §6, §9.4",
                 "Theorem 3's last term is 2βσ²_int/c₂ (main text)",
                 "the appendix's βσ²_int/c₂ (tighter) is what the algebra gives; with it the bound "
                 f"holds on {sum(r['within_ci'] for r in t3)} of {len(t3)} checked landscapes",
@@ -137,7 +137,7 @@ def _correction_claims(rows) -> list:
     out.append(
         Claim(
             "corollary1-gap",
-            'AB Corollary 1 (cites "Theorem 4"); spec §6, §9.5',
+            'AB Corollary 1 (cites "Theorem 4"); MATHEMATICS.md §6, §9.5',
             "Corollary 1 follows from Theorem 4 for any α > β",
             "it is the corollary of Theorem 5 and needs c₀ = 1 ≥ 1/(α − β), i.e. α − β ≥ 1; "
             f"bounds.corollary1_dec_sps refuses (α, β) = (1.5, 1): {refused}",
@@ -152,7 +152,7 @@ def _correction_claims(rows) -> list:
     out.append(
         Claim(
             "theorem7-D",
-            "AB Thm 7, Eq. (44); spec §6, §9.6",
+            "AB Thm 7, Eq. (44); MATHEMATICS.md §6, §9.6",
             "Theorem 7 with D² = max_i ‖∇f_i(x⁰)‖² and dist(x^k, S)² in the first term",
             "the proof needs D² ≤ c_k², so D² = min_i ‖∇f_i(x⁰)‖² (and dist(x⁰, S)²); with it the "
             f"bound holds on {sum(r['within_ci'] for r in t7)} of {len(t7)} checked landscapes",
@@ -162,7 +162,7 @@ def _correction_claims(rows) -> list:
     return out
 
 
-@section("paper_text", "Other printed errors (spec §9)")
+@section("paper_text", "Other printed errors (MATHEMATICS.md §9)")
 def paper_text(cfg: Config, ctx: dict, progress) -> Section:
     claims = []
     f = get("half-space") if "half-space" in names(cfg) else None
@@ -171,13 +171,13 @@ def paper_text(cfg: Config, ctx: dict, progress) -> Section:
         claims.append(
             Claim(
                 "halfspace-labels",
-                "AB §2.2, App. D.1 (labels in {0, 1}); spec §4.8, §9.7",
+                "AB §2.2, App. D.1 (labels in {0, 1}); MATHEMATICS.md §4.8, §9.7",
                 "half-space labels b_i ∈ {0, 1}",
                 f"the loss s(−b_i a_iᵀx) needs b_i ∈ {{−1, +1}}; our labels: {labels}",
                 CORRECTED if labels == [-1.0, 1.0] else REFUTED,
             )
         )
-    from ..certify import certify
+    from ..certification import certify
 
     try:
         certify(get("example1"), 2.5, 2.5)
@@ -187,7 +187,7 @@ def paper_text(cfg: Config, ctx: dict, progress) -> Section:
     claims.append(
         Claim(
             "ex1-beta-range",
-            "AB Ex. 1 (statement [4α/5, α), proof [4α/5, α]); spec §9.3",
+            "AB Ex. 1 (statement [4α/5, α), proof [4α/5, α]); MATHEMATICS.md §9.3",
             "Example 1: β ∈ [4α/5, α] (the proof's closed interval)",
             f"Definition 1 needs α > β, so β = α is excluded; certify(α = β = 2.5) is "
             f"rejected: {rejected}",
@@ -197,7 +197,7 @@ def paper_text(cfg: Config, ctx: dict, progress) -> Section:
     claims.append(
         Claim(
             "mlp-width",
-            'AB §5 (MLP width "2049"); spec §9.8',
+            'AB §5 (MLP width "2049"); MATHEMATICS.md §9.8',
             "an MLP of width 2049",
             "a typo for 2048; a real-network experiment, no toy measurement",
             NOT_MEASURED,

@@ -1,4 +1,4 @@
-r"""Measured versus bound: every theorem of spec §6 against simulation (design.md "Bound").
+r"""Measured versus bound: every theorem of MATHEMATICS.md §6 against simulation.
 
 - :func:`measure`: ``min_{0≤k<K} E[f(x^k) − f*]`` by Monte Carlo over runs, with a confidence
   interval (normal approximation per step k; the interval for the minimum over k is
@@ -12,13 +12,14 @@ r"""Measured versus bound: every theorem of spec §6 against simulation (design.
   the domain where L and (α, β) hold, the α-β-condition holds at the visited iterates).
 - :func:`check_curve`: the measured rate and the bound over the horizon, from one simulation.
 
-Re-exported here, so that ``theory.compare`` stays the one entry point:
+Re-exported here, so that ``theory.optim.compare`` stays the one entry point:
 
-- :func:`step_settings` (from :mod:`theory._settings`): the step sizes of each theorem.
-- :func:`theorem1_step_inequality`, :func:`step_size_lemmas` (from :mod:`theory.lemmas`): the
-  per-step inequality of Theorem 1's proof and the step-size lemmas along trajectories.
-- :func:`comparison_grid` / :func:`format_table` (from :mod:`theory.grid`): every theorem ×
-  landscape × step size.
+- :func:`step_settings` (from :mod:`theory.optim.settings`): the step sizes of each theorem.
+- :func:`theorem1_step_inequality`, :func:`step_size_lemmas` (from :mod:`theory.optim.lemmas`):
+  the per-step inequality of Theorem 1's proof and the step-size lemmas along trajectories.
+
+The comparison grid (every theorem × landscape × step size) is a client of :func:`check` and
+lives in :mod:`theory.optim.grid`.
 
 Where a measurement exceeds its bound beyond the confidence interval, ``within_ci`` is False:
 that is a finding to investigate, never to hide.
@@ -34,15 +35,8 @@ import numpy as np
 
 from . import bounds as B
 from . import optimizers as O
-from ._settings import _bound, _grad0_max, _grad0_min, _theorem_key, step_settings
-from .grid import (
-    GRID_LANDSCAPES,
-    GRID_SCALES,  # noqa: F401  (kept importable from here)
-    GRID_THEOREMS,
-    comparison_grid,
-    format_table,
-)
 from .lemmas import step_size_lemmas, theorem1_step_inequality
+from .settings import _bound, _grad0_max, _grad0_min, _theorem_key, step_settings
 from .simulate import initial_points, simulate
 
 __all__ = [
@@ -59,16 +53,12 @@ __all__ = [
     "default_start_box",
     "theorem1_step_inequality",
     "step_size_lemmas",
-    "comparison_grid",
-    "format_table",
-    "GRID_LANDSCAPES",
-    "GRID_THEOREMS",
 ]
 
 Z95 = 1.959963984540054
 
-# Pairs of the paper that spec §4 lists as holding on each landscape's default domain (the
-# fallback when the region module cannot be used). Source: spec §4.1–4.4 check values.
+# Pairs of the paper that MATHEMATICS.md §4 lists as holding on each landscape's default domain (the
+# fallback when the region module cannot be used). Source: MATHEMATICS.md §4.1–4.4 check values.
 PAPER_PAIRS = {
     "example1": (10.0, 8.0),
     "example2": (8.0 / 9.0943e-7, 8.0 / 9.0943e-7 - 8.0),
@@ -150,7 +140,7 @@ def measure(sim, level: float = 0.95, *, K: int | None = None):
 
 # ---- the α-β rows and the choice of (α, β) ------------------------------------------------------
 def condition_rows(landscape, x):
-    r"""Rows ``(a, b, c, mask)`` of the α-β-condition at points ``x (N, dim)`` (spec §2):
+    r"""Rows ``(a, b, c, mask)`` of the α-β-condition at points ``x (N, dim)`` (MATHEMATICS.md §2):
     ``a = <∇f_i(x), x − x_p>``, ``b = f_i(x) − f_i(x_p)``, ``c = (f_i(x) − f_i*)_+`` for every
     nearest point x_p (``mask`` marks the tied nearest ones); shapes ``(N, m, n)``, ``(N, m)``.
 
@@ -158,7 +148,7 @@ def condition_rows(landscape, x):
     """
     x = np.asarray(x, dtype=np.float64)
     try:
-        from .conditions import alpha_beta_rows
+        from ..conditions import alpha_beta_rows
     except ImportError:  # pragma: no cover - the module is part of the package
         alpha_beta_rows = None
     if alpha_beta_rows is not None:
@@ -185,7 +175,7 @@ def _min_slack(landscape, x, alpha, beta):
 
 
 def _region(landscape, x):
-    from .region import Region
+    from ..region import Region
 
     a, b, c, mask = condition_rows(landscape, x)
     return Region.from_arrays(a, b, c, mask)
@@ -210,7 +200,7 @@ def choose_pair(landscape, theorem, L, x0, steps, *, scale=1.0, points=None, mar
     SGD step is at most 1/L.
 
     ``region``: a ready :class:`theory.region.Region` (e.g. from
-    ``theory.certify.region_map``, adversarially refined) to use instead of sampling.
+    ``theory.certification.region_map``, adversarially refined) to use instead of sampling.
 
     Falls back to :data:`PAPER_PAIRS` when the region module cannot be imported.
     """
@@ -230,7 +220,7 @@ def choose_pair(landscape, theorem, L, x0, steps, *, scale=1.0, points=None, mar
     except ImportError:
         if landscape.name in PAPER_PAIRS:
             a, b = PAPER_PAIRS[landscape.name]
-            return a, b, "paper pair (spec §4 check values; region module unavailable)"
+            return a, b, "paper pair (MATHEMATICS.md §4 check values; region module unavailable)"
         raise
     fp = region.frontier_points(alpha_max=max(a0, 1.0) * 1e9, num=240)
     al = np.r_[fp[:, 0], np.nextafter(fp[:, 0], np.inf)]

@@ -1,7 +1,8 @@
-r"""Rigorous enclosures of the minimizers and of the slack's x_p-terms (theory.interval's helper).
+r"""Rigorous enclosures of the minimizers and of the slack's x_p-terms (the interval method's
+helper).
 
-One job: the numbers of the α-β slack (spec §2, [AB] Definition 1, Eq. (2)) that depend only on
-the nearest point ``x_p``, enclosed in outward-rounded intervals for ``theory.interval``.
+One job: the numbers of the α-β slack (MATHEMATICS.md §2, [AB] Definition 1, Eq. (2)) that depend
+only on the nearest point ``x_p``, enclosed in outward-rounded intervals for the branch-and-bound.
 
 Numerically solved minimizers are enclosed rigorously: Newton in 40-digit mpmath, then the
 Krawczyk test ``K(X) ⊂ int X`` in ``mpmath.iv`` proves a unique zero of ∇f (of h' for the
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._intervals import Interval, from_mpi
+from .arithmetic import Interval, from_mpi
 
 __all__ = [
     "_DPS",

@@ -1,16 +1,16 @@
-r"""Rigorous branch-and-bound proof of the α-β-condition over a box (issue 4, item 3 "interval").
+r"""Rigorous branch-and-bound proof of the α-β-condition over a box.
 
-The α-β slack of spec §2 ([AB] Definition 1, Eq. (2)) is
+The α-β slack of MATHEMATICS.md §2 ([AB] Definition 1, Eq. (2)) is
 
     T_i(x; x_p) = <∇f_i(x), x − x_p> − α (f_i(x) − f_i(x_p)) + β (f_i(x) − f_i*),
 
 and the condition holds on a box B when, for every x ∈ B, some nearest point x_p ∈ Proj(x, S)
 makes ``T_i(x; x_p) ≥ 0`` for every i. We prove it by covering B with boxes on each of which an
-outward-rounded interval enclosure (``theory._intervals``) of the slack is ``≥ 0``.
+outward-rounded interval enclosure (``arithmetic``) of the slack is ``≥ 0``.
 
 The slack's enclosures per landscape family (the tight forms for valley and radial landscapes,
-the generic sympy kernel) are in ``theory._interval_kernels``; the rigorous (Krawczyk) enclosures
-of the minimizers they use are in ``theory._interval_minimizers``. This module decides which
+the generic sympy kernel) are in ``kernels``; the rigorous (Krawczyk) enclosures
+of the minimizers they use are in ``minimizers``. This module decides which
 family applies, runs the branch-and-bound and writes the certificate.
 
 Finite S (several minimizers p_j): on a box B the candidates are the p_j whose squared distance
@@ -31,10 +31,10 @@ import time
 
 import numpy as np
 
-from ._interval_kernels import _PROFILE_IV, _GenericKernel, _RadialKernel, _ValleyKernel
-from ._intervals import Interval
-from .certificate import INCONCLUSIVE, PROVED, REFUTED, Certificate
-from .conditions import check_constants
+from ...conditions import check_constants
+from ..certificate import INCONCLUSIVE, PROVED, REFUTED, Certificate
+from .arithmetic import Interval
+from .kernels import _PROFILE_IV, _GenericKernel, _RadialKernel, _ValleyKernel
 
 __all__ = ["supports_interval", "certify_interval", "DEFAULT_BUDGET"]
 
@@ -199,8 +199,8 @@ def certify_interval(landscape, alpha, beta, *, domain=None, budget=None) -> Cer
         A valley (``example1``, ``remark1-valley``) or radial (``example2``, ``example3``,
         ``example6``, ``remark1-bumps`` in d ≤ 3) landscape; see :func:`supports_interval`.
     alpha, beta : float
-        The constants of [AB] Definition 1 (spec §2), ``alpha > beta >= 0``; used as the exact
-        reals their doubles denote.
+        The constants of [AB] Definition 1 (MATHEMATICS.md §2), ``alpha > beta >= 0``; used as the
+        exact reals their doubles denote.
     domain : toylands.Box, optional
         The box X of the claim; the landscape's default domain when omitted.
     budget : int or dict, optional

@@ -1,4 +1,4 @@
-r"""Many runs of an optimizer at once, vectorised over runs (design.md "Optimizer").
+r"""Many runs of an optimizer at once, vectorised over runs.
 
 :func:`simulate` advances ``R`` runs (``x`` of shape ``(R, dim)``) for ``K`` steps with one
 index per run and step drawn from an explicit ``numpy.random.Generator``. The only Python loop
@@ -58,7 +58,7 @@ class Simulation:
         ``max_k dist(x^k, S)²`` that costs no projection (Theorem 5's bounded-iterates D²).
     max_anchor_dist2_by_step : (K+1,)
         ``max_{j≤k} max_runs ‖x^j − Proj(x⁰, S)‖²``: the running maximum of the above, so that
-        a prefix ``x⁰ … x^{K'}`` of the run has its own D² (``theory.compare.check_curve``).
+        a prefix ``x⁰ … x^{K'}`` of the run has its own D² (``theory.optim.compare.check_curve``).
     max_grad_sq_by_step : (K,)
         ``max_{j≤k} max_runs ‖∇f_{i_j}(x^j)‖²``: the running maximum of ``run_max_grad_sq``.
     diverged, left_domain : (R,) bool
@@ -110,7 +110,7 @@ class Simulation:
 
     @property
     def D0_sq(self) -> float:
-        """``E dist(x⁰, S)²`` over the runs (the D₀² of spec §6)."""
+        """``E dist(x⁰, S)²`` over the runs (the D₀² of MATHEMATICS.md §6)."""
         return float(self.dist2_mean[0]) if self.n_live[0] else float("nan")
 
     def summary(self) -> dict:
@@ -174,7 +174,7 @@ def simulate(
     ----------
     landscape : toylands.Landscape
     optimizer : Optimizer
-        From :mod:`theory.optimizers`.
+        From :mod:`theory.optim.optimizers`.
     x0 : array (R, dim)
         One starting point per run.
     steps : int
@@ -202,7 +202,7 @@ def simulate(
     if not isinstance(rng, np.random.Generator):
         raise TypeError("rng must be a numpy.random.Generator")
     if not isinstance(optimizer, Optimizer):
-        raise TypeError("optimizer must be a theory.optimizers.Optimizer")
+        raise TypeError("optimizer must be a theory.optim.optimizers.Optimizer")
     K = int(steps)
     if K < 0:
         raise ValueError(f"steps must be >= 0, got {steps}")

@@ -1,11 +1,12 @@
-r"""The exact 1-D reduction of valley landscapes and its root isolation (theory.symbolic's helper).
+r"""The exact 1-D reduction of valley landscapes and its root isolation (the symbolic
+method's helper).
 
-One job: the exact algebra behind ``theory.symbolic`` for valley landscapes (``example1``,
-``remark1-valley``; spec §4.1, §4.5): s*, the slack rows as rational functions of s, exact
+One job: the exact algebra behind the symbolic method for valley landscapes (``example1``,
+``remark1-valley``; MATHEMATICS.md §4.1, §4.5): s*, the slack rows as rational functions of s, exact
 isolation of their real zeros on an s-range, and the slack's minimum over it.
 
 With ``f_i = g(s + a_i)``, ``g(u) = u²/(u² + 1)``, ``s = Σ_j x_j`` and ``S = {s = s*}`` one
-hyperplane, ``x − x_p = ((s − s*)/d) 1``, so the slack rows of spec §2 depend on s alone:
+hyperplane, ``x − x_p = ((s − s*)/d) 1``, so the slack rows of MATHEMATICS.md §2 depend on s alone:
 
     a_i = g'(s + a_i) (s − s*),   b_i = g(s + a_i) − g(s* + a_i),   c_i = g(s + a_i),
     T_i(s) = a_i − α b_i + β c_i.

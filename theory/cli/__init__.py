@@ -1,7 +1,7 @@
 """The ``toylands`` command (also ``python -m theory``).
 
 Every subcommand takes ``--json`` and then prints exactly one JSON object on stdout. Each
-subcommand lives in its own ``theory._cmd_*`` module exposing ``add_parser(subparsers)``; the
+subcommand lives in its own module ``theory.cli.<name>`` exposing ``add_parser(subparsers)``; the
 parser it adds sets ``func(args) -> dict`` (the JSON object) and ``human(result) -> str``.
 Errors a user can cause (unknown names, bad parameters) print one line on stderr and exit 2.
 """
@@ -13,20 +13,18 @@ import importlib
 import json
 import sys
 
+from .common import UserError
+
 __all__ = ["main", "build_parser", "UserError"]
 
 # The subcommand modules, in the order of ``toylands --help``.
 _COMMANDS = [
-    "theory._cmd_landscapes",
-    "theory._cmd_report",
-    "theory._cmd_certify",
-    "theory._cmd_simulate",
-    "theory._cmd_experiment",
+    "theory.cli.landscapes",
+    "theory.cli.report",
+    "theory.cli.certify",
+    "theory.cli.simulate",
+    "theory.cli.experiment",
 ]
-
-
-class UserError(Exception):
-    """A mistake in the command line: reported as one line, exit status 2."""
 
 
 def build_parser() -> argparse.ArgumentParser:

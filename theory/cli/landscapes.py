@@ -2,53 +2,26 @@
 
 from __future__ import annotations
 
-import ast
-
 import toylands
 
-from .cli import UserError
+from .common import add_common, add_landscape_args, landscape_from_args
 
-__all__ = ["add_parser", "parse_sets"]
-
-
-def parse_sets(pairs) -> dict:
-    """``["n=3", "spread=0.5"]`` -> ``{"n": 3, "spread": 0.5}`` (values read as Python literals)."""
-    params = {}
-    for pair in pairs or ():
-        key, sep, raw = pair.partition("=")
-        if not sep or not key:
-            raise UserError(f"--set takes key=value, got {pair!r}")
-        try:
-            params[key] = ast.literal_eval(raw)
-        except (ValueError, SyntaxError):
-            params[key] = raw
-    return params
-
-
-def add_common(p):
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-
-
-def add_landscape_args(p):
-    p.add_argument("name", help="landscape name (see `toylands list`)")
-    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="landscape parameter")
-    p.add_argument("--seed", type=int, help="shortcut for --set seed=SEED")
-    add_common(p)
-
-
-def landscape_from_args(args, *, seed_param: bool = False):
-    """The landscape named on the command line; ``--seed`` is its seed when ``seed_param``."""
-    params = parse_sets(args.set)
-    if seed_param and getattr(args, "seed", None) is not None:
-        params["seed"] = args.seed
-    return toylands.get(args.name, **params)
+__all__ = ["add_parser"]
 
 
 def _list(args):
+    """Every registered landscape; built-ins declare their default shape, so nothing is built
+    (a user-registered landscape without one is built to read its dim and n)."""
+    from toylands import _registry
+
     rows = []
-    for name in toylands.names():
-        f = toylands.get(name)
-        rows.append({"name": name, "dim": f.dim, "n": f.n, "summary": f.summary})
+    for entry in _registry.entries():
+        if entry.shape is not None:
+            dim, n = entry.shape
+        else:
+            f = toylands.get(entry.name)
+            dim, n = f.dim, f.n
+        rows.append({"name": entry.name, "dim": dim, "n": n, "summary": entry.summary})
     return {"landscapes": rows}
 
 

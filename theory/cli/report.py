@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .cli import UserError
+from .common import UserError
 
 __all__ = ["add_parser"]
 
@@ -32,7 +32,7 @@ def _exit_on_sigterm() -> None:
 
 
 def _report(args):
-    from .report import Config, Progress, build_report
+    from ..report import Config, Progress, build_report
 
     if args.seed < 0:
         raise UserError("--seed must be >= 0")

@@ -1,4 +1,4 @@
-"""``toylands simulate`` and ``toylands check`` (spec §5, §6; design.md "Command line").
+"""``toylands simulate`` and ``toylands check`` (MATHEMATICS.md §5, §6; README "Command line").
 
     toylands simulate NAME --optimizer OPT [--gamma G ...] --runs R --steps K --seed S [--json]
     toylands check NAME --theorem N [--gamma G] [...] [--json]
@@ -16,11 +16,10 @@ import numpy as np
 
 import toylands
 
-from . import compare as C
-from . import optimizers as O
-from ._cmd_landscapes import parse_sets
-from .cli import UserError
-from .simulate import initial_points, simulate
+from ..optim import compare as C
+from ..optim import optimizers as O
+from ..optim.simulate import initial_points, simulate
+from .common import UserError, parse_sets
 
 __all__ = ["add_parser", "CHECK_KEYS"]
 

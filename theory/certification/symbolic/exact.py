@@ -1,11 +1,11 @@
-r"""Exact (symbolic) proofs of the α-β-condition and the exact feasible region (issue 4, item 3).
+r"""Exact (symbolic) proofs of the α-β-condition and the exact feasible region.
 
 Two exact arguments are implemented. This module is their public API (which landscapes, the
 certificates) and computes the exact region of valley landscapes; the algebra of each argument
 is in a private module.
 
-**Valley landscapes** (``example1``, ``remark1-valley``; spec §4.1, §4.5; the exact reduction
-and root isolation are in ``theory._symbolic_valley``). The slack rows of spec §2 depend on
+**Valley landscapes** (``example1``, ``remark1-valley``; MATHEMATICS.md §4.1, §4.5; the exact
+reduction and root isolation are in ``valley``). The slack rows of MATHEMATICS.md §2 depend on
 ``s = Σ_j x_j`` alone,
 
     a_i = g'(s + a_i) (s − s*),   b_i = g(s + a_i) − g(s* + a_i),   c_i = g(s + a_i),
@@ -42,9 +42,9 @@ Example 1 [derived here, checked against a dense grid in the tests]: s* = −1/2
 ``α ≥ 5/2, β ∈ [4α/5, α)`` is inside, and on the frontier for every α ≥ 5/2.
 
 **Convex quadratics** (``least-squares``, any landscape whose f_i are polynomials of degree ≤ 2;
-``theory._symbolic_convex``): if every exact Hessian is positive semidefinite, (α, β) = (1, 0)
-and every ``α ≥ 1``, ``β ≥ α − 1`` hold on R^d ([AB] after Theorem 2, spec §2). Other pairs are
-``inconclusive`` for this argument.
+``convex``): if every exact Hessian is positive semidefinite, (α, β) = (1, 0)
+and every ``α ≥ 1``, ``β ≥ α − 1`` hold on R^d ([AB] after Theorem 2, MATHEMATICS.md §2). Other
+pairs are ``inconclusive`` for this argument.
 
 A sympy ``None`` (undecidable comparison) is ``inconclusive``, never True or False.
 """
@@ -56,8 +56,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._symbolic_convex import _certify_quadratic, _quadratic_losses
-from ._symbolic_valley import (
+from ...conditions import check_constants
+from ..certificate import INCONCLUSIVE, PROVED, REFUTED, Certificate
+from .convex import _certify_quadratic, _quadratic_losses
+from .valley import (
     _DIGITS,
     _critical_points,
     _critical_poly,
@@ -75,8 +77,6 @@ from ._symbolic_valley import (
     _valley,
     _worse_counterexample,
 )
-from .certificate import INCONCLUSIVE, PROVED, REFUTED, Certificate
-from .conditions import check_constants
 
 __all__ = [
     "supports_symbolic",
@@ -107,7 +107,7 @@ def supports_symbolic(landscape) -> bool:
 def certify_symbolic(
     landscape, alpha, beta, *, domain=None, whole_space: bool = False
 ) -> Certificate:
-    r"""Decide the α-β-condition ([AB] Definition 1, spec §2) by an exact argument.
+    r"""Decide the α-β-condition ([AB] Definition 1, MATHEMATICS.md §2) by an exact argument.
 
     Parameters
     ----------

@@ -1,19 +1,19 @@
 r"""The convergence theorems of [AB §4, App. C.2] and the local PL* theorem of [PL*], one
-function each (spec §6, §3).
+function each (MATHEMATICS.md §6, §3).
 
 Every function returns a :class:`Bound`: the theorem's right-hand side (an **upper bound** on
 ``min_{0≤k<K} E[f(x^k) − f*]``; for the PL* theorem, on ``L(w_t)``), its terms, and the constants
 it used. Each checks the theorem's hypotheses first and raises :class:`HypothesisError` (a
 ``ValueError``) naming the hypothesis that fails. Hypotheses that are properties of the landscape
 (the α-β-condition on the set the iterates visit, L-smoothness) are the caller's to certify:
-:mod:`theory.compare` takes (α, β) from the region / certificate and L from the landscape's
+:mod:`theory.optim.compare` takes (α, β) from the region / certificate and L from the landscape's
 certified smoothness bound, and reports iterates that leave the certified domain.
 
 Common notation: ``D0_sq = E dist(x⁰, S)²``, ``sigma_int2 = f* − (1/n) Σ f_i*``,
 ``sigma_pos2 = (1/n) Σ f_i*``, K the number of steps.
 
-Corrections to the printed paper (spec §6, §9) applied here: Theorem 3's last term uses β (not
-2β); Corollary 1 needs α − β ≥ 1 (c₀ = 1) and is the corollary of Theorem 5 (printed "Theorem
+Corrections to the printed paper (MATHEMATICS.md §6, §9) applied here: Theorem 3's last term uses β
+(not 2β); Corollary 1 needs α − β ≥ 1 (c₀ = 1) and is the corollary of Theorem 5 (printed "Theorem
 4"); Theorem 7 uses dist(x⁰, S)² in its first term and reads the printed ``D² = max_i ‖∇f_i(x⁰)‖²``
 as ``min_i`` (the proof uses D² as a lower bound on c_k²; min is the safe reading).
 """
@@ -101,7 +101,7 @@ def _common(thm, alpha, beta, L, K, sigma_int2, *, gap_one=False):
 
 
 def theorem1_sgd(*, alpha, beta, L, gamma, K, D0_sq, sigma_int2) -> Bound:
-    r"""Theorem 1 of [AB], Eq. (9): SGD with constant step (spec §6). An upper bound on
+    r"""Theorem 1 of [AB], Eq. (9): SGD with constant step (MATHEMATICS.md §6). An upper bound on
     ``min_{k<K} E[f(x^k) − f*]``:
 
     .. math:: \frac{D_0^2}{K\gamma(\alpha-\beta)} + \frac{2L\gamma\sigma_{int}^2}{\alpha-\beta}
@@ -318,7 +318,7 @@ def theorem7_adagrad_norm_max(
 
     ``G_sq`` bounds ``‖∇f_{i_k}(x^k)‖²`` along the runs; ``D_sq`` is ``min_i ‖∇f_i(x⁰)‖²``.
 
-    **Corrections** (spec §6, §9.6): the first term has ``dist(x⁰, S)²`` (printed
+    **Corrections** (MATHEMATICS.md §6, §9.6): the first term has ``dist(x⁰, S)²`` (printed
     ``dist(x^k, S)²``); the paper defines ``D² = max_i ‖∇f_i(x⁰)‖²`` but the proof uses D² as a
     lower bound on ``c_k² ≥ ‖∇f_{i_0}(x⁰)‖²``, which only ``min_i`` guarantees — pass the min
     (the bound decreases in D², so min is the safe reading). With a random x⁰, pass
@@ -349,7 +349,7 @@ def theorem7_adagrad_norm_max(
 
 
 def local_plstar(*, mu, L_F, beta_F, residual0, eta, t, plstar_on_ball: bool) -> Bound:
-    r"""The local PL* theorem of [PL*] (Liu, Zhu, Belkin, ACHA 2022, Theorem 6; spec §3).
+    r"""The local PL* theorem of [PL*] (Liu, Zhu, Belkin, ACHA 2022, Theorem 6; MATHEMATICS.md §3).
 
     For ``L(w) = ½‖F(w) − y‖²`` with F ``L_F``-Lipschitz and ``β_F``-smooth, μ-PL* on the ball
     ``B(w₀, R)``, ``R = 2 L_F ‖F(w₀) − y‖ / μ``: GD with ``η ≤ 1/(L_F² + β_F‖F(w₀) − y‖)``
@@ -362,7 +362,7 @@ def local_plstar(*, mu, L_F, beta_F, residual0, eta, t, plstar_on_ball: bool) ->
     (Spec §3 writes ``‖∇L‖² ≥ μL`` with ``λ_min ≥ μ/2``; with that μ the rate would be
     ``(1 − ημ/2)^t``. We use the paper's normalisation so that the rate ``(1 − ημ)^t`` is right.)
 
-    **Caution**: ``theory.conditions.pl_star_kernel`` uses the spec's normalisation
+    **Caution**: ``theory.conditions.pl_star_kernel`` uses MATHEMATICS.md's normalisation
     (``‖∇L‖² ≥ μL``, ``μ = 2λ_min``); pass half of its μ here.
 
     ``plstar_on_ball`` says whether μ-PL* has been established on ``B(w₀, R)`` (the caller's

@@ -1,10 +1,10 @@
-r"""The proof's per-step inequality and the step-size lemmas, exactly (spec §6).
+r"""The proof's per-step inequality and the step-size lemmas, exactly (MATHEMATICS.md §6).
 
 - :func:`theorem1_step_inequality`: the per-step inequality of Theorem 1's proof, exactly
   (E_k is the average over the n samples).
 - :func:`step_size_lemmas`: the SPS_max, DecSPS and NGN step-size lemmas along trajectories.
 
-Both are re-exported from :mod:`theory.compare`.
+Both are re-exported from :mod:`theory.optim.compare`.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def theorem1_step_inequality(landscape, x, *, gamma, alpha, beta, L):
 
 
 def step_size_lemmas(landscape, optimizer, x0, *, steps, rng, L):
-    r"""The step-size lemmas of spec §6 along trajectories: min relative slack of each.
+    r"""The step-size lemmas of MATHEMATICS.md §6 along trajectories: min relative slack of each.
 
     - SPS_max: ``γ_min ≤ γ_k ≤ γ_b`` with ``γ_min = min{1/(2cL), γ_b}``, and
       ``γ_k²‖∇f_i‖² ≤ (γ_k/c)(f_i − f_i*)``;

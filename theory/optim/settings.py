@@ -1,12 +1,12 @@
-r"""Step settings per theorem and the theorem's bound at them (spec §6; design.md "Bound").
+r"""Step settings per theorem and the theorem's bound at them (MATHEMATICS.md §6).
 
 - :func:`step_settings`: the optimizer and its parameters for a theorem at a step scale
   (1 = the largest step the theorem allows), from (α, β) and L.
-- ``_bound``: the theorem's whole bound (:mod:`theory.bounds`) at those parameters; raises
-  :class:`theory.bounds.HypothesisError` where a hypothesis fails.
+- ``_bound``: the theorem's whole bound (:mod:`theory.optim.bounds`) at those parameters; raises
+  :class:`theory.optim.bounds.HypothesisError` where a hypothesis fails.
 - ``_theorem_key``: the canonical theorem key ("1" … "7", "C1").
 
-Private helpers of :mod:`theory.compare` (which re-exports :func:`step_settings`).
+Private helpers of :mod:`theory.optim.compare` (which re-exports :func:`step_settings`).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-r"""Step-size rules of [AB Alg. 1–4] as pure ``init``/``step`` pairs (spec §5).
+r"""Step-size rules of [AB Alg. 1–4] as pure ``init``/``step`` pairs (MATHEMATICS.md §5).
 
 Every stochastic method samples one index ``i_k`` per run and steps
 
@@ -25,15 +25,15 @@ Degenerate cases (defined here, tested in ``tests/test_optimizers.py``)
   The recorded step size is the limit of the rule as ``‖∇f_i‖ → 0``: the Polyak ratio
   ``(f_i − f_i*)/‖∇f_i‖²`` is taken as ``+∞`` (so SPS_max gives ``γ_b`` and DecSPS gives
   ``c_{k−1}γ_{k−1}/c_k``), NGN gives ``γ`` (resp. ``γ/√(k+1)``), AdaGrad-norm-max keeps
-  ``c_k = c_{k−1}``. These values keep the step-size lemmas of spec §6 true.
+  ``c_k = c_{k−1}``. These values keep the step-size lemmas of MATHEMATICS.md §6 true.
 - ``f_i(x) = f_i*``: the Polyak numerator is 0. For a differentiable f_i this is a minimizer of
   f_i, so ``∇f_i = 0`` and the step is 0 (the case above). If rounding gives ``f_i − f_i* ≤ 0``
   with a non-zero gradient, the numerator is clipped at 0 and the step size is 0.
-- NGN needs ``f_i ≥ 0`` (spec §5); at ``f_i = 0`` with a non-zero gradient the rule's limit is
-  ``γ_k = 0``; a negative ``f_i`` raises ``ValueError``.
+- NGN needs ``f_i ≥ 0`` (MATHEMATICS.md §5); at ``f_i = 0`` with a non-zero gradient the rule's
+  limit is ``γ_k = 0``; a negative ``f_i`` raises ``ValueError``.
 
-References: spec §5; [AB] Algorithms 1–4; SPS_max (Loizou et al. 2021), DecSPS (Orvieto et al.
-2022), NGN (Orvieto & Xiao 2024), AdaGrad-norm-max ([AB] Alg. 4).
+References: MATHEMATICS.md §5; [AB] Algorithms 1–4; SPS_max (Loizou et al. 2021), DecSPS (Orvieto et
+al. 2022), NGN (Orvieto & Xiao 2024), AdaGrad-norm-max ([AB] Alg. 4).
 """
 
 from __future__ import annotations
@@ -131,12 +131,13 @@ def polyak_ratio(loss, f_i_star, grad_sq):
 
 
 def gamma_sgd_dec(gamma0: float, k: int) -> float:
-    r"""Decreasing SGD step ``γ_k = γ₀ / √(k+1)`` (spec §5; [AB] Theorem 4)."""
+    r"""Decreasing SGD step ``γ_k = γ₀ / √(k+1)`` (MATHEMATICS.md §5; [AB] Theorem 4)."""
     return gamma0 / np.sqrt(k + 1.0)
 
 
 def gamma_sps_max(loss, f_i_star, grad_sq, c: float, gamma_b: float):
-    r"""SPS_max step ``γ_k = min{(f_i(x) − f_i*) / (c ‖∇f_i(x)‖²), γ_b}`` (spec §5, [AB] Alg. 2)."""
+    r"""SPS_max step ``γ_k = min{(f_i(x) − f_i*) / (c ‖∇f_i(x)‖²), γ_b}`` (MATHEMATICS.md §5, [AB]
+    Alg. 2)."""
     return np.minimum(polyak_ratio(loss, f_i_star, grad_sq) / c, gamma_b)
 
 
@@ -146,7 +147,7 @@ def c_sqrt(k, scale: float = 1.0):
 
 
 def gamma_dec_sps(loss, f_i_star, grad_sq, c_k: float, c_gamma_prev):
-    r"""DecSPS step ``γ_k = (1/c_k) min{(f_i − f_i*)/‖∇f_i‖², c_{k−1}γ_{k−1}}`` (spec §5).
+    r"""DecSPS step ``γ_k = (1/c_k) min{(f_i − f_i*)/‖∇f_i‖², c_{k−1}γ_{k−1}}`` (MATHEMATICS.md §5).
 
     [AB] Alg. 3; ``c_gamma_prev`` is ``c_{k−1}γ_{k−1}`` per run.
     """
@@ -154,7 +155,7 @@ def gamma_dec_sps(loss, f_i_star, grad_sq, c_k: float, c_gamma_prev):
 
 
 def gamma_ngn(loss, grad_sq, gamma: float):
-    r"""NGN step ``γ_k = γ / (1 + γ ‖∇f_i(x)‖² / (2 f_i(x)))`` (spec §5; [AB] Theorem 3).
+    r"""NGN step ``γ_k = γ / (1 + γ ‖∇f_i(x)‖² / (2 f_i(x)))`` (MATHEMATICS.md §5; [AB] Theorem 3).
 
     Needs ``f_i ≥ 0``. The ratio ``‖∇f_i‖²/(2 f_i)`` is 0 where the gradient is 0 and ``+∞``
     where ``f_i = 0`` with a non-zero gradient (then ``γ_k = 0``).
@@ -171,7 +172,7 @@ def gamma_ngn(loss, grad_sq, gamma: float):
 
 def gamma_adagrad_norm_max(grad_sq, c_sq_prev, b_sq_prev, gamma: float):
     r"""AdaGrad-norm-max: ``c_k² = max{c_{k−1}², ‖∇f_i‖²}``, ``b_k² = b_{k−1}² + c_k²``,
-    ``γ_k = γ / b_k`` (spec §5, [AB] Alg. 4). Returns ``(γ_k, c_k², b_k²)``."""
+    ``γ_k = γ / b_k`` (MATHEMATICS.md §5, [AB] Alg. 4). Returns ``(γ_k, c_k², b_k²)``."""
     c_sq = np.maximum(c_sq_prev, grad_sq)
     b_sq = b_sq_prev + c_sq
     return gamma / np.sqrt(b_sq), c_sq, b_sq
@@ -213,13 +214,13 @@ def _counter_only(name: str, params: dict, rule: Callable) -> Optimizer:
 
 
 def sgd(gamma: float) -> Optimizer:
-    r"""SGD with constant step ``γ`` (spec §5; [AB] Alg. 1, Theorem 1)."""
+    r"""SGD with constant step ``γ`` (MATHEMATICS.md §5; [AB] Alg. 1, Theorem 1)."""
     gamma = _positive(gamma, "gamma")
     return _counter_only("sgd", {"gamma": gamma}, lambda loss, fis, g2, k: gamma)
 
 
 def sgd_dec(gamma0: float) -> Optimizer:
-    r"""SGD with ``γ_k = γ₀/√(k+1)`` (spec §5; [AB] Theorem 4)."""
+    r"""SGD with ``γ_k = γ₀/√(k+1)`` (MATHEMATICS.md §5; [AB] Theorem 4)."""
     gamma0 = _positive(gamma0, "gamma0")
     return _counter_only(
         "sgd-dec", {"gamma0": gamma0}, lambda loss, fis, g2, k: gamma_sgd_dec(gamma0, k)
@@ -227,7 +228,7 @@ def sgd_dec(gamma0: float) -> Optimizer:
 
 
 def sps_max(c: float, gamma_b: float) -> Optimizer:
-    r"""SPS_max (spec §5; [AB] Alg. 2, Theorem 2), with the landscape's true f_i*."""
+    r"""SPS_max (MATHEMATICS.md §5; [AB] Alg. 2, Theorem 2), with the landscape's true f_i*."""
     c, gamma_b = _positive(c, "c"), _positive(gamma_b, "gamma_b")
     return _counter_only(
         "sps-max",
@@ -237,7 +238,8 @@ def sps_max(c: float, gamma_b: float) -> Optimizer:
 
 
 def dec_sps(gamma_b: float, c_scale: float = 1.0) -> Optimizer:
-    r"""DecSPS with ``c_k = c_scale·√(k+1)``, ``c_{−1} = c₀``, ``γ_{−1} = γ_b`` (spec §5, Alg. 3).
+    r"""DecSPS with ``c_k = c_scale·√(k+1)``, ``c_{−1} = c₀``, ``γ_{−1} = γ_b`` (MATHEMATICS.md §5,
+    Alg. 3).
 
     ``c_scale = 1`` is the paper's default (Corollary 1); other scales keep the sequence positive
     and non-decreasing, as Theorem 5 requires.
@@ -259,7 +261,7 @@ def dec_sps(gamma_b: float, c_scale: float = 1.0) -> Optimizer:
 
 
 def ngn(gamma: float) -> Optimizer:
-    r"""NGN with constant ``γ`` (spec §5; [AB] Theorem 3). Needs every ``f_i ≥ 0``."""
+    r"""NGN with constant ``γ`` (MATHEMATICS.md §5; [AB] Theorem 3). Needs every ``f_i ≥ 0``."""
     gamma = _positive(gamma, "gamma")
     return _counter_only(
         "ngn", {"gamma": gamma}, lambda loss, fis, g2, k: gamma_ngn(loss, g2, gamma)
@@ -267,7 +269,7 @@ def ngn(gamma: float) -> Optimizer:
 
 
 def ngn_dec(gamma: float) -> Optimizer:
-    r"""NGN with ``γ`` replaced by ``γ/√(k+1)`` (spec §5; [AB] Theorem 6)."""
+    r"""NGN with ``γ`` replaced by ``γ/√(k+1)`` (MATHEMATICS.md §5; [AB] Theorem 6)."""
     gamma = _positive(gamma, "gamma")
     return _counter_only(
         "ngn-dec",
@@ -277,7 +279,8 @@ def ngn_dec(gamma: float) -> Optimizer:
 
 
 def adagrad_norm_max(gamma: float, b0: float) -> Optimizer:
-    r"""AdaGrad-norm-max with ``c_{−1} = 0``, ``b_{−1} = b0 > 0`` (spec §5; [AB] Alg. 4, Thm 7)."""
+    r"""AdaGrad-norm-max with ``c_{−1} = 0``, ``b_{−1} = b0 > 0`` (MATHEMATICS.md §5; [AB] Alg. 4,
+    Thm 7)."""
     gamma, b0 = _positive(gamma, "gamma"), _positive(b0, "b0")
 
     def init(x0, rng=None):
@@ -294,7 +297,8 @@ def adagrad_norm_max(gamma: float, b0: float) -> Optimizer:
 
 
 def gd(eta: float) -> Optimizer:
-    r"""Full-batch gradient descent ``x^{k+1} = x^k − η ∇f(x^k)`` (the local PL* theorem, spec §3).
+    r"""Full-batch gradient descent ``x^{k+1} = x^k − η ∇f(x^k)`` (the local PL* theorem,
+    MATHEMATICS.md §3).
 
     The index argument of ``step`` is ignored; ``info.loss`` is ``f(x^k)`` and ``info.f_i_star``
     is ``f*``.

@@ -1,8 +1,8 @@
 r"""Interval enclosures of the α-β slack on batches of boxes, one kernel per family.
 
-One job: for ``theory.interval``'s branch-and-bound, each kernel's ``slack(lo, hi)`` encloses
-the slack of spec §2 ([AB] Definition 1, Eq. (2)) over N boxes at once, for every candidate
-nearest point, and says which candidates may be nearest in each box.
+One job: for the interval method's branch-and-bound, each kernel's ``slack(lo, hi)`` encloses
+the slack of MATHEMATICS.md §2 ([AB] Definition 1, Eq. (2)) over N boxes at once, for every
+candidate nearest point, and says which candidates may be nearest in each box.
 
 Forms that stay tight (the point of the method)
 -----------------------------------------------
@@ -15,7 +15,7 @@ Both families have ``f_i = H − q_i`` with ``H = 1`` and ``q_i → 0`` at infin
 interval arithmetic *before* rounding to doubles. ``C_i`` is the limit of the slack at infinity,
 so a tiny ``C_i ≥ 0`` (Example 2 at ``α = 8/c``: ``C_1 ≈ 2·10⁻¹²``) is decided exactly, and at
 ``x = x_p`` the slack equals ``β (f_i(x_p) − f_i*) > 0``, so no local argument at S is needed
-when β > 0 and interpolation fails (all the check values of spec §4).
+when β > 0 and interpolation fails (all the check values of MATHEMATICS.md §4).
 
 - **Valley** (``toylands.valley``; Example 1, Remark 1): ``f_i = g(s + a_i)``, ``s = Σ_j x_j``,
   ``q_i = 1/(1 + u_i²)``, ``u_i = s + a_i``; ``x − x_p = ((s − s*)/d) 1`` so
@@ -39,14 +39,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._interval_minimizers import (
+from .arithmetic import Interval, from_mpi
+from .minimizers import (
     _IvPrec,
     _krawczyk,
     _radial_constants,
     _stack,
     _valley_constants,
 )
-from ._intervals import Interval, from_mpi
 
 __all__ = ["_PROFILE_IV", "_ValleyKernel", "_RadialKernel", "_GenericKernel", "_candidates"]
 

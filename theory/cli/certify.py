@@ -1,4 +1,4 @@
-"""``toylands certify`` and ``toylands region`` (design.md "Command line"; issue 4, item 7).
+"""``toylands certify`` and ``toylands region`` (README "Command line").
 
     toylands certify NAME --alpha A --beta B [--method M] [--box LO HI] [--json]
         -> {"verdict", "min_slack", "worst_point", "method", "domain", ...}
@@ -14,8 +14,7 @@ import math
 
 import toylands
 
-from ._cmd_landscapes import add_landscape_args, parse_sets
-from .cli import UserError
+from .common import UserError, add_landscape_args, parse_sets
 
 __all__ = ["add_parser"]
 
@@ -49,7 +48,7 @@ def _finite(v):
 
 
 def _certify(args):
-    from .certify import certify
+    from ..certification import certify
 
     land = _landscape(args)
     cert = certify(
@@ -96,7 +95,7 @@ def _certify_human(res):
 
 
 def _region(args):
-    from .certify import region_map
+    from ..certification import region_map
 
     land = _landscape(args)
     reg = region_map(
@@ -121,7 +120,7 @@ def _exact(args, land, out):
     """Replace the sampled frontier by the exact symbolic one (valley landscapes)."""
     import sys
 
-    from .symbolic import exact_region
+    from ..certification.symbolic import exact_region
 
     if not args.quiet:
         print(f"region {land.name}: exact symbolic region (sympy; can take tens of seconds)",
@@ -136,7 +135,8 @@ def _exact(args, land, out):
     out["alpha_min"] = ej["alpha_min"]
     out["alpha_min_exact"] = ej["alpha_min_exact"]
     out["frontier"] = ej["frontier"]
-    out["method"] = "exact (theory.symbolic.exact_region: sympy, certified root isolation)"
+    out["method"] = ("exact (theory.certification.symbolic.exact_region: sympy, certified root "
+                     "isolation)")
     claim = out.get("paper_claim")
     if claim and claim.get("alpha") is not None:
         out["paper_claim_inside"] = bool(ex.contains(claim["alpha"], claim["beta"]))

@@ -3,7 +3,7 @@ r"""Vectorised interval arithmetic on numpy float64 arrays, with proven outward 
 An :class:`Interval` holds two arrays ``lo <= hi`` of one shape and stands for the set of real
 numbers ``[lo, hi]`` (elementwise). Every operation returns an interval that contains the exact
 real result for all real inputs in the operand intervals. This is what the rigorous
-``interval`` method of ``theory.certify`` (issue 4, item 3; design.md "Certificate") evaluates
+``interval`` method of ``theory.certify`` evaluates
 the α-β slack with, thousands of boxes per numpy call.
 
 Why numpy and not a library

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import sys
 
-from .cli import UserError
+from .common import UserError
 
 __all__ = ["add_parser"]
 
 
 def _run(args):
-    from .experiments import EXPERIMENTS, run
-    from .experiments.claims import claims
+    from ..experiments import EXPERIMENTS, run
+    from ..experiments.claims import claims
 
     if args.name not in EXPERIMENTS:
         raise UserError(f"unknown experiment {args.name!r}; known: {', '.join(EXPERIMENTS)}")

@@ -1,17 +1,19 @@
 r"""The comparison grid: every theorem × landscape × step size, and its plain-text table.
 
-- :func:`comparison_grid`: :func:`theory.compare.check` over :data:`GRID_LANDSCAPES` ×
-  :data:`GRID_THEOREMS` × the step scales of :data:`GRID_SCALES` (spec §6; design.md "Bound").
+- :func:`comparison_grid`: :func:`theory.optim.compare.check` over :data:`GRID_LANDSCAPES` ×
+  :data:`GRID_THEOREMS` × the step scales of :data:`GRID_SCALES` (MATHEMATICS.md §6).
 - :func:`format_table`: the rows as plain text with a verdict per row.
 
-Every public name is re-exported from :mod:`theory.compare`.
+The grid is a client of :func:`~theory.optim.compare.check`: it imports ``compare``, never the
+reverse.
 """
 
 from __future__ import annotations
 
 import warnings
 
-from ._settings import _theorem_key
+from .compare import check
+from .settings import _theorem_key
 
 __all__ = [
     "comparison_grid",
@@ -56,8 +58,6 @@ def comparison_grid(landscapes=None, theorems=None, *, scales=None, runs=200, st
     is :meth:`Comparison.to_json` plus ``scale``.
     """
     import toylands
-
-    from .compare import check  # here: theory.compare re-exports this module's names
 
     known = set(toylands.names())
     rows = []

@@ -1,14 +1,14 @@
-r"""The convexity argument for quadratic losses (theory.symbolic's helper).
+r"""The convexity argument for quadratic losses (theory.certification.symbolic's helper).
 
 One job: recognise landscapes whose f_i are polynomials of degree ≤ 2, test their exact
 Hessians for positive semidefiniteness, and write the certificate of the convexity argument
-for ``theory.symbolic``.
+for ``theory.certification.symbolic``.
 
 **Convex quadratics** (``least-squares``, any landscape whose f_i are polynomials of degree ≤ 2):
 if every exact Hessian is positive semidefinite (sympy's exact test), each f_i is convex, so
 ``<∇f_i(x), x − y> ≥ f_i(x) − f_i(y)`` for every ``y ∈ S``: (α, β) = (1, 0) holds on R^d
-([AB] after Theorem 2, spec §2), and by diagonal monotonicity and ``c_i ≥ 0`` so does every
-``α ≥ 1``, ``β ≥ α − 1``. Other pairs are ``inconclusive`` for this argument.
+([AB] after Theorem 2, MATHEMATICS.md §2), and by diagonal monotonicity and ``c_i ≥ 0`` so does
+every ``α ≥ 1``, ``β ≥ α − 1``. Other pairs are ``inconclusive`` for this argument.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from .certificate import INCONCLUSIVE, PROVED, Certificate
+from ..certificate import INCONCLUSIVE, PROVED, Certificate
 
 __all__ = ["_quadratic_losses", "_certify_quadratic"]
 
@@ -125,7 +125,7 @@ def _certify_quadratic(landscape, a_f, b_f, common, t0):
             details={
                 "argument": "every f_i is a convex quadratic (exact PSD Hessian), so (1, 0) "
                 "holds on R^d; alpha >= 1 and beta >= alpha - 1 follow by diagonal "
-                "monotonicity and c_i >= 0 (spec §2)"
+                "monotonicity and c_i >= 0 (MATHEMATICS.md §2)"
             },
             **common,
         )

@@ -1,4 +1,4 @@
-"""The Certificate every checker returns (design.md "Contracts")."""
+"""The Certificate every checker returns: how strong a verdict is, and the evidence for it."""
 
 from __future__ import annotations
 

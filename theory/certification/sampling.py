@@ -1,0 +1,171 @@
+r"""The sampled methods: the point slack, sample sets, and the ``sample`` / ``adversarial``
+certificates (they never say more than ``holds_on_samples``).
+
+A sampled point counts as a counterexample only when its slack is below minus a rounding
+allowance (``theory.conditions.slack_tolerance``).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from toylands.domain import Box
+
+from ..conditions import alpha_beta_rows, slack, slack_tolerance
+from .certificate import HOLDS_ON_SAMPLES, REFUTED, Certificate
+from .inputs import progress as _progress
+from .search import _evolve, _polish
+
+__all__ = ["point_slack", "beta_needed", "sample_points", "CONDITION"]
+
+CONDITION = "alpha-beta"
+_CHUNK = 1 << 16
+
+
+# ---- point slack -----------------------------------------------------------------------------
+def point_slack(landscape, x, alpha, beta, *, f_i_lower=None):
+    r"""``(s, tol)``: ``s(x) = max_{x_p nearest} min_i T_i(x; α, β)`` and its rounding allowance.
+
+    Evaluated in chunks of 65 536 points; ``x`` has shape ``(N, dim)``.
+    """
+    x = np.asarray(x, dtype=np.float64).reshape(-1, landscape.dim)
+    s = np.empty(x.shape[0])
+    tol = np.empty(x.shape[0])
+    for k in range(0, x.shape[0], _CHUNK):
+        rows = alpha_beta_rows(landscape, x[k : k + _CHUNK], f_i_lower=f_i_lower)
+        s[k : k + _CHUNK] = slack(rows, alpha, beta)
+        tol[k : k + _CHUNK] = slack_tolerance(rows, alpha, beta)
+    return s, tol
+
+
+def beta_needed(rows, alpha) -> np.ndarray:
+    r"""The least β that makes each point feasible at α: ``min_{x_p} max_i (α b − a)/c``.
+
+    ``alpha`` broadcasts against the points (shape ``(...)``). Rows with ``c = 0`` give −∞ when
+    ``a − α b ≥ 0`` and +∞ otherwise.
+    """
+    al = np.asarray(alpha, dtype=np.float64)[..., None, None]
+    num = al * rows.b - rows.a
+    if np.all(rows.c > 0):
+        with np.errstate(over="ignore"):
+            r = num / rows.c
+    else:
+        pos = rows.c > 0
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            r = np.where(pos, num / np.where(pos, rows.c, 1.0),
+                         np.where(num <= 0, -np.inf, np.inf))
+    per_cand = np.where(rows.mask, r.max(axis=-1), np.inf)
+    return per_cand.min(axis=-1)
+
+
+# ---- sampling --------------------------------------------------------------------------------
+def sample_points(landscape, domain: Box, budget: int, rng: np.random.Generator) -> np.ndarray:
+    r"""About ``budget`` points of ``domain``: grid, uniform, near S, near critical points, faces.
+
+    Shares: 30 % grid (dim ≤ 3) or uniform, 25 % uniform, 25 % near S (points of S in the box,
+    perturbed at scales ``10⁻¹ … 10⁻⁸`` of the box width), 10 % near the critical points
+    (same scales), 10 % on faces and corners of the box. Every point is clipped to the box.
+    """
+    d = landscape.dim
+    width = float(np.max(domain.width))
+    parts = []
+    n_grid = int(0.3 * budget)
+    k = int(math.floor(n_grid ** (1.0 / d))) if d <= 3 else 0
+    if k >= 3:
+        parts.append(domain.grid(k))
+    else:
+        parts.append(domain.sample(rng, n_grid))
+    parts.append(domain.sample(rng, int(0.25 * budget)))
+    scales = width * 10.0 ** -rng.integers(1, 9, size=(budget, 1))
+    n_s = int(0.25 * budget)
+    try:
+        s_pts = np.asarray(landscape.minimizers.sample(rng, n_s), dtype=np.float64)
+        s_pts = domain.clip(s_pts.reshape(-1, d))
+    except NotImplementedError:
+        s_pts = landscape.project(domain.sample(rng, n_s))
+    dirs = rng.normal(size=s_pts.shape)
+    dirs /= np.maximum(np.linalg.norm(dirs, axis=-1, keepdims=True), 1e-300)
+    parts.append(s_pts + scales[: len(s_pts)] * dirs)
+    parts.append(s_pts[: max(1, n_s // 20)])  # points of S themselves
+    cps = [np.asarray(c.point, dtype=np.float64) for c in landscape.critical_points]
+    if cps:
+        n_c = int(0.1 * budget)
+        base = np.stack(cps)[rng.integers(0, len(cps), n_c)]
+        dirs = rng.normal(size=base.shape)
+        dirs /= np.maximum(np.linalg.norm(dirs, axis=-1, keepdims=True), 1e-300)
+        parts.append(base + scales[:n_c] * dirs)
+        parts.append(np.stack(cps))
+    n_f = int(0.1 * budget)
+    face = domain.sample(rng, n_f)
+    axis = rng.integers(0, d, n_f)
+    side = rng.integers(0, 2, n_f)
+    face[np.arange(n_f), axis] = np.where(side == 1, domain.hi[axis], domain.lo[axis])
+    parts.append(face)
+    if d <= 10:
+        corners = np.array(np.meshgrid(*[[0, 1]] * d, indexing="ij")).reshape(d, -1).T
+        parts.append(domain.lo + corners * domain.width)
+    return domain.clip(np.concatenate(parts, axis=0))
+
+
+def _verdict(landscape, alpha, beta, box, x, s, tol, method, t0, extra_budget=None,
+             details=None) -> Certificate:
+    viol = s < -tol
+    k = int(np.argmin(s))
+    budget = {"samples": int(x.shape[0]), "seconds": time.perf_counter() - t0}
+    budget.update(extra_budget or {})
+    det = {"violations": int(np.sum(viol)), "tolerance_at_worst": float(tol[k])}
+    det.update(details or {})
+    verdict = REFUTED if viol.any() else HOLDS_ON_SAMPLES
+    if verdict == REFUTED:
+        k = int(np.argmin(np.where(viol, s, np.inf)))
+    return Certificate(
+        verdict=verdict,
+        condition=CONDITION,
+        constants={"alpha": alpha, "beta": beta},
+        method=method,
+        domain=box,
+        min_slack=float(s[k]),
+        worst_point=x[k].copy(),
+        budget=budget,
+        reason="" if verdict == REFUTED else "no violation among the samples (not a proof)",
+        details=det,
+    )
+
+
+def _sampled(landscape, alpha, beta, box, n, gen) -> Certificate:
+    t0 = time.perf_counter()
+    x = sample_points(landscape, box, n, gen)
+    s, tol = point_slack(landscape, x, alpha, beta)
+    return _verdict(landscape, alpha, beta, box, x, s, tol, "sample", t0)
+
+
+def _adversarial(landscape, alpha, beta, box, n, gen, quiet=True) -> Certificate:
+    t0 = time.perf_counter()
+    x = sample_points(landscape, box, n, gen)
+    s, tol = point_slack(landscape, x, alpha, beta)
+    _progress(f"certify: {x.shape[0]} samples, min slack {s.min():.3g}", quiet)
+    if np.any(s < -tol):  # the samples already refute
+        return _verdict(landscape, alpha, beta, box, x, s, tol, "adversarial", t0,
+                        {"local_search_evals": 0})
+
+    def objective(z):
+        return point_slack(landscape, z, alpha, beta)[0]
+
+    n_starts = int(min(64, max(4, x.shape[0] // 100)))
+    starts = np.unique(np.r_[x[np.argsort(s)[:n_starts]], gen.uniform(box.lo, box.hi,
+                                                                       (n_starts, box.dim))],
+                       axis=0)
+    iters = max(5, n // (8 * starts.shape[0]))
+    _progress(f"certify: local search from {starts.shape[0]} starts", quiet)
+    xe, fe, ev1 = _evolve(objective, starts, box, gen, iters=min(iters, 200))
+    best = np.argsort(fe)[: min(4, fe.size)]
+    xp, fp, ev2 = _polish(objective, xe[best], box)
+    xa = np.concatenate([x, xe, xp], axis=0)
+    sa, ta = point_slack(landscape, xa, alpha, beta)
+    return _verdict(landscape, alpha, beta, box, xa, sa, ta, "adversarial", t0,
+                    {"local_search_evals": int(ev1 + ev2)}, {"starts": int(starts.shape[0])})
+
+
