@@ -14,7 +14,8 @@ The public methods validate and call them; validation lives in ``toylands._valid
 
 Torch: a subclass whose kernels are written once in the array API (``xp = namespace(x)``,
 ``toylands._xp``) sets ``_ARRAY_API = True``; its public methods then take torch tensors
-(float32 or float64, any device) and return tensors of the same device and dtype. The ground
+(float32 or float64, any device) and return tensors of the same device and dtype; a float32
+tensor is computed in float32 (numpy float32 input is computed in float64 and rounded). The ground
 truth stays float64 numpy: ``project`` and ``distance`` of a tensor are computed on the host in
 float64 and returned on the tensor's device. Other landscapes refuse tensors with a TypeError.
 """
