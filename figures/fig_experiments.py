@@ -75,6 +75,7 @@ def main(out_dir, smoke: bool = False, *, seed: int = 0, data=None) -> list[Path
             [r["gap_at_alpha_ref"] for r in b["rows"]], "s--", label="gap at α = 10")
     ax.set(xscale="log", xlabel="batch size", title="batch sweep")
     ax.set_yscale("symlog", linthresh=1.0)
+    ax.set_ylim(bottom=0.0)
     ax.legend(fontsize=8)
     t2 = data["table2"]
     ax = axes[1, 0]

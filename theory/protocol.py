@@ -428,6 +428,9 @@ def aiming_along(landscape, x, reference=None, *, f_lower: float = 0.0) -> Aimin
                      {\|\nabla f(x^k)\| \, \|x^k - x_{ref}\|}, \qquad
         \theta_k = \frac{\langle \nabla f(x^k), x^k - x_{ref}\rangle}{f(x^k) - f_{lower}}.
 
+    ``x`` may be a torch tensor of a landscape with torch kernels (e.g. ``from_module``): the
+    gradients are evaluated on its device and the diagnostics returned as float64 numpy.
+
     Aiming [Liu et al. 2023] asks ``θ_k ≥ θ > 0`` with ``x_ref = Proj(x^k, S)`` and
     ``f_lower = f*`` (the paper, like MATHEMATICS.md §7, divides by ``f(x^k)``: ``f_lower = 0``). A
     negative cosine means the gradient points away from ``x_ref``.
@@ -477,7 +480,7 @@ def pl_estimate_along(landscape, x, reference=None, *, delta: float = 2.0,
     with ``f_ref = f*`` (``reference=None``, exact) or ``f(reference)`` (the paper's proxy
     ``x^K``). If f satisfies ``‖∇f‖^2 ≥ 2μ (f − f*)^{2/δ}`` along the run then
     ``log(2μ) ≤ min_k e_k``. ``every`` defaults to ``landscape.n`` (one point per epoch of
-    single-sample SGD, as the paper).
+    single-sample SGD, as the paper). ``x`` may be a torch tensor (as in ``aiming_along``).
 
     Examples
     --------

@@ -54,10 +54,13 @@ def claims(name: str, res: dict) -> list[dict]:
         out = []
         for axis in ("width", "depth", "batch"):
             rows = res[axis]["rows"]
-            meas = ", ".join(f"{axis} {r[axis]}: {_f(r['term'])}" for r in rows)
+            meas = ", ".join(f"{axis} {r[axis]}: {_f(r['term'])} (f(x^K) "
+                             f"{_f(r['sigma_int2_proxy'], 3)})" for r in rows)
             out.append(_claim(f"ab-table2-{axis}", "[AB] Table 2; MATHEMATICS.md §8",
                               f"the neighbourhood term β σ_int² shrinks as {axis} grows",
-                              f"β* f(x^K) (σ_int² ≈ f(x^K), f_i* = 0): {meas}",
+                              f"β* f(x^K) (σ_int² ≈ f(x^K), f_i* = 0): {meas}; same epochs "
+                              "and step throughout, so a model that trains slower ends higher; "
+                              "one seed",
                               res[axis]["shrinks"], {"rows": rows}))
         return out
     if name == "teacher-student":
