@@ -102,3 +102,14 @@ def test_teacher_student_tiny(monkeypatch):
     assert res["exact_steps_refuting_every_pair"] >= 0
     (cl,) = C.claims("teacher-student", res)
     assert cl["verdict"] in (C.REPRODUCED, C.NOT_REPRODUCED)
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device on this machine")
+def test_teacher_student_on_cuda_matches_cpu(monkeypatch):
+    monkeypatch.setitem(teacher.SETTINGS, "quick", {**teacher.SETTINGS["quick"], "n": 30,
+                                                    "steps": 40})
+    cpu = teacher.teacher_student(quick=True, device="cpu")
+    gpu = teacher.teacher_student(quick=True, device="cuda")
+    assert gpu["reproduced"]
+    assert abs(gpu["final_loss"] - cpu["final_loss"]) <= 1e-9 * max(1.0, cpu["final_loss"])
