@@ -24,6 +24,7 @@ SCRIPTS = (
     "fig_rates",
     "fig_pep",
     "fig_overparam",
+    "fig_experiments",
 )
 
 

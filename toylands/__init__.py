@@ -15,12 +15,14 @@ from ._registry import get, names, register
 from ._user import from_functions
 from .domain import Box
 from .sets import AffineSet, MinimizerSet, PointSet
+from .torch_module import from_module
 
 __all__ = [
     "get",
     "names",
     "register",
     "from_functions",
+    "from_module",
     "Landscape",
     "Provenance",
     "Smoothness",

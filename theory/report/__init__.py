@@ -31,6 +31,7 @@ from pathlib import Path
 
 # The section modules register themselves in SECTIONS on import; ORDER is the report's order.
 from . import (  # noqa: F401
+    _sec_experiments,
     _sec_ground_truth,
     _sec_overparam,
     _sec_pep,
@@ -82,6 +83,7 @@ ORDER = (
     "pep",
     "paper_text",
     "overparam",
+    "experiments",
 )
 SECTIONS.sort(key=lambda fn: ORDER.index(section_name(fn)))
 
