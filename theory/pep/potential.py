@@ -114,7 +114,8 @@ def telescoped(rule, *, alpha, beta, L, K, n=2, D0_sq, sigma2, sigma_pos2=None, 
         if sigma_pos2 is None:
             raise ValueError("sigma_pos2 is required for NGN (sigma_pos^2 = mean f_i*)")
         sp2 = V.real("sigma_pos2", sigma_pos2, nonneg=True)
-    units = Units(L, D)
+    # lengths in units of the largest right-hand side: every normalised quantity is O(1)
+    units = Units(L, max(D / K, s2 / L, (sp2 or 0.0) / L))
     pb = new_problem()
     obj, dec, sig, poss = 0, 0, 0, []
     for cellset in bl:
