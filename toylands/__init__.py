@@ -10,6 +10,7 @@ Each landscape is a finite sum ``f = (1/n) Σ f_i`` with exact ``f*``, ``f_i*``,
 (2, 2)
 """
 
+from ._ground_truth import GroundTruthError, ValidationReport, validate
 from ._landscape import CriticalPoint, Landscape, Provenance, Smoothness, Symbolic
 from ._registry import get, names, register
 from ._user import from_functions
@@ -21,6 +22,9 @@ __all__ = [
     "names",
     "register",
     "from_functions",
+    "validate",
+    "GroundTruthError",
+    "ValidationReport",
     "Landscape",
     "Provenance",
     "Smoothness",
