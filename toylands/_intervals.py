@@ -22,7 +22,8 @@ so the exact result of an operation on doubles lies within one ulp of the comput
 end point is moved one ulp outwards (``nextafter``). ``exp`` and ``log`` are not correctly
 rounded by libm (a few ulp): they are widened by the relative margin ``2⁻⁴⁰`` plus ``1e−300``
 and use monotonicity. Products take the min/max of the four end-point products, even powers are
-tight (``0`` when the interval straddles it), quotients by an interval containing 0 and ``log``
+tight (``0`` when the interval straddles it), a computed end point keeps its sign (rounding to
+nearest never flips one, so a product of non-negative enclosures stays ≥ 0), quotients by an interval containing 0 and ``log``
 or ``sqrt`` of one reaching below 0 give ``[−∞, +∞]`` (the box stays undecided, never wrongly
 decided), and NaN from ``∞ · 0`` is replaced by ``[−∞, +∞]``. Constants: a rational that is a
 double is exact; other rationals and ``π``, ``e`` are enclosed by the two neighbouring doubles.
@@ -51,6 +52,20 @@ def _up(v):
     return np.nextafter(v, _INF)
 
 
+def _lo(v):
+    """A lower bound of the exact result whose correctly rounded value is ``v``; keeps it ≥ 0
+    when v is a non-negative number with a clear sign bit (rounding to nearest never changes a
+    sign: an exact negative result rounds to a negative number or to −0.0)."""
+    keep = (v >= 0) & ~np.signbit(v)
+    return np.where(keep, np.maximum(_dn(v), 0.0), _dn(v))
+
+
+def _hi(v):
+    """An upper bound, kept ≤ 0 when ``v`` is ≤ 0 with its sign bit set."""
+    keep = (v <= 0) & np.signbit(v)
+    return np.where(keep, np.minimum(_up(v), -0.0), _up(v))
+
+
 class IntervalArrays:
     """``[lo, hi]`` elementwise (two float64 arrays of one shape)."""
 
@@ -74,11 +89,11 @@ class IntervalArrays:
 
     def __add__(self, o):
         with np.errstate(invalid="ignore", over="ignore"):
-            return IntervalArrays(_dn(self.lo + o.lo), _up(self.hi + o.hi))
+            return IntervalArrays(_lo(self.lo + o.lo), _hi(self.hi + o.hi))
 
     def __sub__(self, o):
         with np.errstate(invalid="ignore", over="ignore"):
-            return IntervalArrays(_dn(self.lo - o.hi), _up(self.hi - o.lo))
+            return IntervalArrays(_lo(self.lo - o.hi), _hi(self.hi - o.lo))
 
     def __mul__(self, o):
         with np.errstate(invalid="ignore", over="ignore"):
@@ -86,13 +101,13 @@ class IntervalArrays:
             lo = np.minimum(np.minimum(p[0], p[1]), np.minimum(p[2], p[3]))
             hi = np.maximum(np.maximum(p[0], p[1]), np.maximum(p[2], p[3]))
         nan = np.isnan(p[0]) | np.isnan(p[1]) | np.isnan(p[2]) | np.isnan(p[3])
-        return IntervalArrays(np.where(nan, -_INF, _dn(lo)), np.where(nan, _INF, _up(hi)))
+        return IntervalArrays(np.where(nan, -_INF, _lo(lo)), np.where(nan, _INF, _hi(hi)))
 
     def reciprocal(self):
         zero = (self.lo <= 0) & (self.hi >= 0)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            lo = _dn(1.0 / np.where(zero, 1.0, self.hi))
-            hi = _up(1.0 / np.where(zero, 1.0, self.lo))
+            lo = _lo(1.0 / np.where(zero, 1.0, self.hi))
+            hi = _hi(1.0 / np.where(zero, 1.0, self.lo))
         return IntervalArrays(np.where(zero, -_INF, lo), np.where(zero, _INF, hi))
 
     def __truediv__(self, o):

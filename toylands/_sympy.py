@@ -456,11 +456,14 @@ def from_sympy(name, symbols, losses, *, minimizers=None, f_star=None, f_i_star=
             exact_pts, err = tuple(ex), 0.0
             S_pts = np.array([[float(v) for v in e] for e in ex])
             detail += "; made exact: ∇f = 0 exactly at rational points"
+            fs = float(sp.N(sum(f.subs(dict(zip(X, ex[0]))) for f in exprs) / n, 30))
         S = PointSet(S_pts, error=err)
         prov["minimizers"] = Provenance(GLOBAL_SEARCH, err, detail)
         if f_star is None:
             f_star = fs
-            prov["f_star"] = Provenance(GLOBAL_SEARCH, err * err + 1e-15, "f on the solved S")
+            how = ("f at the exact minimizer found" if exact_pts is not None
+                   else "f on the solved S")
+            prov["f_star"] = Provenance(GLOBAL_SEARCH, err * err + 1e-15, how)
     else:
         if isinstance(minimizers, MinimizerSet):
             S = minimizers
