@@ -23,10 +23,11 @@ end point is moved one ulp outwards (``nextafter``). ``exp`` and ``log`` are not
 rounded by libm (a few ulp): they are widened by the relative margin ``2⁻⁴⁰`` plus ``1e−300``
 and use monotonicity. Products take the min/max of the four end-point products, even powers are
 tight (``0`` when the interval straddles it), a computed end point keeps its sign (rounding to
-nearest never flips one, so a product of non-negative enclosures stays ≥ 0), quotients by an interval containing 0 and ``log``
-or ``sqrt`` of one reaching below 0 give ``[−∞, +∞]`` (the box stays undecided, never wrongly
-decided), and NaN from ``∞ · 0`` is replaced by ``[−∞, +∞]``. Constants: a rational that is a
-double is exact; other rationals and ``π``, ``e`` are enclosed by the two neighbouring doubles.
+nearest never flips one, so a product of non-negative enclosures stays ≥ 0), quotients by an
+interval containing 0 and ``log`` or ``sqrt`` of one reaching below 0 give ``[−∞, +∞]`` (the
+box stays undecided, never wrongly decided), and NaN from ``∞ · 0`` is replaced by
+``[−∞, +∞]``. Constants: a rational that is a double is exact; other rationals and ``π``, ``e``
+are enclosed by the two neighbouring doubles.
 """
 
 from __future__ import annotations

@@ -171,7 +171,7 @@ class SympyKernel:
         self._taylor = None
         if tangent.any():
             H = []
-            for i, fi in enumerate(f):
+            for fi in f:
                 for r in range(d):
                     for c in range(r, d):
                         h2 = sp.diff(fi, X[r], X[c])
