@@ -390,6 +390,7 @@ def plot_landscape(landscape, *, box=None, ax=None, kind="surface", trajectories
             fig = plt.figure(figsize=(6.4, 5.2) if kind == "surface" else (6.0, 5.0))
             ax = (fig.add_subplot(projection="3d", computed_zorder=False) if kind == "surface"
                   else fig.add_subplot())
+        ax.set_title(landscape.name)
     three_d = hasattr(ax, "zaxis")
     if kind == "surface" and not three_d:
         raise ValueError("kind='surface' needs a projection='3d' axes")
