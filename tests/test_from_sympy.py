@@ -214,3 +214,20 @@ def test_an_S_that_is_not_stationary_is_rejected():
                             f_star=0.0, f_i_star=[0], domain=(-1, 1))
     with pytest.raises(ValueError, match="singular .* continuum"):
         toylands.from_sympy("line", (x, y), [(x + y) ** 2], domain=(-1, 1))
+
+
+def test_symbolic_decides_one_variable_rational_landscapes_exactly():
+    from theory.certification.sampling import point_slack
+
+    f = toylands.from_sympy("one", (x,), [(x - 1) ** 2 / (1 + (x - 1) ** 2),
+                                          (x + 1) ** 2 / (1 + (x + 1) ** 2), x**2 / (1 + x**2)],
+                            f_i_star=[0, 0, 0], domain=(-3, 3))
+    assert f.exact_minimizers == ((0,),)
+    # (2, 1.8) is on the frontier (the slack is exactly 0 at x = ±3): only an exact argument
+    # proves it; (2, 1.2) fails, at an exact rational point.
+    good = certify(f, 2.0, 1.8, method="symbolic")
+    assert good.verdict == "proved" and "Voronoi" in good.details["argument"]
+    bad = certify(f, 2.0, 1.2, method="symbolic")
+    assert bad.verdict == "refuted"
+    s, tol = point_slack(f, bad.worst_point[None], 2.0, 1.2)
+    assert s[0] < -tol[0]
