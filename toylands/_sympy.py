@@ -352,7 +352,9 @@ def _points(minimizers, dim):
     pts = np.array([[float(v) for v in row] for row in exact])
     inexact = any(isinstance(v, (float, np.floating)) or getattr(v, "is_Float", False)
                   for v in arr.ravel())
-    return pts, (None if inexact else tuple(tuple(row) for row in exact))
+    rational = all(v.is_Rational for row in exact for v in row)
+    # exact arithmetic at S is for rational points; others are enclosed numerically
+    return pts, (None if inexact or not rational else tuple(tuple(row) for row in exact))
 
 
 def from_sympy(name, symbols, losses, *, minimizers=None, f_star=None, f_i_star=None, domain,
@@ -368,7 +370,7 @@ def from_sympy(name, symbols, losses, *, minimizers=None, f_star=None, f_i_star=
         ``f_1 … f_n`` in ``symbols`` (and in the names of ``params``). They must be C² where
         evaluated (no ``Abs``, ``Max``, … in a derivative).
     minimizers : array (m, dim), MinimizerSet or callable, optional
-        S: its points (exact sympy numbers or rationals allow exact arithmetic at S), a ready
+        S: its points (integers, sympy Rationals or fractions allow exact arithmetic at S), a ready
         set, or a projection ``x -> Proj(x, S)``. Default: solved by a global search (isolated
         minimizers only).
     f_star : float, optional

@@ -35,6 +35,8 @@ every kernel of this method.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 
 from .arithmetic import from_mpi
@@ -72,6 +74,17 @@ def supports_generated(landscape) -> tuple[bool, str]:
     return True, ""
 
 
+def _iv_number(iv, v):
+    """An ``mpmath.iv`` interval containing the sympy real number ``v`` (exact if rational)."""
+    import sympy as sp
+
+    if v.is_Rational:
+        return iv.mpf(int(v.p)) / int(v.q)
+    mid = sp.N(v, 60)
+    rad = abs(mid) * sp.Rational(1, 10**50) + sp.Rational(1, 10**300)
+    return iv.mpf([str(sp.N(mid - rad, 60)), str(sp.N(mid + rad, 60))])
+
+
 def _mp_functions(X, exprs, mpm):
     """``(F_mp, F_iv)``: the expressions as functions of lists of mpmath mp / iv numbers."""
     import sympy as sp
@@ -102,10 +115,11 @@ class SympyKernel:
         a_exprs = [sum(g * (x - p) for g, x, p in zip(row, X, P)) for row in grads]
         self.dim, self.n = d, n
         self._natural = compile_intervals(a_exprs + f, X + P)
-        self.gap_lo = float(np.nextafter(float(A - B), -np.inf)) if float(A - B) != A - B \
-            else float(A - B)
-        self.gap_hi = float(np.nextafter(float(A - B), np.inf)) if float(A - B) != A - B \
-            else float(A - B)
+        gap = Fraction(float(alpha)) - Fraction(float(beta))  # exact
+        g = float(gap)
+        exact_gap = Fraction(g) == gap
+        self.gap_lo = g if exact_gap else float(np.nextafter(g, -np.inf))
+        self.gap_hi = g if exact_gap else float(np.nextafter(g, np.inf))
         exact_pts = getattr(landscape, "exact_minimizers", None)
         exact_fis = getattr(landscape, "exact_f_i_star", None)
         pts = np.asarray(landscape.minimizers.points)
@@ -136,8 +150,9 @@ class SympyKernel:
                 Pj = [_krawczyk(F, J, list(p0), mpm.mp, iv) for p0 in pts]
                 how = "Krawczyk-verified zero of ∇f (40 digits)"
             _, f_iv = _mp_functions(X, f, mpm)
-            fis = [iv.mpf(sp.Rational(float(v)).p) / sp.Rational(float(v)).q
-                   for v in landscape.f_i_star]
+            fis = [_iv_number(iv, sp.nsimplify(exact_fis[i]) if exact_fis is not None
+                              else sp.Rational(float(v)))
+                   for i, v in enumerate(landscape.f_i_star)]
             Aiv = iv.mpf(A.p) / A.q
             Biv = iv.mpf(B.p) / B.q
             K = [[from_mpi(Aiv * fv - Biv * fs) for fv, fs in zip(f_iv(*row), fis)]

@@ -37,8 +37,16 @@ def supports_rational1d(landscape) -> bool:
         return False
     if getattr(landscape, "exact_f_i_star", None) is None:
         return False
+    if not all(sp_rational(v) for v in landscape.exact_f_i_star):
+        return False
     sym = landscape.symbolic()
     return all(_rational(f, sym.symbols[0]) for f in sym.losses)
+
+
+def sp_rational(v) -> bool:
+    import sympy as sp
+
+    return bool(sp.nsimplify(v).is_Rational)
 
 
 def _rational(f, X) -> bool:
