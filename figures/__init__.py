@@ -34,6 +34,7 @@ SCRIPTS = (
     "fig_halfspace",
     "fig_rates",
     "fig_overparam",
+    "fig_experiments",
 )
 
 

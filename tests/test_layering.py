@@ -29,6 +29,7 @@ LAYERS = (
     ("theory.certification", 2),
     ("theory.optim", 3),
     ("theory.protocol", 4),
+    ("theory.protocol_stream", 4),
     ("theory.plstar", 4),
     ("theory.testing", 4),
     ("theory.conditions_table", 4),

@@ -104,16 +104,22 @@ def _points(landscape, x) -> np.ndarray:
     return x
 
 
-def alpha_beta_rows(landscape, x, *, f_i_lower=None) -> Rows:
+def alpha_beta_rows(landscape, x, *, f_i_lower=None, reference=None) -> Rows:
     r"""Slack rows ``(a, b, c)`` of the α-β-condition at points ``x (..., dim)``, for all i.
 
     Parameters
     ----------
     landscape : toylands.Landscape
-    x : array_like (..., dim)
+    x : array_like or torch tensor (..., dim)
+        A tensor is evaluated by the landscape's torch kernels on its device; the rows come
+        back as float64 numpy arrays (the region is exact geometry on the host).
     f_i_lower : array_like (n,) or float, optional
         Replace ``f_i*`` in ``c`` by lower bounds ``l_i ≤ f_i*`` (the paper's experiments use
         0). The slack grows by ``β (f_i* − l_i) ≥ 0``, so the check is weaker (MATHEMATICS.md §2).
+    reference : array_like or tensor (..., dim), optional
+        A point standing in for ``Proj(x, S)`` (the paper's proxy ``x^K``, MATHEMATICS.md §7);
+        needed where S is unknown (``toylands.from_module``). The rows are then those of the
+        proxy condition, not of Definition 1.
 
     Returns
     -------
@@ -121,7 +127,15 @@ def alpha_beta_rows(landscape, x, *, f_i_lower=None) -> Rows:
         Arrays of shape ``(..., m, n)``; see ``Rows``. ``c`` is clipped at 0 (it is ≥ 0 exactly;
         rounding can make it −1e-17).
     """
-    x = _points(landscape, x)
+    from toylands._xp import is_torch, like, namespace, to_numpy64
+
+    tensor = is_torch(x)
+    xt = x if tensor else _points(landscape, x)
+    x = to_numpy64(xt) if tensor else xt
+    if not tensor:
+        xt = x
+    elif x.shape[-1:] != (landscape.dim,):
+        raise ValueError(f"x must have shape (..., {landscape.dim}), got {x.shape}")
     n = landscape.n
     fis = np.asarray(landscape.f_i_star, dtype=np.float64)
     if f_i_lower is None:
@@ -132,12 +146,20 @@ def alpha_beta_rows(landscape, x, *, f_i_lower=None) -> Rows:
             raise ValueError("f_i_lower must be finite")
         if np.any(lower > fis + 1e-12 * np.maximum(1.0, np.abs(fis))):
             raise ValueError("f_i_lower must be a lower bound: some l_i exceeds f_i*")
-    pts, mask = landscape.minimizers.candidates(x)
-    pts = np.asarray(pts, dtype=np.float64)
-    fx = landscape.losses(x)
-    fp = landscape.losses(pts)
-    v = x[..., None, :] - pts
-    a = landscape.directional(np.broadcast_to(x[..., None, :], pts.shape), v)
+    if reference is None:
+        pts, mask = landscape.minimizers.candidates(x)
+        pts = np.asarray(pts, dtype=np.float64)
+    else:
+        ref = to_numpy64(reference)
+        if ref.shape[-1:] != (landscape.dim,):
+            raise ValueError(f"reference must have shape (..., {landscape.dim}), got {ref.shape}")
+        pts = np.broadcast_to(ref, x.shape).copy()[..., None, :]
+        mask = np.ones(pts.shape[:-1], dtype=bool)
+    pts_t = like(pts, xt)
+    xb = namespace(xt).broadcast_to(xt[..., None, :], tuple(pts_t.shape))
+    fx = to_numpy64(landscape.losses(xt))
+    fp = to_numpy64(landscape.losses(pts_t))
+    a = to_numpy64(landscape.directional(xb, xb - pts_t))
     b = fx[..., None, :] - fp
     c = np.broadcast_to(np.maximum(fx - lower, 0.0)[..., None, :], b.shape).copy()
     return Rows(a, b, c, np.asarray(mask, dtype=bool), pts, fx, fp, lower)

@@ -17,6 +17,7 @@ from ._sympy import SympyLandscape, from_sympy
 from ._user import from_functions
 from .domain import Box
 from .sets import AffineSet, MinimizerSet, PointSet
+from .torch_module import from_module
 
 __all__ = [
     "get",
@@ -28,6 +29,7 @@ __all__ = [
     "validate",
     "GroundTruthError",
     "ValidationReport",
+    "from_module",
     "Landscape",
     "Provenance",
     "Smoothness",

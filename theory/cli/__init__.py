@@ -24,6 +24,7 @@ _COMMANDS = [
     "theory.cli.certify",
     "theory.cli.simulate",
     "theory.cli.conditions",
+    "theory.cli.experiment",
 ]
 
 

@@ -26,10 +26,12 @@ def _run_section(fn, cfg, ctx, progress, strict: bool) -> Section:
 # Figure scripts that plot a section's numbers: they run after it and receive its data
 # (``draw(..., data={script: section.data})``) when the section succeeded with the figures'
 # budgets (``quick == figure_smoke``); otherwise the script computes its own.
-FIGURE_INPUTS = {"fig_overparam": "overparam"}
+FIGURE_INPUTS = {"fig_overparam": "overparam", "fig_experiments": "experiments"}
 
 # Longest jobs first, so that two workers finish together.
 _PRIORITY = (
+    "experiments",
+    "fig_experiments",
     "theorems",
     "overparam",
     "fig_overparam",
