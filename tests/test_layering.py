@@ -32,6 +32,7 @@ LAYERS = (
     ("theory.protocol_stream", 4),
     ("theory.plstar", 4),
     ("theory.testing", 4),
+    ("theory.conditions_table", 4),
     ("theory.pep", 4),
     ("theory.experiments", 4),
     ("theory", 4),  # the package facade (theory/__init__.py) re-exports the layers below it

@@ -68,18 +68,22 @@ class Smoothness:
 
     ``certified`` is True only when ``L`` is a proven upper bound (closed form, exact root
     isolation, interval arithmetic); a sampled estimate says so in ``method`` and is not certified.
+    ``user_supplied`` marks an L the user stated (``from_functions(..., L=...)``): the theorem
+    checks then report their smoothness hypothesis as assumed, not verified.
     """
 
     L: float
     method: str
     domain: Box | None
     certified: bool = True
+    user_supplied: bool = False
 
     def to_json(self) -> dict:
         return {
             "L": self.L,
             "method": self.method,
             "certified": self.certified,
+            "user_supplied": self.user_supplied,
             "domain": None if self.domain is None else self.domain.to_json(),
         }
 

@@ -23,6 +23,7 @@ _COMMANDS = [
     "theory.cli.report",
     "theory.cli.certify",
     "theory.cli.simulate",
+    "theory.cli.conditions",
     "theory.cli.experiment",
     "theory.cli.pep",
 ]
