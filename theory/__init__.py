@@ -10,7 +10,8 @@ The main entry points, re-exported here:
   ``β_lo(α) ≤ β_min(α) ≤ β_hi(α)`` of the true frontier (MATHEMATICS.md §2);
 - ``certify(landscape, alpha, beta, method=...)``: a ``Certificate`` (proved / holds on samples /
   refuted / inconclusive);
-- ``simulate`` and ``check``: optimizers over many runs, set beside the theorems.
+- ``simulate`` and ``check``: optimizers over many runs, set beside the theorems;
+- ``conditions_table(landscape)``: the α-β region, PL, δ-PL, PL*, Aiming and QCvx side by side.
 
 The package is grouped by job (the layering, lowest first; a test keeps it true):
 
@@ -32,6 +33,7 @@ import sys as _sys
 from . import certification as _certification
 from .certification import Certificate, certified_frontier, certify, region_map
 from .conditions import alpha_beta_rows
+from .conditions_table import conditions_table
 from .optim.compare import check
 from .optim.simulate import simulate
 from .region import Region
@@ -55,6 +57,7 @@ __all__ = [
     "certified_frontier",
     "certify",
     "check",
+    "conditions_table",
     "region_map",
     "simulate",
 ]

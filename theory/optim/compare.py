@@ -45,6 +45,7 @@ from .simulate import initial_points, simulate
 
 __all__ = [
     "Comparison",
+    "ASSUMED_USER_L",
     "measure",
     "condition_rows",
     "choose_pair",
@@ -62,6 +63,8 @@ __all__ = [
 ]
 
 Z95 = 1.959963984540054
+# ``hypotheses_ok`` when every checked hypothesis holds and L is the user's own, uncertified one.
+ASSUMED_USER_L = "assumed (user-supplied L)"
 
 # Pairs of the paper that MATHEMATICS.md §4 lists as holding on each landscape's default domain (the
 # fallback when the region module cannot be used). Source: MATHEMATICS.md §4.1–4.4 check values.
@@ -100,13 +103,14 @@ class Comparison:
     holds: bool | None = None
     within_ci: bool | None = None
     ratio: float | None = None
-    hypotheses_ok: bool = False
+    hypotheses_ok: bool | str = False  # or ASSUMED_USER_L
     reason: str = ""
     pair_source: str = ""
     # The pair's certificate on the domain: verdict ("proved" / "holds_on_samples" / "refuted" /
     # "inconclusive"), method, box; and the overall status of the hypotheses: "proved" (what
-    # hypotheses_ok means), "on samples" (every check passed but the pair holds on samples only:
-    # no rigorous method applies), "failed" or "refused".
+    # hypotheses_ok = True means), ASSUMED_USER_L (proved pair, the user's uncertified L),
+    # "on samples" (every check passed but the pair holds on samples only: no rigorous method
+    # applies; hypotheses_ok is False), "failed" or "refused".
     pair_verdict: str | None = None
     pair_method: str | None = None
     pair_domain: dict | None = None
@@ -365,12 +369,14 @@ def _check_sim(landscape, theorem, *, alpha=None, beta=None, scale=1.0, gamma=No
     unverified = []
     if not landscape.smooth:
         unverified.append("the f_i are not smooth, so the L-smoothness hypothesis fails")
+    user_L = bool(getattr(sm, "user_supplied", False)) and not sm.certified
     if not sm.certified:
         if require_certified_L:
             base.reason = f"L = {L:g} is not certified ({sm.method})"
             return base, None
         warnings.warn(f"{landscape.name}: L = {L:g} is not certified ({sm.method})", stacklevel=3)
-        unverified.append("L not certified")
+        if not user_L:
+            unverified.append("L not certified")
     if not box_inside(box, landscape.domain):
         base.reason = "the starting box must lie inside the landscape's domain (where L holds)"
         return base, None
@@ -453,16 +459,24 @@ def _check_sim(landscape, theorem, *, alpha=None, beta=None, scale=1.0, gamma=No
         fails.append(f"the alpha-beta-condition fails at a visited iterate (slack {slack:.3g})")
     fails += unverified
     proved = base.pair_verdict == "proved"
-    base.hypotheses_ok = not fails and proved
-    base.hypotheses = "failed" if fails else ("proved" if proved else "on samples")
+    assumed = (f"L = {L:g} supplied by the user (L not certified: the L-smoothness hypothesis is "
+               "assumed, not verified)")
     if fails:
+        base.hypotheses_ok, base.hypotheses = False, "failed"
         base.reason = "; ".join(fails)
-    elif proved:
+    elif not proved:
+        base.hypotheses_ok, base.hypotheses = False, "on samples"
+        base.reason = (f"hypotheses hold on samples only: no rigorous method applies to "
+                       f"{landscape.name}, (alpha, beta) holds on samples ({base.pair_method})"
+                       + (f"; {assumed}" if user_L else ""))
+    elif user_L:  # a user's L is taken as stated, and the report says so
+        base.hypotheses_ok, base.hypotheses = ASSUMED_USER_L, ASSUMED_USER_L
+        base.reason = (f"hypotheses hold, with {assumed}; (alpha, beta) proved by "
+                       f"{base.pair_method} on the domain, which contains every iterate")
+    else:
+        base.hypotheses_ok, base.hypotheses = True, "proved"
         base.reason = (f"hypotheses hold; (alpha, beta) proved by {base.pair_method} on the "
                        "domain, which contains every iterate")
-    else:
-        base.reason = (f"hypotheses hold on samples only: no rigorous method applies to "
-                       f"{landscape.name}, (alpha, beta) holds on samples ({base.pair_method})")
     return base, ctx
 
 
@@ -497,7 +511,10 @@ def check(landscape, theorem, *, alpha=None, beta=None, scale=1.0, gamma=None, c
     divergence, leaving the domain, or the α-β-condition failing at a visited iterate make
     ``hypotheses_ok`` False (the numbers are still reported). With ``refine`` and (α, β) chosen
     here, a pair violated at visited iterates is re-chosen with those iterates added, once.
-    ``region`` (optional) is passed to :func:`choose_pair` for the first choice.
+    ``region`` (optional) is passed to :func:`choose_pair` for the first choice. With an
+    uncertified L that the user supplied (``from_functions(..., L=...)``) and every other
+    hypothesis holding, ``hypotheses_ok`` is ``"assumed (user-supplied L)"`` and ``reason``
+    says so, instead of False.
     """
     return _check_sim(landscape, theorem, alpha=alpha, beta=beta, scale=scale, gamma=gamma,
                       c=c, gamma_b=gamma_b, b0=b0, runs=runs, steps=steps, seed=seed,
