@@ -281,7 +281,7 @@ def test_an_overflowing_slack_is_an_error_not_a_pass():
     big = toylands.from_functions(
         name="huge", dim=1, n=1, losses=lambda x: 1e300 * (1.0 + x**2),
         grads=lambda x: 2e300 * x[..., None, :], f_i_star=[1e300], f_star=1e300,
-        project=lambda x: np.zeros_like(x),
+        project=lambda x: np.zeros_like(x), validate=False,
     )
     with pytest.raises(ValueError, match="overflow"):
         certify(big, 1e10, 5e9, method="sample", budget=200)

@@ -48,8 +48,9 @@ def point_slack(landscape, x, alpha, beta, *, f_i_lower=None):
     for k in range(0, flag.size, _GRAD_CHUNK):
         idx = flag[k : k + _GRAD_CHUNK]
         rows = alpha_beta_rows(landscape, x[idx], f_i_lower=f_i_lower)
-        gx = np.linalg.norm(landscape.grads(x[idx]), axis=-1)
-        gp = np.linalg.norm(landscape.grads(rows.candidates), axis=-1)
+        with np.errstate(over="ignore"):  # an infinite norm makes the allowance raise
+            gx = np.linalg.norm(landscape.grads(x[idx]), axis=-1)
+            gp = np.linalg.norm(landscape.grads(rows.candidates), axis=-1)
         tol[idx] = slack_tolerance(rows, alpha, beta, x=x[idx], grad_norms=(gx, gp))
     return s, tol
 

@@ -64,11 +64,14 @@ class Tightness:
 
     @property
     def digits(self) -> int | None:
-        """How many significant digits the paper's α and the smallest proved α share."""
+        """How many significant digits the paper's α and the true smallest α on the family are
+        known to share: the distance from the paper's α to the far end of the bracket
+        ``[alpha_lo, alpha_proved]``, relative."""
         if self.alpha_proved is None:
             return None
-        d = abs(self.paper_alpha - self.alpha_proved) / self.alpha_proved
-        return 17 if d == 0 else max(0, int(math.floor(-math.log10(d))))
+        far = max(abs(self.paper_alpha - self.alpha_proved), abs(self.paper_alpha - self.alpha_lo))
+        d = far / self.alpha_proved
+        return 16 if d <= 1e-16 else max(0, int(math.floor(-math.log10(d))))
 
     def summary(self) -> str:
         """One plain sentence: tight or loose, by how much, on each of the two terms."""
@@ -92,7 +95,7 @@ class Tightness:
             if abs(r - 1.0) <= TIGHT_RTOL:
                 how = f"tight (ratio {r:.6f})"
             elif r > 1:
-                how = f"the paper's is {r:.3g}× larger"
+                how = f"the paper's is {r:.4g}× larger"
             else:
                 how = f"the paper's is smaller (ratio {r:.3g}): its pair is better than ours"
             th = (f"Theorem 1's β/(α − β) is {self.paper_term:.7g} at the paper's pair and "
