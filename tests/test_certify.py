@@ -198,7 +198,7 @@ def test_every_recommended_pair_of_a_2d_landscape_is_recertified(name):
     # The best pair per theorem (`toylands region`, the report's tables) and the default pair of
     # `toylands check`: each is proved, and an independent run of the rigorous method on the
     # stated box (the default, larger budget) proves it again.
-    from theory.certification.frontier import certified_best_pairs
+    from theory.certification.pairs import certified_best_pairs
     from theory.claims import claim_domain
     from theory.optim.compare import check
 
@@ -227,7 +227,7 @@ def test_every_recommended_pair_of_a_2d_landscape_is_recertified(name):
 
 
 def test_example1_sampled_best_pair_was_refuted_by_the_symbolic_method():
-    from theory.certification.frontier import certified_best_pairs
+    from theory.certification.pairs import certified_best_pairs
 
     f = toylands.get("example1")
     assert certify(f, 0.590224, 0.471972, method="symbolic").verdict == "refuted"

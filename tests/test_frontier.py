@@ -8,13 +8,8 @@ import pytest
 
 import toylands
 from theory.certification import certified_frontier, certify, region_map
-from theory.certification.frontier import (
-    bracket_alphas,
-    certified_best_pairs,
-    certified_beta,
-    family_alpha,
-    rounding_safe_beta_lo,
-)
+from theory.certification.frontier import bracket_alphas, certified_beta, rounding_safe_beta_lo
+from theory.certification.pairs import certified_best_pairs, family_alpha
 from theory.claims import check_values, claim_domain
 from theory.conditions import alpha_beta_rows
 from theory.region import FrontierBracket, Region

@@ -32,7 +32,8 @@ certified on one of the paper's families.
 
 Layout (one job per module): ``dispatch`` (``certify``: choose and run a method), ``sampling``
 (point slack, sample sets, the sampled certificates), ``search`` (vectorised local search),
-``mapping`` (``region_map``), ``frontier`` (the certified bracket and pairs), ``inputs``
+``mapping`` (``region_map``), ``frontier`` (the certified bracket), ``pairs`` (certified
+recommended pairs), ``tightness`` (the paper's constants on its own terms), ``inputs``
 (argument checks), ``certificate`` (the result type), ``interval/`` and ``symbolic/`` (the
 rigorous methods).
 """
@@ -41,14 +42,9 @@ from __future__ import annotations
 
 from .certificate import Certificate
 from .dispatch import METHODS, available_methods, certify
-from .frontier import (
-    certified_best_pairs,
-    certified_beta,
-    certified_frontier,
-    family_alpha,
-    rigorous_method,
-)
+from .frontier import certified_beta, certified_frontier, rigorous_method
 from .mapping import region_map
+from .pairs import certified_best_pairs, certify_pair, family_alpha
 from .sampling import beta_needed, point_slack, sample_points
 
 __all__ = [
@@ -58,6 +54,7 @@ __all__ = [
     "certified_frontier",
     "certified_beta",
     "certified_best_pairs",
+    "certify_pair",
     "family_alpha",
     "rigorous_method",
     "sample_points",

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from ..claims import claim_domain, claim_family, claim_for
 from ..region import theorem_term
-from .frontier import certified_best_pairs, certify_pair, family_alpha
+from .pairs import certified_best_pairs, certify_pair, family_alpha
 
 __all__ = ["Tightness", "paper_tightness", "TIGHT_RTOL"]
 

@@ -104,12 +104,8 @@ def _certify_human(res):
 
 def _region(args):
     from ..certification import region_map
-    from ..certification.frontier import (
-        bracket_alphas,
-        certified_best_pairs,
-        certified_frontier,
-        rigorous_method,
-    )
+    from ..certification.frontier import bracket_alphas, certified_frontier, rigorous_method
+    from ..certification.pairs import certified_best_pairs
     from ..region import SAMPLED
 
     land = _landscape(args)

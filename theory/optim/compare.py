@@ -482,7 +482,7 @@ def _check_sim(landscape, theorem, *, alpha=None, beta=None, scale=1.0, gamma=No
 
 def _certify_given(landscape, alpha, beta, source) -> PairChoice:
     """A given pair's certificate on the landscape's domain (rigorous where a method applies)."""
-    from ..certification.frontier import certify_pair
+    from ..certification.pairs import certify_pair
 
     cert = certify_pair(landscape, alpha, beta, domain=landscape.domain)
     return PairChoice(float(alpha), float(beta), source, cert.verdict, cert.method,

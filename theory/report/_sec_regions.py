@@ -95,13 +95,8 @@ _TIGHTNESS = ("example1", "example2", "example3", "example6")
 @section("regions", "Feasible (α, β) regions: sampled (an outer bound) and certified")
 def regions(cfg: Config, ctx: dict, progress) -> Section:
     from ..certification import region_map
-    from ..certification.frontier import (
-        bracket_alphas,
-        certified_best_pairs,
-        certified_frontier,
-        certify_pair,
-        rigorous_method,
-    )
+    from ..certification.frontier import bracket_alphas, certified_frontier, rigorous_method
+    from ..certification.pairs import certified_best_pairs, certify_pair
 
     data, rows, claims, tight_rows = {}, [], [], []
     for name in names(cfg):
