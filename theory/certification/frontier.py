@@ -442,6 +442,8 @@ def _carry_lower(landscape, al, lo, cex) -> np.ndarray:
 def bracket_alphas(region, num: int = 16, *, alpha_max=None) -> np.ndarray:
     """``num`` geometrically spaced α from just above the sampled α_min to
     ``region.default_alpha_max()`` (twice the paper's α where it gives one), with the paper's α."""
+    if isinstance(num, bool) or not isinstance(num, numbers.Integral) or num < 1:
+        raise ValueError(f"the number of alphas must be a positive integer, got {num!r}")
     a0 = region.alpha_min
     if not np.isfinite(a0):
         raise ValueError("the sampled region is empty: no alpha admits a beta")

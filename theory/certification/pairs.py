@@ -64,7 +64,7 @@ def certified_best_pairs(landscape, region, *, theorems=(1, 3, 7), domain=None, 
     (:func:`certified_beta`, to a relative 10⁻² of the gap: the scan only ranks) at ``(1, 1.01,
     1.1, 2)·α*`` for the sampled best pair's α* (the sampled optimum often sits at a kink or
     just below the true α_min, where the certified β is higher or missing), refined by five
-    golden-section steps in log α around the best, and — without a bracket — at four α up to
+    golden-section steps in log α around the best, and at four α up to
     ``10·region.default_alpha_max()`` (the term may be least as α → ∞: Example 2). With the
     adversarial method only α* and 1.1 α* (each call costs seconds there). For a theorem with a
     gap constraint (Thm 3: ``α ≥ β + 1``) the smallest α certified on ``β = α − gap``
@@ -123,7 +123,7 @@ def certified_best_pairs(landscape, region, *, theorems=(1, 3, 7), domain=None, 
                 cands.append((float(claim["alpha"]), float(claim["beta"]),
                               cache["paper"].verdict))
         cands += _scan(at, th, bp.alpha, cheap=cheap)
-        if cheap and bracket is None:  # the term may be least as α → ∞ (Example 2's paper pair)
+        if cheap:  # the term may be least as α → ∞ (Example 2's paper pair)
             for a in np.geomspace(bp.alpha, 10.0 * max(region.default_alpha_max(), bp.alpha), 4):
                 r = at(a)
                 if np.isfinite(r.beta):

@@ -117,7 +117,8 @@ def _region(args):
     method = rigorous_method(land)
     bracket, pairs, note = None, None, ""
     if args.certify:
-        bracket = certified_frontier(land, bracket_alphas(reg, args.alphas), domain=box,
+        num = args.alphas if args.alphas is not None else (16 if method is not None else 6)
+        bracket = certified_frontier(land, bracket_alphas(reg, num), domain=box,
                                      region=reg, rng=seed, quiet=args.quiet)
     if method is not None or args.certify:
         _progress(f"region {land.name}: best pairs on the certified side "
@@ -247,6 +248,7 @@ def add_parser(sub):
         "the 2-D examples, about a minute for remark1-valley, and several minutes for "
         "half-space, two-layer-relu and matrix-factorization",
     )
-    p.add_argument("--alphas", type=int, default=16, metavar="N",
-                   help="number of alpha values of the bracket (default 16, plus the paper's)")
+    p.add_argument("--alphas", type=int, default=None, metavar="N",
+                   help="number of alpha values of the bracket, plus the paper's (default 16 "
+                   "with a rigorous method, 6 with adversarial search)")
     p.set_defaults(func=_region, human=_region_human)
