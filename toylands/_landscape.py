@@ -8,7 +8,8 @@ Subclasses implement the private kernels on validated float64 input of shape ``(
 - ``_losses(x) -> (..., n)`` (required);
 - ``_directional(x, v) -> (..., n)`` = ``<∇f_i(x), v>`` for all i, without materialising the
   per-sample gradients; ``_grads(x) -> (..., n, dim)`` as the slow reference;
-- optionally ``_loss_at``, ``_grad_at``, ``_gradient`` where the structure makes them cheaper.
+- optionally ``_loss_at``, ``_grad_at``, ``_loss_grad_at`` (both at once, what a stochastic step
+  needs), ``_gradient`` where the structure makes them cheaper.
 
 The public methods validate and call them; validation lives in ``toylands._validate`` only.
 """
@@ -221,6 +222,16 @@ class Landscape:
         iv = as_indices(i, xv.shape[:-1], self.n)
         return self._grad_at(xv, iv).astype(out_dtype(x), copy=False)
 
+    def loss_grad_at(self, x, i):
+        """``(f_{i}(x), ∇f_{i}(x))`` with one index per point, in one call: ``(...)``,
+        ``(..., dim)``. The same numbers as ``loss_at`` and ``grad_at``; a landscape may fuse the
+        two evaluations (what every stochastic step needs)."""
+        xv = as_points(x, self.dim)
+        iv = as_indices(i, xv.shape[:-1], self.n)
+        loss, g = self._loss_grad_at(xv, iv)
+        dt = out_dtype(x)
+        return loss.astype(dt, copy=False), g.astype(dt, copy=False)
+
     def directional(self, x, v) -> np.ndarray:
         """``<∇f_i(x), v>`` for all i, shape ``(..., n)``, without per-sample gradients (a JVP).
 
@@ -293,6 +304,9 @@ class Landscape:
     def _grad_at(self, x, i):
         g = self._grads(x)
         return np.take_along_axis(g, i[..., None, None], axis=-2)[..., 0, :]
+
+    def _loss_grad_at(self, x, i):
+        return self._loss_at(x, i), self._grad_at(x, i)
 
     def _smoothness(self, domain):
         raise NotImplementedError

@@ -132,6 +132,11 @@ class LeastSquares(Landscape):
         a = self.A[i]
         return (np.einsum("...d,...d->...", x, a) - self.b[i])[..., None] * a
 
+    def _loss_grad_at(self, x, i):
+        a = self.A[i]
+        r = np.einsum("...d,...d->...", x, a) - self.b[i]
+        return 0.5 * r * r, r[..., None] * a
+
     def _smoothness(self, domain):
         L = float(np.max(np.einsum("nd,nd->n", self.A, self.A)))
         return Smoothness(
