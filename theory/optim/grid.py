@@ -4,6 +4,8 @@ r"""The comparison grid: every theorem × landscape × step size, and its plain-
   :data:`GRID_THEOREMS` × the step scales of :data:`GRID_SCALES` (MATHEMATICS.md §6).
 - :func:`row_verdict`: the verdict of one row in words (the one place these words are made).
 - :func:`format_table`: the rows as plain text with a verdict per row.
+- :func:`informative_checks`: one setting per theorem where its bound is below the trivial bound
+  (:data:`INFORMATIVE`).
 
 The grid is a client of :func:`~theory.optim.compare.check`: it imports ``compare``, never the
 reverse.
@@ -27,6 +29,8 @@ __all__ = [
     "GRID_LANDSCAPES",
     "GRID_THEOREMS",
     "GRID_SCALES",
+    "INFORMATIVE",
+    "informative_checks",
 ]
 
 GRID_LANDSCAPES = (
@@ -43,7 +47,8 @@ GRID_THEOREMS = ("1", "4", "2", "5", "C1", "3", "6", "7")
 # Step-size scales per theorem (see :func:`theory.optim.settings.step_settings`); the first is the
 # default. SGD, SGD-dec and AdaGrad-norm-max: 1 is the largest step the theorem allows. SPS_max
 # and DecSPS allow any γ_b: at 1 it is twice the floor 1/(2cL) of the Polyak step, at 5 the
-# Polyak step is the active one on more than half of the steps of the bump examples, and at ½
+# Polyak step is the active one on more than half of the steps (example6, example1 and least
+# squares at K = 1000; about 0.25–0.5 on example2 and example3), and at ½
 # γ_b is the floor itself, where the Polyak step never binds (SPS_max is SGD: kept as the
 # contrast, its polyak_active_fraction is 0). NGN allows any γ > 0 (scale·1/L).
 GRID_SCALES = {
@@ -163,3 +168,56 @@ def format_table(rows) -> str:
             + row_verdict(r)
         )
     return "\n".join(lines)
+
+
+# ---- settings where the bounds are informative --------------------------------------------------
+# (theorem, landscape, landscape parameters, check keywords, why). On the paper's examples every
+# bound is vacuous (its K-independent neighbourhood term alone exceeds E[f(x⁰) − f*]); least
+# squares (convex: (α, β) = (1, 0) holds exactly, MATHEMATICS.md §2) has small σ_int², and with
+# noise 0 interpolates (σ_int² = 0), which Theorems 6 and 7 need at these horizons.
+INFORMATIVE = (
+    ("1", "least-squares", {}, {"steps": 1000, "alpha": 1.0, "beta": 0.0},
+     "σ_int² small, (α, β) = (1, 0) by convexity"),
+    ("2", "least-squares", {}, {"steps": 1000, "alpha": 1.0, "beta": 0.0},
+     "σ_int² small, (α, β) = (1, 0) by convexity"),
+    ("3", "least-squares", {}, {"steps": 1000, "alpha": 1.0, "beta": 0.0},
+     "σ_int² small, (α, β) = (1, 0) by convexity"),
+    ("4", "least-squares", {}, {"steps": 30_000, "alpha": 1.0, "beta": 0.0},
+     "(1, 0), a long horizon (the rate is 1/√K)"),
+    ("5", "least-squares", {}, {"steps": 10_000},
+     "a long horizon; the region's pair (its gap α − β ≈ 2 halves c₀ = 1/(α − β))"),
+    ("C1", "least-squares", {}, {"steps": 10_000}, "a long horizon; the region's pair"),
+    ("7", "least-squares", {"noise": 0.0}, {"steps": 1000, "alpha": 1.0, "beta": 0.0},
+     "interpolation (σ_int² = 0), (α, β) = (1, 0)"),
+    ("6", "least-squares", {"noise": 0.0},
+     {"steps": 30_000, "alpha": 1.0, "beta": 0.0, "near_S": 1.0},
+     "interpolation, (1, 0), starts within 1 of S in each coordinate, K = 3·10⁴"),
+)
+
+
+def informative_checks(*, runs: int = 100, seed: int = 0, quick: bool = False,
+                       progress=None) -> list[dict]:
+    """:func:`~theory.optim.compare.check` at the settings of :data:`INFORMATIVE` (``quick``
+    divides the horizons by 10: the bounds may then be vacuous again). Rows as
+    :func:`comparison_grid`'s, plus ``params`` (of the landscape) and ``why``."""
+    import toylands
+    from toylands import Box
+
+    rows = []
+    for t, name, lp, kw, why in INFORMATIVE:
+        land = toylands.get(name, **lp)
+        kw = dict(kw)
+        near = kw.pop("near_S", None)
+        if near is not None:
+            x = land.project(land.domain.center[None, :])[0]
+            kw["x0_box"] = Box(x - near, x + near)
+        if quick:
+            kw["steps"] = max(100, kw["steps"] // 10)
+        if progress is not None:
+            progress(f"  informative: Theorem {t} on {name} {lp or ''}, K = {kw['steps']}")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            row = check(land, t, runs=runs, seed=seed, **kw).to_json()
+        row.update(scale=1.0, landscape_params=dict(lp), why=why)
+        rows.append(row)
+    return rows

@@ -59,7 +59,7 @@ def step_settings(theorem, alpha, beta, L, scale=1.0, *, D0_sq=1.0, gamma=None, 
       ``γ_b ≤ 1/(2cL)`` it never binds and SPS_max is SGD with step γ_b (MATHEMATICS.md §6);
       ``scale = 1`` puts γ_b at twice that floor, where the Polyak step is the active one
       wherever ``(f_i − f_i*)/‖∇f_i‖² < 1/L`` (``scale = 5``: on more than half of the steps
-      on the bump examples);
+      on example6, example1 and least squares);
     - Theorem 5: ``c_k = c_0√(k+1)`` with ``c_0 = 1/(α − β)`` (the minimum), ``γ_b =
       scale/(c_0L)``; Corollary 1: ``c_0 = 1``, ``γ_b = scale/L``. The Polyak ratio is at least
       ``1/(2L)``, so ``c_0γ_b ≤ 1/(2L)`` would never let it bind; ``scale ≥ ½`` keeps

@@ -30,15 +30,25 @@ from dataclasses import asdict
 from pathlib import Path
 
 # The section modules register themselves in SECTIONS on import; ORDER is the report's order.
-from . import _sec_ground_truth, _sec_overparam, _sec_protocol, _sec_regions, _sec_theorems  # noqa: F401
+from . import (  # noqa: F401
+    _sec_ground_truth,
+    _sec_overparam,
+    _sec_paper,
+    _sec_protocol,
+    _sec_regions,
+    _sec_theorems,
+)
 from ._common import SECTIONS, section, section_name
 from ._jobs import run_jobs
 from ._model import (
     CONFIRMED,
     CORRECTED,
+    HOLDS_VACUOUS,
     NOT_MEASURED,
+    NOT_REPRODUCED,
     PRINTED_WRONG,
     REFUTED,
+    REPRODUCED,
     VERDICTS,
     Claim,
     Config,
@@ -63,6 +73,9 @@ __all__ = [
     "CORRECTED",
     "PRINTED_WRONG",
     "REFUTED",
+    "HOLDS_VACUOUS",
+    "REPRODUCED",
+    "NOT_REPRODUCED",
     "NOT_MEASURED",
 ]
 
@@ -73,6 +86,7 @@ ORDER = (
     "protocol",
     "theorems",
     "paper_text",
+    "paper_claims",
     "overparam",
 )
 SECTIONS.sort(key=lambda fn: ORDER.index(section_name(fn)))
