@@ -118,7 +118,9 @@ def paper_claims(cfg: Config, ctx: dict, progress) -> Section:
 
 def _gap_one_claim(name, ex, rule, f, res) -> Claim:
     src = f"AB {ex}; MATHEMATICS.md §4.{'6' if ex.endswith('4') else '7'}"
-    tried = "; ".join(f"({t['alpha']:.6g}, {t['beta']:.6g}) {t['verdict']} by {t['method']}"
+    from ..optim.grid import fmt_pair
+
+    tried = "; ".join(f"{fmt_pair(t['alpha'], t['beta'])} {t['verdict']} by {t['method']}"
                       for t in res["tried"])
     a1 = res["alpha_gap1"]
     if a1 is None:
