@@ -12,11 +12,13 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[pep]'
 	touch $@
 
+# The test extras include the torch extra (a pinned CPU build) so CI runs the torch tests;
+# without torch those tests skip with the reason and the rest of the suite runs.
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,torch,pep]'
 	touch $@
 
 report: $(VENV)/.installed

@@ -23,6 +23,9 @@ _COMMANDS = [
     "theory.cli.report",
     "theory.cli.certify",
     "theory.cli.simulate",
+    "theory.cli.conditions",
+    "theory.cli.experiment",
+    "theory.cli.pep",
 ]
 
 

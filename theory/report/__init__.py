@@ -31,9 +31,11 @@ from pathlib import Path
 
 # The section modules register themselves in SECTIONS on import; ORDER is the report's order.
 from . import (  # noqa: F401
+    _sec_experiments,
     _sec_ground_truth,
     _sec_overparam,
     _sec_paper,
+    _sec_pep,
     _sec_protocol,
     _sec_regions,
     _sec_theorems,
@@ -85,9 +87,11 @@ ORDER = (
     "regions",
     "protocol",
     "theorems",
+    "pep",
     "paper_text",
     "paper_claims",
     "overparam",
+    "experiments",
 )
 SECTIONS.sort(key=lambda fn: ORDER.index(section_name(fn)))
 
