@@ -266,11 +266,10 @@ class Landscape:
         """``(f_{i}(x), ∇f_{i}(x))`` with one index per point, in one call: ``(...)``,
         ``(..., dim)``. The same numbers as ``loss_at`` and ``grad_at``; a landscape may fuse the
         two evaluations (what every stochastic step needs)."""
-        xv = as_points(x, self.dim)
-        iv = as_indices(i, xv.shape[:-1], self.n)
+        xv = self._points(x)
+        iv = as_indices(i, xv.shape[:-1], self.n, like=xv)
         loss, g = self._loss_grad_at(xv, iv)
-        dt = out_dtype(x)
-        return loss.astype(dt, copy=False), g.astype(dt, copy=False)
+        return self._out(loss, x), self._out(g, x)
 
     def directional(self, x, v) -> np.ndarray:
         """``<∇f_i(x), v>`` for all i, shape ``(..., n)``, without per-sample gradients (a JVP).

@@ -140,8 +140,8 @@ class LeastSquares(Landscape):
         return (vdot(namespace(x), x, a) - const(self, "b", x)[i])[..., None] * a
 
     def _loss_grad_at(self, x, i):
-        a = self.A[i]
-        r = np.einsum("...d,...d->...", x, a) - self.b[i]
+        a = const(self, "A", x)[i]
+        r = vdot(namespace(x), x, a) - const(self, "b", x)[i]
         return 0.5 * r * r, r[..., None] * a
 
     def _smoothness(self, domain):

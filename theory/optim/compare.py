@@ -162,16 +162,20 @@ class Comparison:
 
 
 # ---- measurement --------------------------------------------------------------------------------
-class Measurement(NamedTuple):
-    """What :func:`measure` returns: the estimate of ``θ = min_{k<K} E[f(x^k) − f*]``, its band
-    (simultaneous over k), the average over k, the step minimising the means, and the (biased
-    low) minimum of the means."""
-
+class _Measured(NamedTuple):
     measured: float
     ci: tuple
     average: float
     k: int
-    min_of_means: float
+
+
+class Measurement(_Measured):
+    """What :func:`measure` returns: the estimate of ``θ = min_{k<K} E[f(x^k) − f*]``, its band
+    (simultaneous over k), the average over k and the step minimising the means; it unpacks as
+    ``measured, ci, average, k``. ``min_of_means`` (an attribute) is the biased-low minimum of
+    the means, kept for comparison."""
+
+    min_of_means: float = float("nan")
 
 
 def _z(p: float) -> float:
@@ -203,7 +207,9 @@ def measure(sim, level: float = 0.95, *, K: int | None = None) -> Measurement:
     else:
         est = float(m[k])
     est = min(max(est, lo), hi)  # into the band: nearer to θ whenever the band covers it
-    return Measurement(est, (lo, hi), float(m.mean()), k, float(m[k]))
+    out = Measurement(est, (lo, hi), float(m.mean()), k)
+    out.min_of_means = float(m[k])
+    return out
 
 
 def verdict(measured: float, ci, bound: float, trivial: float) -> dict:
