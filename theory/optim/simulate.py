@@ -57,8 +57,8 @@ __all__ = ["Simulation", "simulate", "initial_points", "RECORDS", "HISTORY_BUDGE
 _min, _max, _add = np.minimum.reduce, np.maximum.reduce, np.add.reduce
 
 RECORDS = ("run_min", "gamma", "domain", "anchor", "grad")
-# numbers per thinned-history array: 2²² float64 = 32 MiB, whatever the number of runs
-HISTORY_BUDGET = 1 << 22
+# numbers per thinned-history array: 2²⁰ float64 = 8 MiB, whatever the number of runs
+HISTORY_BUDGET = 1 << 20
 
 
 @dataclass
