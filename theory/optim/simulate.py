@@ -312,6 +312,7 @@ def simulate(
     loss_grad, grad = sample_oracle(landscape, validate=False)
     value = getattr(landscape, "_value", None) or landscape.value
     f_i_star = np.asarray(landscape.f_i_star, dtype=np.float64)
+    zero_fis = not np.any(f_i_star)  # every f_i* = 0: no gather of the sampled f_i* per step
     rule, needs = optimizer.rule, optimizer.needs
     need_loss, need_fis = "loss" in needs, "f_i_star" in needs
     need_g2 = "grad_sq" in needs or "grad" in rec
@@ -400,7 +401,8 @@ def simulate(
             else:
                 loss, g = None, grad(x, i)
             g2 = np.einsum("rd,rd->r", g, g) if need_g2 else None
-            gam, state, polyak = rule(state, loss, f_i_star[i] if need_fis else None, g2)
+            fis = (0.0 if zero_fis else f_i_star[i]) if need_fis else None
+            gam, state, polyak = rule(state, loss, fis, g2)
             # x − γ_k ∇f_i(x) in one temporary (the kernel's output is not written to)
             step = gam[:, None] * g if isinstance(gam, np.ndarray) else gam * g
             x_new = np.subtract(x, step, out=step)
