@@ -133,12 +133,24 @@ def alpha_beta_rows(landscape, x, *, f_i_lower=None) -> Rows:
             raise ValueError("f_i_lower must be a lower bound: some l_i exceeds f_i*")
     pts, mask = landscape.minimizers.candidates(x)
     pts = np.asarray(pts, dtype=np.float64)
-    fx = landscape.losses(x)
+    # The first candidate shares the forward pass of f_i(x) (``losses_and_directional``); the
+    # landscape evaluates in blocks of points, so its temporaries are those of one block.
+    fused = getattr(landscape, "losses_and_directional", None)
+    if fused is not None:
+        fx, a0 = fused(x, x - pts[..., 0, :])
+    else:  # a duck-typed landscape without the fused method
+        fx, a0 = landscape.losses(x), landscape.directional(x, x - pts[..., 0, :])
     fp = landscape.losses(pts)
-    v = x[..., None, :] - pts
-    a = landscape.directional(np.broadcast_to(x[..., None, :], pts.shape), v)
+    if pts.shape[-2] == 1:
+        a = a0[..., None, :]
+    else:  # finite S with several candidates: one more JVP per further candidate
+        a = np.empty(fp.shape)
+        a[..., 0, :] = a0
+        a[..., 1:, :] = landscape.directional(x[..., None, :], x[..., None, :] - pts[..., 1:, :])
     b = fx[..., None, :] - fp
-    c = np.broadcast_to(np.maximum(fx - lower, 0.0)[..., None, :], b.shape).copy()
+    c = np.maximum(fx - lower, 0.0)[..., None, :]
+    if c.shape != b.shape:
+        c = np.broadcast_to(c, b.shape).copy()
     return Rows(a, b, c, np.asarray(mask, dtype=bool), pts, fx, fp, lower)
 
 

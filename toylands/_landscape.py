@@ -8,9 +8,14 @@ Subclasses implement the private kernels on validated float64 input of shape ``(
 - ``_losses(x) -> (..., n)`` (required);
 - ``_directional(x, v) -> (..., n)`` = ``<∇f_i(x), v>`` for all i, without materialising the
   per-sample gradients; ``_grads(x) -> (..., n, dim)`` as the slow reference;
-- optionally ``_loss_at``, ``_grad_at``, ``_gradient`` where the structure makes them cheaper.
+- optionally ``_loss_at``, ``_grad_at``, ``_gradient`` where the structure makes them cheaper,
+  ``_losses_and_directional(x, v)`` where the two share their forward pass, and
+  ``_point_floats()`` (the float64 temporaries of a kernel per point) where they differ from the
+  default's ``n (dim + 4)``.
 
 The public methods validate and call them; validation lives in ``toylands._validate`` only.
+Methods whose result grows with n call the kernels on blocks of points sized by
+``_point_floats()`` (``toylands._blocks``): their memory is that of their output.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from ._blocks import block_points, blocked
 from ._validate import as_indices, as_points, out_dtype
 from .domain import Box
 from .sets import MinimizerSet
@@ -189,25 +195,29 @@ class Landscape:
         }
 
     # ---- public evaluation API (validates, then calls the kernels) ------------------------
+    def _blocked(self, kernel, *args, dtype=None):
+        """``kernel(*args)`` on blocks of points (``toylands._blocks.blocked``)."""
+        return blocked(kernel, args, block=block_points(self._point_floats()), dtype=dtype)
+
     def losses(self, x) -> np.ndarray:
         """``(f_1(x), …, f_n(x))``, shape ``(..., n)``."""
         xv = as_points(x, self.dim)
-        return self._losses(xv).astype(out_dtype(x), copy=False)
+        return self._blocked(self._losses, xv, dtype=out_dtype(x))
 
     def value(self, x) -> np.ndarray:
         """``f(x) = (1/n) Σ_i f_i(x)``, shape ``(...)``."""
         xv = as_points(x, self.dim)
-        return self._value(xv).astype(out_dtype(x), copy=False)
+        return self._blocked(self._value, xv, dtype=out_dtype(x))
 
     def gradient(self, x) -> np.ndarray:
         """``∇f(x)``, shape ``(..., dim)``."""
         xv = as_points(x, self.dim)
-        return self._gradient(xv).astype(out_dtype(x), copy=False)
+        return self._blocked(self._gradient, xv, dtype=out_dtype(x))
 
     def grads(self, x) -> np.ndarray:
         """All per-sample gradients ``(..., n, dim)``: the slow reference; prefer the others."""
         xv = as_points(x, self.dim)
-        return self._grads(xv).astype(out_dtype(x), copy=False)
+        return self._blocked(self._grads, xv, dtype=out_dtype(x))
 
     def loss_at(self, x, i) -> np.ndarray:
         """``f_{i}(x)`` with one index per point: x ``(..., dim)``, i ``(...)`` -> ``(...)``."""
@@ -226,14 +236,27 @@ class Landscape:
 
         ``v`` has shape ``(..., dim)`` and broadcasts against ``x``.
         """
+        xv, vv = self._point_pairs(x, v)
+        return self._blocked(self._directional, xv, vv, dtype=out_dtype(x))
+
+    def losses_and_directional(self, x, v) -> tuple[np.ndarray, np.ndarray]:
+        """``(losses(x), directional(x, v))`` in one pass: the forward products that both need
+        are computed once (three matrix products instead of four for ``two-layer-relu``).
+
+        ``v`` has shape ``(..., dim)`` and broadcasts against ``x``; both results have shape
+        ``(..., n)``.
+        """
+        xv, vv = self._point_pairs(x, v)
+        return self._blocked(self._losses_and_directional, xv, vv, dtype=out_dtype(x))
+
+    def _point_pairs(self, x, v):
         xv = as_points(x, self.dim)
         vv = as_points(v, self.dim, name="v")
         try:
             shape = np.broadcast_shapes(xv.shape, vv.shape)
         except ValueError:
             raise ValueError(f"x {xv.shape} and v {vv.shape} do not broadcast") from None
-        xv, vv = np.broadcast_to(xv, shape), np.broadcast_to(vv, shape)
-        return self._directional(xv, vv).astype(out_dtype(x), copy=False)
+        return np.broadcast_to(xv, shape), np.broadcast_to(vv, shape)
 
     def project(self, x) -> np.ndarray:
         """One nearest point of S (deterministic tie-break); shortcut for ``minimizers``."""
@@ -286,6 +309,14 @@ class Landscape:
 
     def _directional(self, x, v):
         return np.einsum("...nd,...d->...n", self._grads(x), v)
+
+    def _losses_and_directional(self, x, v):
+        return self._losses(x), self._directional(x, v)
+
+    def _point_floats(self) -> int:
+        """Float64 temporaries of the costliest kernel per point; sizes the blocks. The default
+        covers the reference path through ``_grads`` (``n × dim`` per point)."""
+        return self.n * (self.dim + 4)
 
     def _loss_at(self, x, i):
         return np.take_along_axis(self._losses(x), i[..., None], axis=-1)[..., 0]

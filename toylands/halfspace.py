@@ -115,6 +115,14 @@ class HalfSpace(Landscape):
     def _directional(self, x, v):
         return -_ds(-self._u(x)) * (v @ self.BA.T) + self.lam * np.sum(x * v, -1)[..., None]
 
+    def _losses_and_directional(self, x, v):
+        u = self._u(x)  # shared: two products instead of three
+        losses = expit(-u) + self._reg(x)[..., None]
+        return losses, -_ds(-u) * (v @ self.BA.T) + self.lam * np.sum(x * v, -1)[..., None]
+
+    def _point_floats(self):
+        return 6 * self.n
+
     def _grads(self, x):
         return -_ds(-self._u(x))[..., None] * self.BA + self.lam * x[..., None, :]
 

@@ -121,6 +121,13 @@ class LeastSquares(Landscape):
         r *= v @ self._At
         return r
 
+    def _losses_and_directional(self, x, v):
+        r = self._r(x)  # shared: two products instead of three
+        return 0.5 * r * r, r * (v @ self._At)
+
+    def _point_floats(self):
+        return 4 * self.n
+
     def _gradient(self, x):
         return (self._r(x) @ self.A) / self.A.shape[0]
 

@@ -102,6 +102,17 @@ class MatrixFactorization(Landscape):
         J = np.swapaxes(dW, -1, -2) @ S + np.swapaxes(W, -1, -2) @ dS
         return (R * J).reshape(x.shape[:-1] + (-1,))
 
+    def _losses_and_directional(self, x, v):
+        W, S = self._split(x)
+        dW, dS = self._split(v)
+        R = np.swapaxes(W, -1, -2) @ S - self.X  # shared: three products instead of four
+        J = np.swapaxes(dW, -1, -2) @ S + np.swapaxes(W, -1, -2) @ dS
+        shape = x.shape[:-1] + (-1,)
+        return (0.5 * (R * R)).reshape(shape), (R * J).reshape(shape)
+
+    def _point_floats(self):
+        return 6 * self.n
+
     def _grads(self, x):
         k, n, m = self.k, self.rows, self.cols
         W, S = self._split(x)

@@ -98,34 +98,62 @@ class TwoLayerNet(Landscape):
     def _reg(self, W, v):
         return self.lam1 * np.sum(v * v, axis=-1) + self.lam2 * np.sum(W * W, axis=(-2, -1))
 
+    def _point_floats(self):
+        # one (2k, n) product per point, its mask and the (n,) rows of the result
+        return 3 * self.k * self.n + 8 * self.n
+
+    def _products(self, A):
+        """``A Xᵀ`` for unit rows ``A (..., r, d)``: ``(..., r, n)``, as one matrix product
+        ``(… r, d) @ (d, n)`` over the whole batch (a single BLAS call, not one per point)."""
+        return (A.reshape(-1, self.d) @ self.data.T).reshape(A.shape[:-1] + (self.n,))
+
     def _losses(self, x):
         W, v = split_units(x, self.k, self.d)
-        Z = self.data @ np.swapaxes(W, -1, -2)  # (..., n, k): the one product needed
+        Z = self._products(W)  # (..., k, n): the one product needed
         H = np.maximum(Z, 0.0, out=Z) if self.activation == "relu" else _act(Z, "softplus")
-        out = (H @ v[..., None])[..., 0]
+        out = (v[..., None, :] @ H)[..., 0, :]
         return phi(self.labels * out, self.loss) + self._reg(W, v)[..., None]
 
-    def _directional(self, x, u):
-        r"""Forward mode: ``d out = (σ'(Z) ∘ (X δWᵀ)) v + σ(Z) δv``, ``d reg = 2λ₁ v·δv +
-        2λ₂ <W, δW>``. For relu, ``σ(Z) = 1[Z ≥ 0] Z``, so ``d out = Σ_j 1[Z_j ≥ 0] G_j`` with
-        ``G = X (v∘δW + δv∘W)ᵀ``: two products and masked sums, no per-sample gradients."""
-        W, v = split_units(x, self.k, self.d)
-        dW, dv = split_units(u, self.k, self.d)
-        Z = self.data @ np.swapaxes(W, -1, -2)
+    def _jvp(self, x, u):
+        r"""``(W, v, dW, dv, out, dout)``: the network output ``out = vᵀσ(W x_i)`` and its
+        derivative along u, ``dout = (σ'(Z) ∘ (δW X ᵀ))ᵀ v + σ(Z)ᵀ δv``, from one product
+        ``[W; U] Xᵀ`` of 2k unit rows. For relu, ``σ(Z) = 1[Z ≥ 0] Z``, so
+        ``dout = Σ_j 1[Z_j ≥ 0] G_j`` with ``G = (v∘δW + δv∘W) Xᵀ``: masked sums, no
+        per-sample gradients."""
+        k = self.k
+        W, v = split_units(x, k, self.d)
+        dW, dv = split_units(u, k, self.d)
         if self.activation == "relu":
-            G = self.data @ np.swapaxes(v[..., None] * dW + dv[..., None] * W, -1, -2)
+            ZG = self._products(np.concatenate([W, v[..., None] * dW + dv[..., None] * W], -2))
+            Z, G = ZG[..., :k, :], ZG[..., k:, :]
             np.multiply(G, Z >= 0.0, out=G)  # (faster than copyto(where=) here)
             np.maximum(Z, 0.0, out=Z)  # Z is now σ(Z)
-            dout = G.sum(axis=-1)
-            out = (Z @ v[..., None])[..., 0]
+            dout = G.sum(axis=-2)
+            out = (v[..., None, :] @ Z)[..., 0, :]
         else:
-            dZ = self.data @ np.swapaxes(dW, -1, -2)
+            ZD = self._products(np.concatenate([W, dW], axis=-2))
+            Z, dZ = ZD[..., :k, :], ZD[..., k:, :]
             H = _act(Z, self.activation)
-            out = (H @ v[..., None])[..., 0]
-            dout = ((_dact(Z, self.activation) * dZ) @ v[..., None])[..., 0]
-            dout += (H @ dv[..., None])[..., 0]
-        dreg = 2 * self.lam1 * np.sum(v * dv, -1) + 2 * self.lam2 * np.sum(W * dW, (-2, -1))
+            out = (v[..., None, :] @ H)[..., 0, :]
+            dout = (v[..., None, :] @ (_dact(Z, self.activation) * dZ))[..., 0, :]
+            dout += (dv[..., None, :] @ H)[..., 0, :]
+        return W, v, dW, dv, out, dout
+
+    def _dreg(self, W, v, dW, dv):
+        return 2 * self.lam1 * np.sum(v * dv, -1) + 2 * self.lam2 * np.sum(W * dW, (-2, -1))
+
+    def _directional(self, x, u):
+        W, v, dW, dv, out, dout = self._jvp(x, u)
+        dreg = self._dreg(W, v, dW, dv)
         return dphi(self.labels * out, self.loss) * self.labels * dout + dreg[..., None]
+
+    def _losses_and_directional(self, x, u):
+        """Losses at x and ``<∇f_i(x), u>`` from the same forward product (``_jvp``)."""
+        W, v, dW, dv, out, dout = self._jvp(x, u)
+        m = self.labels * out
+        losses = phi(m, self.loss) + self._reg(W, v)[..., None]
+        dreg = self._dreg(W, v, dW, dv)
+        return losses, dphi(m, self.loss) * self.labels * dout + dreg[..., None]
 
     def _parts(self, x):
         W, v, Z, H, out = self._forward(x)
