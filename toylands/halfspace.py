@@ -23,6 +23,9 @@ Ground truth:
   ``critical_points[0]`` is the saddle nearest the point where SGD's full gradient is smallest
   (while the loss is still 0.05 above f*), described in ``sgd_saddle`` (step, gradient norm,
   loss, distance); the others follow by value (at most 12 listed).
+
+The search's result is cached in memory and on disk (:mod:`toylands._cache`, keyed by the data,
+λ, the seed, the starts and the code version).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import numpy as np
 from scipy.optimize import brentq, minimize
 from scipy.special import expit
 
+from ._cache import cached
 from ._landscape import GLOBAL_SEARCH, SOLVED, CriticalPoint, Landscape, Provenance, Smoothness
 from ._validate import as_finite_float, as_int, as_labelled_data
 from .domain import Box
@@ -172,6 +176,10 @@ def _newton_stationary(A, BA, lam, X, iters=80):
 
 @functools.lru_cache(maxsize=16)
 def _ground_truth(key):
+    return cached("half-space", key, functools.partial(_search, key))
+
+
+def _search(key):
     A_b, b_b, shape, lam, seed, starts = key
     A = np.frombuffer(A_b).reshape(shape)
     b = np.frombuffer(b_b)

@@ -31,7 +31,9 @@ Ground truth, by case:
   and any case with exactly one of λ₁, λ₂ zero.
 
 The exact f_i* and its 1-D reduction are in :mod:`toylands._relu_infimum`; the global search,
-the kink-aware polish and the sets S in :mod:`toylands._relu_search`.
+the kink-aware polish and the sets S in :mod:`toylands._relu_search`. The search's result is
+cached in memory and on disk (:mod:`toylands._cache`, keyed by the data, every parameter and the
+code version), so an instance is searched once per machine.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ import functools
 
 import numpy as np
 
+from ._cache import cached
 from ._landscape import Landscape, Smoothness
 from ._relu_infimum import _act, _dact, dphi, exact_f_i_star, phi, relu_f_i_star
 from ._relu_search import global_search, stationarity_residual
@@ -171,6 +174,19 @@ class TwoLayerNet(Landscape):
         reg = join_units(2 * self.lam2 * W, 2 * self.lam1 * v)
         return g + reg[..., None, :]
 
+    def _value_and_gradient(self, x):
+        """``(f(x), ∇f(x))`` from one forward pass: the global search's objective. The same
+        operations as ``_gradient`` and, through the ``(n, k)`` layout of ``_forward``, as the
+        losses of a single point."""
+        W, v, Z, H, out = self._forward(x)
+        m = self.labels * out
+        value = np.mean(phi(m, self.loss) + self._reg(W, v)[..., None], axis=-1)
+        c = dphi(m, self.loss) * self.labels
+        A = c[..., None] * _dact(Z, self.activation) * v[..., None, :] / self.n  # (..., n, k)
+        gW = np.swapaxes(A, -1, -2) @ self.data + 2 * self.lam2 * W
+        gv = np.einsum("...n,...nk->...k", c, H) / self.n + 2 * self.lam1 * v
+        return value, join_units(gW, gv)
+
     def _gradient(self, x):
         W, v, Z, H, c = self._parts(x)
         A = c[..., None] * _dact(Z, self.activation) * v[..., None, :] / self.n  # (..., n, k)
@@ -232,9 +248,13 @@ class TwoLayerNet(Landscape):
         )
 
 
-# ---- ground truth (cached per instance) -----------------------------------------------------
+# ---- ground truth (cached per instance, in memory and on disk) ------------------------------
 @functools.lru_cache(maxsize=32)
 def _ground_truth(key):
+    return cached("two-layer-relu", key, functools.partial(_search, key))
+
+
+def _search(key):
     data_b, labels_b, shape, k, activation, loss, lam1, lam2, starts, seed = key
     data = np.frombuffer(data_b).reshape(shape)
     labels = np.frombuffer(labels_b)
