@@ -12,6 +12,7 @@ toylands.relu_net).
 from __future__ import annotations
 
 import numpy as np
+import scipy.linalg
 from scipy.optimize import lsq_linear, minimize
 
 from ._landscape import CLOSED_FORM, GLOBAL_SEARCH, Provenance
@@ -56,13 +57,13 @@ def _kink_constraints(net, active):
 
 
 def _null_space(C):
-    """Orthonormal basis ``(dim, dim − rank)`` of ``{θ : C θ = 0}``, from an SVD that never
-    builds the ``m × m`` factor of a tall C (``scipy.linalg.null_space`` does, and overflows
-    LAPACK's 32-bit sizes when C has tens of thousands of kink rows). Rank cut as scipy's:
-    singular values above ``max(m, dim) · eps · σ₁``."""
+    """Orthonormal basis ``(dim, dim − rank)`` of ``{θ : C θ = 0}``: ``scipy.linalg.null_space``
+    (same LAPACK driver, same rank cut, the same bits) without its ``m × m`` factor, which a
+    tall C does not need (``V`` of the thin SVD is all of V) and which overflows LAPACK's 32-bit
+    sizes when C has tens of thousands of kink rows (dead units at n = 4096)."""
     m, dim = C.shape
-    _, sv, Vt = np.linalg.svd(C, full_matrices=m < dim)  # Vt is (dim, dim) either way
-    rank = int(np.sum(sv > max(m, dim) * np.finfo(float).eps * sv.max(initial=0.0)))
+    _, sv, Vt = scipy.linalg.svd(C, full_matrices=m < dim)  # Vt is (dim, dim) either way
+    rank = int(np.sum(sv > np.amax(sv, initial=0.0) * np.finfo(float).eps * max(m, dim)))
     return Vt[rank:].T
 
 
@@ -111,8 +112,8 @@ def _polish(net, theta, *, rounds: int = 4, iters: int = 25):
         else:
             C = np.zeros((0, net.dim))
         if C.shape[0]:
+            theta = theta - np.linalg.pinv(C) @ (C @ theta)  # pinv: a thin SVD of C
             N = _null_space(C)
-            theta = N @ (N.T @ theta)  # the nearest point with every active kink at 0
         else:
             N = np.eye(net.dim)
         for _ in range(iters):

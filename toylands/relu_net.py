@@ -174,18 +174,25 @@ class TwoLayerNet(Landscape):
         reg = join_units(2 * self.lam2 * W, 2 * self.lam1 * v)
         return g + reg[..., None, :]
 
+    def _value(self, x):
+        # f through the (n, k) layout of ``_forward``, bit for bit the value the global search
+        # was written against (its line search compares values at the level of rounding)
+        W, v, _, H, _ = self._forward(x)
+        return self._mean_loss(W, v, H)
+
+    def _mean_loss(self, W, v, H):
+        out = (H @ v[..., None])[..., 0]
+        return np.mean(phi(self.labels * out, self.loss) + self._reg(W, v)[..., None], axis=-1)
+
     def _value_and_gradient(self, x):
-        """``(f(x), ∇f(x))`` from one forward pass: the global search's objective. The same
-        operations as ``_gradient`` and, through the ``(n, k)`` layout of ``_forward``, as the
-        losses of a single point."""
+        """``(f(x), ∇f(x))`` from one forward pass: the global search's objective, bit for bit
+        ``(_value(x), _gradient(x))``."""
         W, v, Z, H, out = self._forward(x)
-        m = self.labels * out
-        value = np.mean(phi(m, self.loss) + self._reg(W, v)[..., None], axis=-1)
-        c = dphi(m, self.loss) * self.labels
+        c = dphi(self.labels * out, self.loss) * self.labels
         A = c[..., None] * _dact(Z, self.activation) * v[..., None, :] / self.n  # (..., n, k)
         gW = np.swapaxes(A, -1, -2) @ self.data + 2 * self.lam2 * W
         gv = np.einsum("...n,...nk->...k", c, H) / self.n + 2 * self.lam1 * v
-        return value, join_units(gW, gv)
+        return self._mean_loss(W, v, H), join_units(gW, gv)
 
     def _gradient(self, x):
         W, v, Z, H, c = self._parts(x)
