@@ -31,7 +31,14 @@ test: lint
 test-slow: $(VENV)/.installed-test
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -q -m slow
 
-bench: $(VENV)/.installed-test
+# The peers the benchmarks compare with: torch (torch.func.jvp under vmap) and python-flint (arb).
+# `make bench` installs them into .venv (torch pinned: the CPU wheel, not a range that would pull
+# several GB of CUDA packages); each benchmark prints "skipped (not installed)" without them.
+$(VENV)/.installed-bench: $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet 'torch==2.13.0' 'python-flint>=0.6'
+	touch $@
+
+bench: $(VENV)/.installed-bench
 	$(BIN)/python -m benchmarks
 
 clean:
