@@ -15,8 +15,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
+# The test extras include the torch extra (a pinned CPU build) so CI runs the torch tests;
+# without torch those tests skip with the reason and the rest of the suite runs.
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,torch]'
 	touch $@
 
 report: $(VENV)/.installed
@@ -31,11 +33,11 @@ test: lint
 test-slow: $(VENV)/.installed-test
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -q -m slow
 
-# The peers the benchmarks compare with: torch (torch.func.jvp under vmap) and python-flint (arb).
-# `make bench` installs them into .venv (torch pinned: the CPU wheel, not a range that would pull
-# several GB of CUDA packages); each benchmark prints "skipped (not installed)" without them.
+# The peers the benchmarks compare with: torch (torch.func.jvp under vmap; the test extras
+# install the pinned CPU build) and python-flint (arb), which `make bench` installs into .venv.
+# Each benchmark prints "skipped (not installed)" for a peer that is missing.
 $(VENV)/.installed-bench: $(VENV)/.installed-test
-	$(BIN)/python -m pip install --quiet 'torch==2.13.0' 'python-flint>=0.6'
+	$(BIN)/python -m pip install --quiet 'python-flint>=0.6'
 	touch $@
 
 bench: $(VENV)/.installed-bench

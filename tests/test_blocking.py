@@ -275,3 +275,16 @@ def test_region_temporaries_stay_below_the_rows(monkeypatch):
     assert peak < a.nbytes  # the rows themselves are three times that
     monkeypatch.setattr(region_mod, "ROW_BLOCK", 1 << 40)  # the test can fail: one block
     assert _peak(lambda: Region.from_arrays(a, b, c, mask)) > a.nbytes
+
+
+def test_tensors_take_the_fused_kernel_in_one_call(monkeypatch):
+    torch = pytest.importorskip("torch")
+    f = _land("two-layer-relu", {"n": 6, "d": 2, "k": 2, "seed": 1})
+    x = f.domain.sample(np.random.default_rng(11), 9)
+    v = np.random.default_rng(12).normal(size=x.shape)
+    monkeypatch.setattr(_blocks, "BLOCK_BYTES", 8)
+    want = f.losses_and_directional(x, v)
+    got = f.losses_and_directional(torch.from_numpy(x), torch.from_numpy(v))
+    assert all(isinstance(g, torch.Tensor) and g.dtype == torch.float64 for g in got)
+    for g, w in zip(got, want):
+        _close(g.numpy(), w)

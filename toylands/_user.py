@@ -6,8 +6,10 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ._ground_truth import FAST_POINTS
+from ._ground_truth import validate as _validate_ground_truth
 from ._landscape import USER, Landscape, Provenance, Smoothness
-from ._validate import as_int
+from ._validate import as_finite_float, as_int
 from .domain import Box
 from .sets import MinimizerSet, ProjectedSet
 
@@ -26,9 +28,15 @@ def _checked(out, shape, what):
 class UserLandscape(Landscape):
     """A landscape from callables; see ``from_functions``."""
 
-    def __init__(self, *, losses, grads, directional, L, **kw):
+    def __init__(self, *, losses, grads, directional, L, L_certified=False, **kw):
         super().__init__(**kw)
         self._f, self._g, self._jvp, self._L = losses, grads, directional, L
+        self._L_certified = bool(L_certified)
+
+    @property
+    def user_L(self) -> bool:
+        """Whether L was stated by the user (``toylands.validate`` then checks it on samples)."""
+        return self._L is not None
 
     def _losses(self, x):
         return _checked(self._f(x), x.shape[:-1] + (self.n,), "losses")
@@ -48,7 +56,9 @@ class UserLandscape(Landscape):
 
     def _smoothness(self, domain):
         if self._L is not None:
-            return Smoothness(float(self._L), USER, domain, certified=False)
+            how = USER + (" (certified by the user)" if self._L_certified else " (not certified)")
+            return Smoothness(float(self._L), how, domain, certified=self._L_certified,
+                              user_supplied=True)
         return _sampled_smoothness(self, domain)
 
 
@@ -76,6 +86,8 @@ def from_functions(
     project: Callable | MinimizerSet,
     domain: Box | None = None,
     L: float | None = None,
+    L_certified: bool = False,
+    validate: bool = True,
 ) -> Landscape:
     r"""Build a landscape from your own callables; every checker, optimizer and plot accepts it.
 
@@ -97,6 +109,13 @@ def from_functions(
     L : float, optional
         Your smoothness constant; without it ``smoothness()`` is a sampled estimate, marked
         not certified.
+    L_certified : bool
+        Whether your L is a proven upper bound (default False). ``theory.check`` reports its
+        smoothness hypothesis as "assumed (user-supplied L)" for an uncertified user L.
+    validate : bool
+        Run a fast ``toylands.validate`` (default True): a wrong f*, f_i*, gradient or
+        projection raises ``toylands.GroundTruthError`` here instead of giving wrong answers
+        later. ``validate=False`` skips it.
 
     Examples
     --------
@@ -131,13 +150,17 @@ def from_functions(
         raise TypeError("project must be callable or a MinimizerSet")
     fis = np.asarray(f_i_star, dtype=np.float64).reshape(-1)
     if fis.shape != (n,) or not np.all(np.isfinite(fis)):
-        raise ValueError(f"f_i_star must be {n} finite numbers")
+        raise ValueError(f"f_i_star must be {n} finite numbers, got {f_i_star!r}")
+    f_star = as_finite_float(f_star, "f_star")
+    if L is not None:
+        L = as_finite_float(L, "L", low=0.0, low_open=True)
     user = Provenance(USER)
-    return UserLandscape(
+    land = UserLandscape(
         losses=losses,
         grads=grads,
         directional=directional,
         L=L,
+        L_certified=L_certified,
         name=name,
         dim=dim,
         n=n,
@@ -151,3 +174,6 @@ def from_functions(
         interpolation=bool(np.isclose(float(f_star), fis.mean())),
         positive=bool(np.all(fis > 0)),
     )
+    if validate:
+        _validate_ground_truth(land, points=FAST_POINTS, search=4)
+    return land

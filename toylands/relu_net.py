@@ -34,6 +34,9 @@ The exact f_i* and its 1-D reduction are in :mod:`toylands._relu_infimum`; the g
 the kink-aware polish and the sets S in :mod:`toylands._relu_search`. The search's result is
 cached in memory and on disk (:mod:`toylands._cache`, keyed by the data, every parameter and the
 code version), so an instance is searched once per machine.
+
+The kernels are written once in the array API (numpy arrays or torch tensors; ``toylands._xp``);
+the ground truth is computed in float64 numpy.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ from ._landscape import Landscape, Smoothness
 from ._relu_infimum import _act, _dact, dphi, exact_f_i_star, phi, relu_f_i_star
 from ._relu_search import global_search, stationarity_residual
 from ._validate import as_finite_float, as_int, as_labelled_data
+from ._xp import const, namespace, relu_, vdot
 from .domain import Box
 from .orbits import join_units, split_units
 
@@ -90,51 +94,57 @@ class TwoLayerNet(Landscape):
             positive=loss == "logistic",
         )
 
-    # ---- kernels ----------------------------------------------------------------------
+    # ---- kernels (array API: numpy or torch, see toylands._xp) ---------------------------
+    _ARRAY_API = True
+
     def _forward(self, x):
         W, v = split_units(x, self.k, self.d)
-        Z = self.data @ np.swapaxes(W, -1, -2)  # (..., n, k)
+        Z = const(self, "data", x) @ W.mT  # (..., n, k)
         H = _act(Z, self.activation)
-        out = np.einsum("...nk,...k->...n", H, v)
+        out = namespace(x).einsum("...nk,...k->...n", H, v)
         return W, v, Z, H, out
 
     def _reg(self, W, v):
-        return self.lam1 * np.sum(v * v, axis=-1) + self.lam2 * np.sum(W * W, axis=(-2, -1))
+        xp = namespace(W)
+        return self.lam1 * xp.sum(v * v, axis=-1) + self.lam2 * xp.sum(W * W, axis=(-2, -1))
 
     def _point_floats(self):
         # one (2k, n) product per point, its mask and the (n,) rows of the result
         return 3 * self.k * self.n + 8 * self.n
 
-    def _products(self, A):
+    def _products(self, A, x):
         """``A Xᵀ`` for unit rows ``A (..., r, d)``: ``(..., r, n)``, as one matrix product
-        ``(… r, d) @ (d, n)`` over the whole batch (a single BLAS call, not one per point)."""
-        return (A.reshape(-1, self.d) @ self.data.T).reshape(A.shape[:-1] + (self.n,))
+        ``(… r, d) @ (d, n)`` over the whole batch (one BLAS call, not one per point)."""
+        data = const(self, "data", x)
+        return (A.reshape(-1, self.d) @ data.T).reshape(tuple(A.shape[:-1]) + (self.n,))
 
     def _losses(self, x):
         W, v = split_units(x, self.k, self.d)
-        Z = self._products(W)  # (..., k, n): the one product needed
-        H = np.maximum(Z, 0.0, out=Z) if self.activation == "relu" else _act(Z, "softplus")
+        Z = self._products(W, x)  # (..., k, n): the one product needed
+        H = relu_(namespace(x), Z) if self.activation == "relu" else _act(Z, "softplus")
         out = (v[..., None, :] @ H)[..., 0, :]
-        return phi(self.labels * out, self.loss) + self._reg(W, v)[..., None]
+        y = const(self, "labels", x)
+        return phi(y * out, self.loss) + self._reg(W, v)[..., None]
 
     def _jvp(self, x, u):
         r"""``(W, v, dW, dv, out, dout)``: the network output ``out = vᵀσ(W x_i)`` and its
-        derivative along u, ``dout = (σ'(Z) ∘ (δW X ᵀ))ᵀ v + σ(Z)ᵀ δv``, from one product
+        derivative along u, ``dout = (σ'(Z) ∘ (δW Xᵀ))ᵀ v + σ(Z)ᵀ δv``, from one product
         ``[W; U] Xᵀ`` of 2k unit rows. For relu, ``σ(Z) = 1[Z ≥ 0] Z``, so
         ``dout = Σ_j 1[Z_j ≥ 0] G_j`` with ``G = (v∘δW + δv∘W) Xᵀ``: masked sums, no
         per-sample gradients."""
+        xp = namespace(x)
         k = self.k
         W, v = split_units(x, k, self.d)
         dW, dv = split_units(u, k, self.d)
         if self.activation == "relu":
-            ZG = self._products(np.concatenate([W, v[..., None] * dW + dv[..., None] * W], -2))
+            ZG = self._products(xp.concat([W, v[..., None] * dW + dv[..., None] * W], axis=-2), x)
             Z, G = ZG[..., :k, :], ZG[..., k:, :]
-            np.multiply(G, Z >= 0.0, out=G)  # (faster than copyto(where=) here)
-            np.maximum(Z, 0.0, out=Z)  # Z is now σ(Z)
-            dout = G.sum(axis=-2)
+            G *= Z >= 0.0  # (faster than copyto(where=) here)
+            relu_(xp, Z)  # Z is now σ(Z)
+            dout = xp.sum(G, axis=-2)
             out = (v[..., None, :] @ Z)[..., 0, :]
         else:
-            ZD = self._products(np.concatenate([W, dW], axis=-2))
+            ZD = self._products(xp.concat([W, dW], axis=-2), x)
             Z, dZ = ZD[..., :k, :], ZD[..., k:, :]
             H = _act(Z, self.activation)
             out = (v[..., None, :] @ H)[..., 0, :]
@@ -143,34 +153,37 @@ class TwoLayerNet(Landscape):
         return W, v, dW, dv, out, dout
 
     def _dreg(self, W, v, dW, dv):
-        return 2 * self.lam1 * np.sum(v * dv, -1) + 2 * self.lam2 * np.sum(W * dW, (-2, -1))
+        xp = namespace(W)
+        return 2 * self.lam1 * xp.sum(v * dv, axis=-1) + 2 * self.lam2 * xp.sum(
+            W * dW, axis=(-2, -1))
 
     def _directional(self, x, u):
         W, v, dW, dv, out, dout = self._jvp(x, u)
-        dreg = self._dreg(W, v, dW, dv)
-        return dphi(self.labels * out, self.loss) * self.labels * dout + dreg[..., None]
+        y = const(self, "labels", x)
+        return dphi(y * out, self.loss) * y * dout + self._dreg(W, v, dW, dv)[..., None]
 
     def _losses_and_directional(self, x, u):
         """Losses at x and ``<∇f_i(x), u>`` from the same forward product (``_jvp``)."""
         W, v, dW, dv, out, dout = self._jvp(x, u)
-        m = self.labels * out
+        y = const(self, "labels", x)
+        m = y * out
         losses = phi(m, self.loss) + self._reg(W, v)[..., None]
-        dreg = self._dreg(W, v, dW, dv)
-        return losses, dphi(m, self.loss) * self.labels * dout + dreg[..., None]
+        return losses, dphi(m, self.loss) * y * dout + self._dreg(W, v, dW, dv)[..., None]
 
     def _parts(self, x):
         W, v, Z, H, out = self._forward(x)
-        c = dphi(self.labels * out, self.loss) * self.labels  # (..., n)
+        y = const(self, "labels", x)
+        c = dphi(y * out, self.loss) * y  # (..., n)
         return W, v, Z, H, c
 
     def _grads(self, x):
+        xp = namespace(x)
         W, v, Z, H, c = self._parts(x)
-        gW = (c[..., None] * _dact(Z, self.activation) * v[..., None, :])[..., None] * self.data[
-            :, None, :
-        ]  # (..., n, k, d)
+        gW = (c[..., None] * _dact(Z, self.activation) * v[..., None, :])[..., None] * const(
+            self, "data", x)[:, None, :]  # (..., n, k, d)
         gv = c[..., None] * H
-        b = x.shape[:-1] + (self.n,)
-        g = np.concatenate([gW.reshape(b + (-1,)), gv], axis=-1)
+        b = tuple(x.shape[:-1]) + (self.n,)
+        g = xp.concat([gW.reshape(b + (-1,)), gv], axis=-1)
         reg = join_units(2 * self.lam2 * W, 2 * self.lam1 * v)
         return g + reg[..., None, :]
 
@@ -178,35 +191,40 @@ class TwoLayerNet(Landscape):
         # f through the (n, k) layout of ``_forward``, bit for bit the value the global search
         # was written against (its line search compares values at the level of rounding)
         W, v, _, H, _ = self._forward(x)
-        return self._mean_loss(W, v, H)
+        return self._mean_loss(W, v, H, x)
 
-    def _mean_loss(self, W, v, H):
+    def _mean_loss(self, W, v, H, x):
         out = (H @ v[..., None])[..., 0]
-        return np.mean(phi(self.labels * out, self.loss) + self._reg(W, v)[..., None], axis=-1)
+        y = const(self, "labels", x)
+        return namespace(x).mean(phi(y * out, self.loss) + self._reg(W, v)[..., None], axis=-1)
 
     def _value_and_gradient(self, x):
         """``(f(x), ∇f(x))`` from one forward pass: the global search's objective, bit for bit
         ``(_value(x), _gradient(x))``."""
+        xp = namespace(x)
         W, v, Z, H, out = self._forward(x)
-        c = dphi(self.labels * out, self.loss) * self.labels
+        y = const(self, "labels", x)
+        c = dphi(y * out, self.loss) * y
         A = c[..., None] * _dact(Z, self.activation) * v[..., None, :] / self.n  # (..., n, k)
-        gW = np.swapaxes(A, -1, -2) @ self.data + 2 * self.lam2 * W
-        gv = np.einsum("...n,...nk->...k", c, H) / self.n + 2 * self.lam1 * v
-        return self._mean_loss(W, v, H), join_units(gW, gv)
+        gW = A.mT @ const(self, "data", x) + 2 * self.lam2 * W
+        gv = xp.einsum("...n,...nk->...k", c, H) / self.n + 2 * self.lam1 * v
+        return self._mean_loss(W, v, H, x), join_units(gW, gv)
 
     def _gradient(self, x):
+        xp = namespace(x)
         W, v, Z, H, c = self._parts(x)
         A = c[..., None] * _dact(Z, self.activation) * v[..., None, :] / self.n  # (..., n, k)
-        gW = np.swapaxes(A, -1, -2) @ self.data + 2 * self.lam2 * W
-        gv = np.einsum("...n,...nk->...k", c, H) / self.n + 2 * self.lam1 * v
+        gW = A.mT @ const(self, "data", x) + 2 * self.lam2 * W
+        gv = xp.einsum("...n,...nk->...k", c, H) / self.n + 2 * self.lam1 * v
         return join_units(gW, gv)
 
     def _sample_forward(self, x, i):
+        xp = namespace(x)
         W, v = split_units(x, self.k, self.d)
-        xi, yi = self.data[i], self.labels[i]  # (..., d), (...)
-        z = np.einsum("...kd,...d->...k", W, xi)
+        xi, yi = const(self, "data", x)[i], const(self, "labels", x)[i]  # (..., d), (...)
+        z = xp.einsum("...kd,...d->...k", W, xi)
         h = _act(z, self.activation)
-        m = yi * np.einsum("...k,...k->...", h, v)
+        m = yi * vdot(xp, h, v)
         return W, v, xi, yi, z, h, m
 
     def _loss_at(self, x, i):

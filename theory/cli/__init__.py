@@ -23,6 +23,8 @@ _COMMANDS = [
     "theory.cli.report",
     "theory.cli.certify",
     "theory.cli.simulate",
+    "theory.cli.conditions",
+    "theory.cli.experiment",
 ]
 
 

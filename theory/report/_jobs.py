@@ -34,12 +34,14 @@ def _run_section(fn, cfg, ctx, progress, strict: bool) -> Section:
 # Figure scripts that plot a section's numbers: they run after it and receive its data
 # (``draw(..., data={script: section.data})``) when the section succeeded with the figures'
 # budgets (``quick == figure_smoke``); otherwise the script computes its own.
-FIGURE_INPUTS = {"fig_overparam": "overparam"}
+FIGURE_INPUTS = {"fig_overparam": "overparam", "fig_experiments": "experiments"}
 
 # Relative cost of each job (CPU seconds of the default report on one core of a quiet machine,
 # ground truth cached). They order the jobs, longest first, so that two workers finish
 # together, and turn the jobs done into an estimate of the time left.
 _COST = {
+    "experiments": 45.0,
+    "fig_experiments": 8.0,
     "theorems": 40.0,
     "overparam": 12.0,
     "fig_overparam": 2.0,
