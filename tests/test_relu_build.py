@@ -98,3 +98,24 @@ def test_large_instance_builds():
     assert np.isfinite(f.f_star) and f.f_star >= float(np.mean(f.f_i_star)) - 1e-12
     x = f.minimizers.base + 0.1 * np.random.default_rng(0).normal(size=(3, f.dim))
     assert np.all(np.isfinite(f.losses(x)))
+
+
+def test_the_search_runs_on_one_blas_thread(monkeypatch):
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from toylands import relu_net
+
+    seen = []
+    search = relu_net._search
+
+    def spy(key):
+        seen.extend(lib["num_threads"] for lib in threadpoolctl.threadpool_info())
+        return search(key)
+
+    monkeypatch.setattr(relu_net, "_search", spy)
+    monkeypatch.setenv("TOYLANDS_NO_CACHE", "1")
+    relu_net._ground_truth.cache_clear()
+    try:
+        two_layer_relu(n=5, d=2, k=2, seed=9, starts=2)
+    finally:
+        relu_net._ground_truth.cache_clear()
+    assert seen and set(seen) == {1}

@@ -40,6 +40,7 @@ from scipy.special import expit
 
 from ._cache import cached
 from ._landscape import GLOBAL_SEARCH, SOLVED, CriticalPoint, Landscape, Provenance, Smoothness
+from ._threads import one_blas_thread
 from ._validate import as_finite_float, as_int, as_labelled_data
 from ._xp import const, namespace, vdot
 from ._xp import expit as _xexpit
@@ -194,7 +195,8 @@ def _newton_stationary(A, BA, lam, X, iters=80):
 
 @functools.lru_cache(maxsize=16)
 def _ground_truth(key):
-    return cached("half-space", key, functools.partial(_search, key))
+    with one_blas_thread():  # scalar-sized BLAS calls; bits independent of the cores
+        return cached("half-space", key, functools.partial(_search, key))
 
 
 def _search(key):

@@ -49,6 +49,7 @@ from ._cache import cached
 from ._landscape import Landscape, Smoothness
 from ._relu_infimum import _act, _dact, dphi, exact_f_i_star, phi, relu_f_i_star
 from ._relu_search import global_search, stationarity_residual
+from ._threads import one_blas_thread
 from ._validate import as_finite_float, as_int, as_labelled_data
 from ._xp import const, namespace, relu_, vdot
 from .domain import Box
@@ -276,7 +277,8 @@ class TwoLayerNet(Landscape):
 # ---- ground truth (cached per instance, in memory and on disk) ------------------------------
 @functools.lru_cache(maxsize=32)
 def _ground_truth(key):
-    return cached("two-layer-relu", key, functools.partial(_search, key))
+    with one_blas_thread():  # scalar-sized BLAS calls; bits independent of the cores
+        return cached("two-layer-relu", key, functools.partial(_search, key))
 
 
 def _search(key):
