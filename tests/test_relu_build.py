@@ -119,3 +119,17 @@ def test_the_search_runs_on_one_blas_thread(monkeypatch):
     finally:
         relu_net._ground_truth.cache_clear()
     assert seen and set(seen) == {1}
+
+
+def test_stationarity_residual_with_many_kinks_stays_within_memory(monkeypatch):
+    # Past _EXACT_KINKS the bounded least squares iterates (LSMR) instead of building a
+    # kinks × kinks factor; on a problem small enough for both, the two agree.
+    f = two_layer_relu(n=40, d=2, k=3, seed=4, starts=2)
+    theta = f.minimizers.base.copy()
+    W = theta[: f.k * f.d].reshape(f.k, f.d)
+    W[0] = 0.0  # unit 0: W_0 = 0, v_0 ≠ 0, so every sample sits on its kink
+    theta[f.k * f.d] = 1.0
+    exact = rs.stationarity_residual(f, theta)
+    monkeypatch.setattr(rs, "_EXACT_KINKS", 5)
+    iterative = rs.stationarity_residual(f, theta)
+    assert iterative == pytest.approx(exact, rel=1e-6, abs=1e-10)
