@@ -33,6 +33,7 @@ SCRIPTS = (
     "fig_proxy",
     "fig_halfspace",
     "fig_rates",
+    "fig_pep",
     "fig_overparam",
     "fig_experiments",
 )

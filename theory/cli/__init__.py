@@ -25,6 +25,7 @@ _COMMANDS = [
     "theory.cli.simulate",
     "theory.cli.conditions",
     "theory.cli.experiment",
+    "theory.cli.pep",
 ]
 
 

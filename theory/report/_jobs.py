@@ -34,7 +34,7 @@ def _run_section(fn, cfg, ctx, progress, strict: bool) -> Section:
 # Figure scripts that plot a section's numbers: they run after it and receive its data
 # (``draw(..., data={script: section.data})``) when the section succeeded with the figures'
 # budgets (``quick == figure_smoke``); otherwise the script computes its own.
-FIGURE_INPUTS = {"fig_overparam": "overparam", "fig_experiments": "experiments"}
+FIGURE_INPUTS = {"fig_overparam": "overparam", "fig_experiments": "experiments", "fig_pep": "pep"}
 
 # Relative cost of each job (CPU seconds of the default report on one core of a quiet machine,
 # ground truth cached). They order the jobs, longest first, so that two workers finish
@@ -43,6 +43,8 @@ _COST = {
     "experiments": 45.0,
     "fig_experiments": 8.0,
     "theorems": 40.0,
+    "pep": 20.0,
+    "fig_pep": 4.0,
     "overparam": 12.0,
     "fig_overparam": 2.0,
     "regions": 14.0,
