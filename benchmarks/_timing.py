@@ -45,6 +45,16 @@ def _rss() -> int:
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
+def _trim() -> None:
+    """Give the heap's free pages back to the system (glibc ``malloc_trim``; else nothing)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def peak_bytes(fn) -> int:
     """Bytes ``fn()`` adds at its peak over what the process held when it started.
 
@@ -68,6 +78,7 @@ def peak_bytes(fn) -> int:
     if pid == 0:  # the child: run once, report, leave without cleanup
         try:
             os.close(r)
+            _trim()  # memory the parent freed but kept would otherwise be reused unseen
             start = _rss()
             fn()
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
