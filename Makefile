@@ -11,8 +11,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# `make report` installs the extras its sections use (torch: the network experiments; pep: the
+# worst case over the class). `toylands report` without them marks those sections skipped.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[pep]'
+	$(BIN)/python -m pip install --quiet -e '.[torch,pep]'
 	touch $@
 
 # The test extras include the torch extra (a pinned CPU build) so CI runs the torch tests;
@@ -33,7 +35,14 @@ test: lint
 test-slow: $(VENV)/.installed-test
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -q -m slow
 
-bench: $(VENV)/.installed-test
+# The peers the benchmarks compare with: torch (torch.func.jvp under vmap; the test extras
+# install the pinned CPU build) and python-flint (arb), which `make bench` installs into .venv.
+# Each benchmark prints "skipped (not installed)" for a peer that is missing.
+$(VENV)/.installed-bench: $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet 'python-flint>=0.6'
+	touch $@
+
+bench: $(VENV)/.installed-bench
 	$(BIN)/python -m benchmarks
 
 clean:

@@ -127,6 +127,13 @@ class LeastSquares(Landscape):
         r *= v @ const(self, "_At", x)
         return r
 
+    def _losses_and_directional(self, x, v):
+        r = self._r(x)  # shared: two products instead of three
+        return 0.5 * r * r, r * (v @ const(self, "_At", x))
+
+    def _point_floats(self):
+        return 4 * self.n
+
     def _gradient(self, x):
         return (self._r(x) @ const(self, "A", x)) / self.A.shape[0]
 

@@ -7,9 +7,9 @@ Each rule moves an iterate along ``−∇f_i(x)``: ``x⁺ = x − s`` with ``s =
 - :class:`SPSMax`: ``γ_k = min{(f_i(x) − f_i*)/(c‖∇f_i(x)‖²), γ_b}``;
   :class:`NGN`: ``γ_k = γ/(1 + γ‖∇f_i(x)‖²/(2 f_i(x)))``. The step size depends on the function,
   so ``s = γ_k ∇f_i(x)`` is not linear in the Gram matrix. Every value of γ_k lies in a known
-  interval (SPS_max: ``[min{1/(2cL), γ_b}, γ_b]``; NGN: ``[γ/(1+γL), γ]``, spec §6's step-size
-  lemmas). The interval is cut into *cells*; in a cell ``[lo, hi]`` the step is a free vector s
-  with
+  interval (SPS_max: ``[min{1/(2cL), γ_b}, γ_b]``; NGN: ``[γ/(1+γL), γ]``, the step-size
+  lemmas of MATHEMATICS.md §6). The interval is cut into *cells*; in a cell ``[lo, hi]`` the
+  step is a free vector s with
 
   - ``<s − lo·g, s − hi·g> ≤ 0`` (s lies in the ball with diameter ``[lo·g, hi·g]``, which
     contains every ``γ g`` with ``γ ∈ [lo, hi]``), so ``<s, g> = γ‖g‖²`` for some γ in the cell;
@@ -76,7 +76,7 @@ class SGD:
 
 @dataclass(frozen=True)
 class SPSMax:
-    r"""SPS_max: ``γ_k = min{(f_i(x) − f_i*)/(c‖∇f_i(x)‖²), γ_b}`` (spec §5)."""
+    r"""SPS_max: ``γ_k = min{(f_i(x) − f_i*)/(c‖∇f_i(x)‖²), γ_b}`` (MATHEMATICS.md §5)."""
 
     c: float
     gamma_b: float
@@ -93,7 +93,7 @@ class SPSMax:
 
 @dataclass(frozen=True)
 class NGN:
-    r"""NGN: ``γ_k = γ/(1 + γ‖∇f_i(x)‖²/(2 f_i(x)))``, every f_i ≥ 0 (spec §5)."""
+    r"""NGN: ``γ_k = γ/(1 + γ‖∇f_i(x)‖²/(2 f_i(x)))``, every f_i ≥ 0 (MATHEMATICS.md §5)."""
 
     gamma: float
 

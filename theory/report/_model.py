@@ -21,6 +21,7 @@ __all__ = [
     "Claim",
     "Section",
     "Progress",
+    "format_step",
 ]
 
 # Verdicts of the claims table.
@@ -110,8 +111,20 @@ class Section:
     headline: str = ""
 
 
+def format_step(done: int, total: int, label: str, left: float | None = None) -> str:
+    """``"3/14 done (theorems), about 25 s left"``: a progress line for counted work."""
+    text = f"{done}/{total} done ({label})"
+    if left is not None and done < total:
+        text += f", about {left:.0f} s left" if left >= 1 else ", under a second left"
+    return text
+
+
 class Progress:
-    """Progress lines on stderr: ``[report  12.3s] message``; silent when ``quiet``."""
+    """Progress lines on stderr: ``[report  12.3s] message``; silent when ``quiet``.
+
+    ``step(k, N, label, left)`` writes a ``k/N`` line with an estimate of the time left
+    (``format_step``).
+    """
 
     def __init__(self, quiet: bool = False, stream=None, prefix: str = ""):
         self.quiet = quiet
@@ -127,6 +140,10 @@ class Progress:
                 file=stream,
                 flush=True,
             )
+
+    def step(self, done: int, total: int, label: str, left: float | None = None) -> None:
+        """Say that ``done`` of ``total`` are done, and about how long the rest will take."""
+        self(format_step(done, total, label, left))
 
     def tagged(self, prefix: str) -> Progress:
         """The same clock and stream, with ``prefix`` before each message."""
