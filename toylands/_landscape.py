@@ -8,7 +8,8 @@ Subclasses implement the private kernels on validated float64 input of shape ``(
 - ``_losses(x) -> (..., n)`` (required);
 - ``_directional(x, v) -> (..., n)`` = ``<∇f_i(x), v>`` for all i, without materialising the
   per-sample gradients; ``_grads(x) -> (..., n, dim)`` as the slow reference;
-- optionally ``_loss_at``, ``_grad_at``, ``_gradient`` where the structure makes them cheaper,
+- optionally ``_loss_at``, ``_grad_at``, ``_loss_grad_at`` (both at once, what a stochastic step
+  needs), ``_gradient`` where the structure makes them cheaper,
   ``_losses_and_directional(x, v)`` where the two share their forward pass, and
   ``_point_floats()`` (the float64 temporaries of a kernel per point) where they differ from the
   default's ``n (dim + 4)``.
@@ -279,6 +280,15 @@ class Landscape:
             raise ValueError("i must have shape (..., b): one row of b sample indices per point")
         return as_indices(i, tuple(xv.shape[:-1]) + (shape[-1],), self.n, like=xv)
 
+    def loss_grad_at(self, x, i):
+        """``(f_{i}(x), ∇f_{i}(x))`` with one index per point, in one call: ``(...)``,
+        ``(..., dim)``. The same numbers as ``loss_at`` and ``grad_at``; a landscape may fuse the
+        two evaluations (what every stochastic step needs)."""
+        xv = self._points(x)
+        iv = as_indices(i, xv.shape[:-1], self.n, like=xv)
+        loss, g = self._loss_grad_at(xv, iv)
+        return self._out(loss, x), self._out(g, x)
+
     def directional(self, x, v) -> np.ndarray:
         """``<∇f_i(x), v>`` for all i, shape ``(..., n)``, without per-sample gradients (a JVP).
 
@@ -387,6 +397,9 @@ class Landscape:
     def _batch_gradient(self, x, i):
         xb = namespace(x).broadcast_to(x[..., None, :], tuple(i.shape) + (self.dim,))
         return namespace(x).mean(self._grad_at(xb, i), axis=-2)
+
+    def _loss_grad_at(self, x, i):
+        return self._loss_at(x, i), self._grad_at(x, i)
 
     def _smoothness(self, domain):
         raise NotImplementedError

@@ -146,6 +146,11 @@ class LeastSquares(Landscape):
         a = const(self, "A", x)[i]
         return (vdot(namespace(x), x, a) - const(self, "b", x)[i])[..., None] * a
 
+    def _loss_grad_at(self, x, i):
+        a = const(self, "A", x)[i]
+        r = vdot(namespace(x), x, a) - const(self, "b", x)[i]
+        return 0.5 * r * r, r[..., None] * a
+
     def _smoothness(self, domain):
         L = float(np.max(np.einsum("nd,nd->n", self.A, self.A)))
         return Smoothness(

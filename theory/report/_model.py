@@ -11,8 +11,12 @@ __all__ = [
     "CORRECTED",
     "PRINTED_WRONG",
     "REFUTED",
+    "HOLDS_VACUOUS",
+    "REPRODUCED",
+    "NOT_REPRODUCED",
     "NOT_MEASURED",
     "VERDICTS",
+    "WRONG",
     "Config",
     "Claim",
     "Section",
@@ -25,12 +29,17 @@ CONFIRMED = "confirmed"
 CORRECTED = "confirmed (corrected)"  # the paper prints it wrong; our corrected version holds
 PRINTED_WRONG = "printed value wrong"
 REFUTED = "refuted"
-NOT_MEASURED = "not measured"
-# A toy network showing a finding of [AB §5] about real networks: never "confirmed".
+# a bound that holds only because it is at or above the trivial bound E[f(x⁰) − f*]: it
+# confirms nothing (MATHEMATICS.md §6), so it is never counted as a confirmation
+HOLDS_VACUOUS = "holds (vacuous)"
+# a toy that reproduces a finding of the paper's real networks in kind, not in its numbers
 REPRODUCED = "reproduced qualitatively"
 NOT_REPRODUCED = "not reproduced at toy scale"
-VERDICTS = (CONFIRMED, CORRECTED, PRINTED_WRONG, REFUTED, NOT_MEASURED, REPRODUCED,
-            NOT_REPRODUCED)
+NOT_MEASURED = "not measured"
+VERDICTS = (CONFIRMED, CORRECTED, PRINTED_WRONG, REFUTED, HOLDS_VACUOUS, REPRODUCED,
+            NOT_REPRODUCED, NOT_MEASURED)
+# what the paper got wrong (the summary lists these first)
+WRONG = (CORRECTED, PRINTED_WRONG, REFUTED)
 
 
 @dataclass(frozen=True)
@@ -69,7 +78,10 @@ class Config:
 
 @dataclass
 class Claim:
-    """One row of the claims table: a claim of the paper, our measurement, a verdict."""
+    """One row of the claims table: a claim of the paper, our measurement, a verdict.
+
+    ``summary`` (optional) is the one line the report's first screen shows for it; without it
+    the first screen shortens ``measured``."""
 
     id: str
     source: str  # where the paper says it (and the MATHEMATICS.md section)
@@ -77,6 +89,7 @@ class Claim:
     measured: str
     verdict: str
     numbers: dict = field(default_factory=dict)
+    summary: str = ""
 
     def __post_init__(self):
         if self.verdict not in VERDICTS:
@@ -85,7 +98,8 @@ class Claim:
 
 @dataclass
 class Section:
-    """What a section contributes: numbers, Markdown and claims."""
+    """What a section contributes: numbers, Markdown and claims; ``headline`` (optional) is its
+    one-line takeaway for the report's first screen."""
 
     name: str
     title: str
@@ -94,6 +108,7 @@ class Section:
     claims: list = field(default_factory=list)
     status: str = "ok"  # "ok" | "error"
     reason: str = ""
+    headline: str = ""
 
 
 def format_step(done: int, total: int, label: str, left: float | None = None) -> str:
