@@ -43,6 +43,7 @@ _COST = {
     "experiments": 45.0,
     "fig_experiments": 8.0,
     "theorems": 40.0,
+    "paper_claims": 25.0,
     "pep": 20.0,
     "fig_pep": 4.0,
     "overparam": 12.0,
