@@ -274,7 +274,8 @@ def alpha_beta_sweep(widths, *, budget: int, seed: int, progress=None) -> list[d
     Theorem 1's best pair (the one minimising β/(α − β)) of the ``two-layer-relu`` landscape of
     width k, for each k of ``widths``, taken from the certified side: no rigorous method applies
     to the network, so the pair holds on samples (``verdict``, ``method``) and no more.
-    ``params`` is its parameter count, ``n`` its number of samples."""
+    ``params`` is its parameter count, ``n`` its number of samples, ``sigma_int2`` its σ_int²
+    (the neighbourhood term of Theorem 1 is ``2·term·σ_int²``)."""
     import toylands
 
     from .certification import certified_best_pairs, region_map
@@ -294,7 +295,7 @@ def alpha_beta_sweep(widths, *, budget: int, seed: int, progress=None) -> list[d
             row = {"alpha": bp.alpha, "beta": bp.beta, "term": bp.value, "verdict": bp.verdict,
                    "method": bp.method}
         out.append({"width": int(k), "params": f.dim, "n": f.n, "alpha_min": reg.alpha_min,
-                    **row})
+                    **row, "sigma_int2": float(f.sigma_int2)})
     return out
 
 
