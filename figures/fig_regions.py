@@ -1,14 +1,18 @@
-r"""Exact feasible (α, β) regions beside the paper-style heat maps of min T.
+r"""Feasible (α, β) regions — sampled (an outer bound) and certified — beside the paper-style heat
+maps of min T.
 
-Left: the exact region of the α-β-condition over a refined sample of the box of MATHEMATICS.md §4
-(``theory.certification.region_map``), drawn in the coordinates (α, α − β) on log axes so that
-constants from 0.5 to 10⁷ fit: a pair is feasible when its gap α − β lies below the curve
-α − β_min(α) (and β ≥ 0). The star is the paper's claimed pair (``theory.claims``); for
-Example 1 the dashed curve is the exact symbolic frontier
-(``theory.certification.symbolic``). Right: the
-paper's heat map [AB §5] — min over SGD iterates of T(x^k) with the x^K proxy and f_i* = 0 on a
-grid with α ≥ β + 0.1 (``theory.protocol``) — blue where the pair "works"; the black curve is
-the frontier β_min(α) of the exact region on the left.
+Left: the sampled region of the α-β-condition over a refined sample of the box of MATHEMATICS.md
+§4 (``theory.certification.region_map``; an outer bound: it contains the true region, so its
+frontier is a lower bound on the true one), drawn in the coordinates (α, α − β) on log axes so
+that constants from 0.5 to 10⁷ fit: a pair can only be feasible when its gap α − β lies below the
+curve α − β_min(α) (and β ≥ 0). The triangles are the certified side
+(``theory.certification.certified_frontier``): pairs (α, β_hi(α)) proved by the rigorous method,
+whose gap every smaller gap inherits. The star is the paper's claimed pair (``theory.claims``);
+for Example 1 the dashed curve is the exact symbolic frontier
+(``theory.certification.symbolic``). Right: the paper's heat map [AB §5] — min over SGD iterates
+of T(x^k) with the x^K proxy and f_i* = 0 on a grid with α ≥ β + 0.1 (``theory.protocol``) — blue
+where the pair "works"; the black curve is the frontier β_min(α) of the sampled region on the
+left.
 """
 
 from __future__ import annotations
@@ -28,14 +32,20 @@ HEAT_ALPHAS = np.linspace(0.1, 10.0, 45)  # theory.protocol.HEATMAP_ALPHAS
 HEAT_BETAS = np.linspace(0.0, 9.9, 45)  # theory.protocol.HEATMAP_BETAS
 
 
-def regions(landscape, *, budget: int, seed: int, rounds: int = 3):
-    """The refined region on the claim's box (the default domain where the paper names none)."""
-    from theory.certification import region_map
+def regions(landscape, *, budget: int, seed: int, rounds: int = 3, bracket: int = 0):
+    """The refined sampled region on the claim's box (the default domain where the paper names
+    none), with the certified bracket of its frontier at ``bracket`` values of α (0: none)."""
+    from theory.certification import certified_frontier, region_map
+    from theory.certification.frontier import bracket_alphas
     from theory.claims import claim_domain
 
-    return region_map(
-        landscape, domain=claim_domain(landscape), budget=budget, rng=seed, rounds=rounds
-    )
+    box = claim_domain(landscape)
+    reg = region_map(landscape, domain=box, budget=budget, rng=seed, rounds=rounds,
+                     keep_points=bool(bracket))
+    if bracket:
+        reg = reg.with_certificates(bracket=certified_frontier(
+            landscape, bracket_alphas(reg, bracket), domain=box, region=reg, rng=seed))
+    return reg
 
 
 def heatmap(landscape, *, seed: int, steps: int | None = None):
@@ -75,9 +85,14 @@ def draw_region(ax, region, *, claim=None, exact=None, alpha_hi=None):
         color="tab:blue",
         alpha=0.3,
         lw=0,
-        label="feasible (sampled + refined)",
+        label="sampled region (an outer bound)",
     )
     ax.plot(al[ok], gap_hi[ok], color="tab:blue", lw=1.6)
+    br = region.bracket
+    if br is not None:
+        good = np.isfinite(br.beta_hi)
+        ax.plot(br.alphas[good], br.alphas[good] - np.maximum(br.beta_hi[good], 0.0), "^",
+                color="tab:green", ms=5, label=f"certified: (α, β_hi) {br.method}")
     if exact is not None:
         ax.plot(
             exact[:, 0],
@@ -87,7 +102,7 @@ def draw_region(ax, region, *, claim=None, exact=None, alpha_hi=None):
             lw=1.2,
             label="exact frontier (symbolic)",
         )
-    ax.axvline(a0, color="tab:blue", lw=0.8, ls=":", label=f"α_min ≈ {a0:.4g}")
+    ax.axvline(a0, color="tab:blue", lw=0.8, ls=":", label=f"sampled α_min ≈ {a0:.4g}")
     if claim is not None and claim.get("alpha") is not None:
         P.mark_pair(
             ax,
@@ -106,7 +121,7 @@ def draw_region(ax, region, *, claim=None, exact=None, alpha_hi=None):
 
 
 def draw_heatmap(ax, H, region=None):
-    """The paper-style heat map with the exact frontier overlaid; returns the mesh."""
+    """The paper-style heat map with the sampled frontier overlaid; returns the mesh."""
     mesh = P.plot_heatmap(ax, HEAT_ALPHAS, HEAT_BETAS, H, label="min T (proxy x^K, f_i* = 0)")
     if region is not None:
         bm = region.beta_min(HEAT_ALPHAS)
@@ -116,7 +131,7 @@ def draw_heatmap(ax, H, region=None):
             np.maximum(bm[ok], 0.0),
             color="k",
             lw=1.8,
-            label="exact frontier β_min(α)",
+            label="sampled frontier β_min(α) (lower bound)",
         )
         ax.legend(loc="upper left", fontsize=7)
     ax.set_xlim(HEAT_ALPHAS[0], HEAT_ALPHAS[-1])
@@ -132,13 +147,13 @@ def main(out_dir, smoke: bool = False, *, seed: int = 0) -> list[Path]:
     from theory.claims import CLAIMS
 
     names = LANDSCAPES
-    budget, steps, rounds = (500, 100, 1) if smoke else (4000, None, 3)
+    budget, steps, rounds, nb = (500, 100, 1, 0) if smoke else (4000, None, 3, 8)
     fig, axes = P.figure(
         len(names), 2, figsize=(12.0, 4.0 * len(names)), layout="constrained", squeeze=False
     )
     for row, name in zip(axes, names):
         f = toylands.get(name)
-        reg = regions(f, budget=budget, seed=seed, rounds=rounds)
+        reg = regions(f, budget=budget, seed=seed, rounds=rounds, bracket=nb)
         claim = reg.paper_claim
         cb = CLAIMS[name].box if name in CLAIMS and CLAIMS[name].box else None
         box = toylands.Box.cube(cb[0], cb[1], f.dim) if cb else None
@@ -146,7 +161,8 @@ def main(out_dir, smoke: bool = False, *, seed: int = 0) -> list[Path]:
         alpha_hi = 10 * claim["alpha"] if claim and claim.get("alpha") else None
         draw_region(row[0], reg, claim=claim, exact=exact, alpha_hi=alpha_hi)
         where = f"[{cb[0]:g}, {cb[1]:g}]²" if cb else "its default domain"
-        row[0].set_title(f"{name}: exact region on {where} ({reg.n_points} points)")
+        row[0].set_title(f"{name}: sampled region (outer bound) on {where} "
+                         f"({reg.n_points} points)")
         row[0].legend(loc="lower right", fontsize=7)
         H, tp = heatmap(f, seed=seed, steps=steps)
         draw_heatmap(row[1], H, reg)

@@ -171,3 +171,128 @@ def test_cli_region_exact_frontier(capsys):
     assert rc == 0 and res["method"].startswith("exact")
     assert res["alpha_min"] == pytest.approx(res["sampled"]["alpha_min"], rel=1e-9)
     assert res["frontier"][-1][0] >= 10 * res["alpha_min"] * 0.999
+
+
+# ---- every pair the project recommends is certified (MATHEMATICS.md §2) ----------------------
+def _two_d():
+    from toylands import _registry
+
+    return [e.name for e in _registry.entries() if e.shape is not None and e.shape[0] == 2]
+
+
+# example3-printed's generic interval kernel encloses loosely: its certified search takes minutes
+_SLOW_2D = ("example3-printed",)
+
+
+def test_the_two_d_list_is_what_the_registry_says():
+    names = _two_d()
+    assert {"example1", "example2", "example3", "example3-printed", "example6",
+            "remark1-bumps"} <= set(names)
+    assert all(toylands.get(n).dim == 2 for n in names)
+
+
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=pytest.mark.slow) if n in _SLOW_2D else n for n in _two_d()]
+)
+def test_every_recommended_pair_of_a_2d_landscape_is_recertified(name):
+    # The best pair per theorem (`toylands region`, the report's tables) and the default pair of
+    # `toylands check`: each is proved, and an independent run of the rigorous method on the
+    # stated box (the default, larger budget) proves it again.
+    from theory.certification.pairs import certified_best_pairs
+    from theory.claims import claim_domain
+    from theory.optim.compare import check
+
+    f = toylands.get(name)
+    box = claim_domain(f)
+    reg = region_map(f, domain=box, budget=2000, rounds=1)
+    pairs = certified_best_pairs(f, reg, domain=box)
+    assert set(pairs) == {1, 3, 7}
+    for th, bp in pairs.items():
+        assert bp.verdict == "proved" and bp.method == "interval", (th, bp)
+        again = certify(f, bp.alpha, bp.beta, method=bp.method, domain=box)
+        assert again.verdict == "proved", (th, bp, again.reason)
+    if name == "example3":
+        # the reproducer: the sampled region's best pair was refuted at (0.625, 0.625); the
+        # recommended one sits above the true α_min (in [1.07, 1.08])
+        bad = certify(f, 1.0491103406317837, 1.0454624808923896, domain=box)
+        assert bad.verdict == "refuted" and np.allclose(bad.worst_point, [0.625, 0.625])
+        assert pairs[1].alpha > 1.07
+    for theorem, scale in (("1", 1.0), ("2", 10.0)):
+        res = check(f, theorem, scale=scale, runs=16, steps=40)
+        if res.alpha is None:
+            continue
+        assert res.pair_verdict == "proved", res.reason
+        again = certify(f, res.alpha, res.beta, domain=f.domain)
+        assert again.verdict == "proved" and again.method in ("interval", "symbolic")
+
+
+def test_example1_sampled_best_pair_was_refuted_by_the_symbolic_method():
+    from theory.certification.pairs import certified_best_pairs
+
+    f = toylands.get("example1")
+    assert certify(f, 0.590224, 0.471972, method="symbolic").verdict == "refuted"
+    reg = region_map(f, budget=2000, rounds=1)
+    bp = certified_best_pairs(f, reg, theorems=(1,))[1]
+    # proved by the interval method, and again by the exact symbolic argument
+    assert bp.verdict == "proved"
+    assert certify(f, bp.alpha, bp.beta, method="symbolic").verdict == "proved"
+    # β/(α − β) = 4 on β = 4α/5 over R²; on the box [−50, 50]² a little less
+    assert 3.9 < bp.value < 4.0 * (1 + 1e-3)
+
+
+def test_check_example3_theorem2_scale10_claims_only_what_is_proved():
+    # The reproducer: hypotheses_ok was True with a pair the interval method refutes on
+    # [−20, 20]²; now hypotheses_ok means the pair is proved on the domain.
+    from theory.optim.compare import check
+
+    f = toylands.get("example3")
+    res = check(f, "2", scale=10, runs=40, steps=200)
+    assert res.pair_verdict == "proved" and res.pair_method == "interval"
+    assert res.hypotheses_ok == (res.hypotheses == "proved")
+    cert = certify(f, res.alpha, res.beta, method="interval", domain=(-20, 20))
+    assert cert.verdict == "proved"
+
+
+# ---- the rounding allowance (MATHEMATICS.md §2; theory.conditions.slack_tolerance) -----------
+def test_a_violation_of_5e_8_at_example2s_claimed_alpha_is_a_refutation():
+    f = toylands.get("example2")
+    c = float(f.losses(f.minimizers.points).min())
+    a = 8.0 / c  # ≈ 8.8e6; (a, a − 8) holds (MATHEMATICS.md §4.2), with slack → 0 at infinity
+    held = certify(f, a, a - 8.0, method="sample", domain=(-6, 6), budget=5000)
+    assert held.verdict == "holds_on_samples"
+    cert = certify(f, a, a - 8.0 - 5e-8, method="sample", domain=(-6, 6), budget=5000)
+    assert cert.verdict == "refuted", cert.details
+    assert cert.details["tolerance_at_worst"] < 5e-8
+    s, tol = point_slack(f, cert.worst_point[None], a, a - 8.0 - 5e-8)
+    assert s[0] < -tol[0] and np.isfinite(tol[0])
+
+
+def test_huge_alpha_never_passes_by_an_infinite_allowance():
+    f = toylands.get("example2")
+    # (1.7e308, 1.6e308) fails (the frontier's slope is 1 − 9e-7): the allowance stays finite
+    cert = certify(f, 1.7e308, 1.6e308, method="sample", budget=2000)
+    assert cert.verdict == "refuted" and np.isfinite(cert.details["tolerance_at_worst"])
+    s, tol = point_slack(f, f.domain.sample(np.random.default_rng(0), 100), 1.7e308, 1.69e308)
+    assert np.all(np.isfinite(tol))
+
+
+def test_an_overflowing_slack_is_an_error_not_a_pass():
+    # f_i ~ 1e300: α b and β c both overflow, the slack is NaN; no verdict may be given
+    big = toylands.from_functions(
+        name="huge", dim=1, n=1, losses=lambda x: 1e300 * (1.0 + x**2),
+        grads=lambda x: 2e300 * x[..., None, :], f_i_star=[1e300], f_star=1e300,
+        project=lambda x: np.zeros_like(x), validate=False,
+    )
+    with pytest.raises(ValueError, match="overflow"):
+        certify(big, 1e10, 5e9, method="sample", budget=200)
+
+
+def test_an_overflowing_allowance_raises():
+    from theory.conditions import Rows, slack_tolerance
+
+    one = np.ones((1, 1, 1))
+    rows = Rows(a=0 * one, b=0 * one, c=one, mask=np.ones((1, 1), bool),
+                candidates=np.zeros((1, 1, 1)), fx=np.full((1, 1), 1.7e308),
+                fp=np.full((1, 1, 1), 1.7e308), lower=np.zeros(1))
+    with pytest.raises(ValueError, match="overflows"):
+        slack_tolerance(rows, 1e10, 0.5)

@@ -23,16 +23,47 @@ def test_region_example6_prints_the_frontier(capsys):
     assert {"alpha_min", "frontier", "paper_claim", "vertices", "best_pairs"} <= set(res)
     fr = res["frontier"]
     a0 = res["alpha_min"]
-    assert fr[0][0] == pytest.approx(a0) and fr[-1][0] >= 10 * a0
+    # from alpha_min to twice the paper's α (41.37), and at least 10 alpha_min; the asymptote
+    assert fr[0][0] == pytest.approx(a0) and fr[-1][0] >= max(10 * a0, 2 * 41.36)
     assert all(b < a or abs(a - a0) < 1e-12 for a, b in fr)
+    assert res["asymptote"] is not None and len(res["asymptote"]) == 2
     assert res["paper_claim_inside"] is True
+    assert res["kind"].startswith("sampled region (an outer bound")
+    # best pairs come from the certified side, with verdict and method
+    assert set(res["best_pairs"]) == {"1", "3", "7"}
+    for bp in res["best_pairs"].values():
+        assert bp["verdict"] == "proved" and bp["method"] == "interval"
+        assert bp["domain"] == {"lo": [-20.0, -20.0], "hi": [20.0, 20.0]}
+    assert res["certified_frontier"] is None  # only with --certify
     assert "region example6" in err  # progress on stderr
+
+
+def test_region_certify_adds_the_bracket(capsys):
+    rc, out, _ = _run(capsys, "region", "example1", "--json", "--budget", "2000", "--certify",
+                      "--alphas", "3", "--quiet")
+    assert rc == 0
+    res = json.loads(out)
+    rows = res["certified_frontier"]
+    assert len(rows) == 4  # three α and the paper's (2.5)
+    for a, lo, hi, verdict in rows:
+        assert verdict == "proved" and lo <= hi < a
+    assert max(r[0] for r in rows) >= 2 * 2.5
+    assert res["certified_frontier_info"]["method"] == "interval"
+    assert all(bp["verdict"] == "proved" for bp in res["best_pairs"].values())
+
+
+def test_region_help_says_how_long_it_takes(capsys):
+    with pytest.raises(SystemExit):
+        main(["region", "--help"])
+    out = capsys.readouterr().out
+    assert "--certify" in out and "minutes" in out and "outer bound" in out
 
 
 def test_region_quiet_and_human(capsys):
     rc, out, err = _run(capsys, "region", "example1", "--budget", "2000", "--quiet")
     assert rc == 0 and err == ""
     assert "alpha_min" in out and "frontier" in out
+    assert "[proved, interval]" in out and "lower bound" in out
 
 
 def test_certify_json_keys_and_refutation(capsys):

@@ -11,8 +11,8 @@ from theory.cli import main
 
 KEYS = ["theorem", "landscape", "optimizer", "alpha", "beta", "L", "gamma", "steps", "runs",
         "D0_sq", "sigma_int2", "sigma_pos2", "measured", "ci", "bound", "holds", "trivial_bound",
-        "vacuous", "bound_over_trivial", "polyak_active_fraction", "hypotheses_ok", "reason",
-        "verdict"]
+        "vacuous", "bound_over_trivial", "polyak_active_fraction", "hypotheses_ok", "hypotheses",
+        "reason", "pair_verdict", "pair_method", "pair_domain", "pair_source", "verdict"]
 
 
 def run(capsys, *argv):
@@ -28,6 +28,8 @@ def test_check_json_has_exactly_the_keys(capsys):
     res = json.loads(out)
     assert list(res) == KEYS
     assert res["hypotheses_ok"] and res["holds"] and res["ci"][1] <= res["bound"]
+    # the default pair comes from the certified side, with its verdict and method
+    assert res["pair_verdict"] == "proved" and res["pair_method"] == "interval"
     assert res["ci"][0] <= res["measured"] <= res["ci"][1]
     # example6's bound is far above E[f(x⁰) − f*]: a confirmation of nothing, and said so
     assert res["vacuous"] and res["verdict"] == "holds (vacuous)"

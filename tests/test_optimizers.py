@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tolerance import assert_rounding_close
 
 import toylands
 from theory.optim import optimizers as O
@@ -100,7 +101,9 @@ def test_one_step_is_x_minus_gamma_grad_and_pure(quad, opt, rng):
     np.testing.assert_array_equal(x1, x1b)  # same inputs, same outputs
     np.testing.assert_array_equal(info.gamma, info_b.gamma)
     g = quad.grad_at(x, i)
-    np.testing.assert_allclose(x1, x - info.gamma[:, None] * g, rtol=1e-14, atol=1e-15)
+    step = info.gamma[:, None] * g
+    # x − γ g cancels when the step is large: a few ulps of the terms, not of the result
+    assert_rounding_close(x1, x - step, np.abs(x) + np.abs(step), 4, what="x - gamma g")
     assert s1.k == 1 and info.gamma.shape == (5,)
     np.testing.assert_array_equal(info.f_i_star, quad.f_i_star[i])
 

@@ -7,6 +7,7 @@ import pytest
 
 import theory
 import toylands
+from theory.optim import compare as C
 from theory.optim.compare import ASSUMED_USER_L
 
 
@@ -17,7 +18,16 @@ def _bowl(**kw):
         project=lambda x: np.zeros_like(x), **kw)
 
 
-def test_user_L_is_assumed_and_said_so():
+def test_user_L_is_assumed_and_said_so(monkeypatch):
+    # No rigorous method applies to a landscape from callables, so (α, β) holds on samples and
+    # hypotheses_ok stays False; with a proved pair (made so here) the assumed L is reported
+    # as assumed.
+    with pytest.warns(UserWarning, match="not certified"):
+        res = theory.check(_bowl(L=1.0), "1", alpha=1.0, beta=0.0, runs=10, steps=20)
+    assert res.hypotheses_ok is False and res.hypotheses == "on samples"
+    assert "supplied by the user" in res.reason and res.bound is not None
+    monkeypatch.setattr(C, "_certify_given", lambda land, a, b, src: C.PairChoice(
+        a, b, src, "proved", "interval", land.domain.to_json()))
     with pytest.warns(UserWarning, match="not certified"):
         res = theory.check(_bowl(L=1.0), "1", alpha=1.0, beta=0.0, runs=10, steps=20)
     assert res.hypotheses_ok == ASSUMED_USER_L == "assumed (user-supplied L)"
@@ -28,7 +38,9 @@ def test_user_L_is_assumed_and_said_so():
 def test_certified_user_L_counts_as_verified_and_a_sampled_L_does_not():
     res = theory.check(_bowl(L=1.0, L_certified=True), "1", alpha=1.0, beta=0.0, runs=10,
                        steps=20)
-    assert res.hypotheses_ok is True
+    # every hypothesis is verified but the pair, which holds on samples (no rigorous method)
+    assert res.hypotheses_ok is False and res.hypotheses == "on samples"
+    assert res.pair_verdict == "holds_on_samples"
     with pytest.warns(UserWarning, match="not certified"):
         res = theory.check(_bowl(), "1", alpha=1.0, beta=0.0, runs=10, steps=20)
     assert res.hypotheses_ok is False and "L not certified" in res.reason

@@ -4,7 +4,10 @@ The main entry points, re-exported here:
 
 - ``alpha_beta_rows(landscape, x)``: the slack rows (a, b, c) of the α-β-condition
   (MATHEMATICS.md §2);
-- ``Region`` and ``region_map``: the feasible (α, β) region over rows or a sample;
+- ``Region`` and ``region_map``: the feasible (α, β) region over rows or a sample (a sampled
+  region is an outer bound: it contains the true region);
+- ``certified_frontier(landscape, alphas, domain=...)``: the certified bracket
+  ``β_lo(α) ≤ β_min(α) ≤ β_hi(α)`` of the true frontier (MATHEMATICS.md §2);
 - ``certify(landscape, alpha, beta, method=...)``: a ``Certificate`` (proved / holds on samples /
   refuted / inconclusive);
 - ``simulate`` and ``check``: optimizers over many runs, set beside the theorems;
@@ -28,7 +31,7 @@ module name ``theory.certify`` is an alias of ``theory.certification`` in ``sys.
 import sys as _sys
 
 from . import certification as _certification
-from .certification import Certificate, certify, region_map
+from .certification import Certificate, certified_frontier, certify, region_map
 from .conditions import alpha_beta_rows
 from .conditions_table import conditions_table
 from .optim.compare import check
@@ -51,6 +54,7 @@ __all__ = [
     "Region",
     "alpha_beta_rows",
     "assert_alpha_beta",
+    "certified_frontier",
     "certify",
     "check",
     "conditions_table",

@@ -7,7 +7,10 @@ One place for every number the paper states about the α-β-condition on a lands
   §9);
 - ``pair(landscape)``: the claimed pair at the rule's boundary (computed from the landscape's
   exact constants where the rule depends on them, e.g. ``c = min_i min_{x∈S} f_i(x)``);
-- ``holds`` / ``fails``: MATHEMATICS.md §4's check values with the box they refer to.
+- ``holds`` / ``fails``: MATHEMATICS.md §4's check values with the box they refer to;
+- ``family``: the paper's own family of pairs, on which its constants are compared with ours
+  (MATHEMATICS.md §2, "tightness is measured inside the admissible set"): ``("ratio", 4/5)`` for
+  Example 1's ``β = 4α/5``, ``("gap", g)`` for the fixed gap ``α − β = g`` of Examples 2, 3, 6.
 
 Examples
 --------
@@ -17,6 +20,8 @@ Examples
 2.5
 >>> [(c.alpha, c.beta, c.expect) for c in check_values("example1")][:2]
 [(2.5, 2.0, 'holds'), (2.5, 2.4, 'holds')]
+>>> claim_family("example2")
+('gap', 8.0)
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["Claim", "Check", "CLAIMS", "claim_for", "claim_domain", "check_values"]
+__all__ = ["Claim", "Check", "CLAIMS", "claim_for", "claim_domain", "claim_family", "check_values"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,7 @@ class Claim:
     fails: Callable | tuple = ()
     box: tuple[float, float] | None = None
     note: str = ""
+    family: tuple | None = None  # ("gap", g): β = α − g; ("ratio", r): β = r α
 
 
 def _c(land) -> float:
@@ -72,6 +78,7 @@ CLAIMS: dict[str, Claim] = {
             holds=((2.5, 2.0), (2.5, 2.4), (5.0, 4.0), (10.0, 8.0)),
             fails=((5.0, 3.9), (10.0, 7.0)),
             box=(-50.0, 50.0),
+            family=("ratio", 0.8),
         ),
         Claim(
             "example2",
@@ -83,6 +90,7 @@ CLAIMS: dict[str, Claim] = {
             fails=((1e6, 1e6 - 8.0), (1e5, 1e5 - 8.0)),
             box=(-6.0, 6.0),
             note="the slack tends to 0 at infinity",
+            family=("gap", 8.0),
         ),
         Claim(
             "example3",
@@ -93,6 +101,7 @@ CLAIMS: dict[str, Claim] = {
             fails=((200.0, 199.0), (50.0, 49.0)),
             box=(-20.0, 20.0),
             note="at the exact minimizer c = 0.0015969; the rule is loose either way",
+            family=("gap", 1.0),
         ),
         Claim(
             "example6",
@@ -102,6 +111,7 @@ CLAIMS: dict[str, Claim] = {
             holds=((41.37, 40.37),),
             fails=((20.0, 19.0), (5.0, 4.0), (41.37, 0.0)),
             box=(-20.0, 20.0),
+            family=("gap", 1.0),
         ),
         Claim(
             "matrix-factorization",
@@ -162,6 +172,12 @@ def claim_domain(landscape):
     if claim is not None and claim.box is not None:
         return Box.cube(claim.box[0], claim.box[1], landscape.dim)
     return landscape.domain
+
+
+def claim_family(name: str) -> tuple | None:
+    """The paper's family of pairs for landscape ``name`` (see the module docstring), or None."""
+    claim = CLAIMS.get(name)
+    return None if claim is None else claim.family
 
 
 def check_values(name: str, landscape=None) -> list[Check]:

@@ -48,6 +48,7 @@ __all__ = [
     "check_constants",
     "slack",
     "slack_tolerance",
+    "slack_error_coefficients",
     "ConditionConstant",
     "pl_constant",
     "pl_star_constant",
@@ -56,13 +57,16 @@ __all__ = [
     "square_loss_jacobian",
     "aiming_constant",
     "qcvx_constant",
+    "EVAL_ULPS",
     "stationary_witness",
-    "ROUNDING",
 ]
 
-# Rounding allowance of a computed slack, in units of the magnitudes that enter it (see
-# ``slack_tolerance``). A slack is called negative only below minus this bound.
-ROUNDING = 32 * np.finfo(np.float64).eps
+# The accuracy that the evaluation error bound of ``slack_tolerance`` assumes of a landscape:
+# f_i(x), f_i(x_p), the lower bound l_i and a_i = <∇f_i(x), x − x_p> each within EVAL_ULPS units
+# in the last place of their own magnitude (true of the built-in closed-form kernels, which
+# evaluate each f_i with a handful of correctly rounded operations in stable form).
+EVAL_ULPS = 4
+_EPS = float(np.finfo(np.float64).eps)
 
 
 class Rows(NamedTuple):
@@ -210,27 +214,101 @@ def slack(rows: Rows, alpha: float, beta: float, *, per_sample: bool = False):
     candidates included; use ``rows.mask``).
     """
     alpha, beta = _check_pair(alpha, beta)
-    T = rows.a - alpha * rows.b + beta * rows.c
+    with np.errstate(over="ignore", invalid="ignore"):  # see slack_tolerance on overflow
+        T = rows.a - alpha * rows.b + beta * rows.c
     if per_sample:
         return T
     per_cand = np.where(rows.mask, T.min(axis=-1), -np.inf)
     return per_cand.max(axis=-1)
 
 
-def slack_tolerance(rows: Rows, alpha: float, beta: float) -> np.ndarray:
-    r"""A rounding allowance for ``slack`` at each point, shape ``(...)``.
+def slack_tolerance(rows: Rows, alpha: float, beta: float, *, x=None,
+                    grad_norms=None) -> np.ndarray:
+    r"""The rounding allowance of ``slack`` at each point, shape ``(...)``: a computed slack
+    ``s < −tol`` proves that the true slack is negative.
 
-    ``ROUNDING · max_{rows}(|a| + α(|f_i(x)| + |f_i(x_p)|) + β(|f_i(x)| + |l_i|))``: the slack
-    is a signed sum of these magnitudes, each computed to a few ulps. A point is a
-    counterexample only when its slack is below minus this allowance.
+    Derived from an error bound of the evaluation (MATHEMATICS.md §2, slack form
+    ``T_i = a_i − α b_i + β c_i``). Assume the landscape returns ``f_i(x)``, ``f_i(x_p)``, ``l_i``
+    and ``a_i`` each within ``K = EVAL_ULPS`` ulps of a magnitude (ε = 2⁻⁵²): ``|f_i|``,
+    ``|l_i|`` and ``|a_i|`` by default. Then, to first order in ε, with ``M_b = |f_i(x)| +
+    |f_i(x_p)|`` and ``M_c = |f_i(x)| + |l_i|``:
+
+    - ``b = fl(f_i(x) − f_i(x_p))`` is off by at most ``(K + 1) ε M_b``, ``c`` by ``(K + 1) ε M_c``;
+    - ``fl(α b)`` and ``fl(β c)`` add one rounding each (``ε α |b| ≤ ε α M_b``, ``ε β M_c``);
+    - ``fl(a − αb)`` adds ``ε |a − αb| ≤ ε (|a| + α M_b)`` and the last addition ``ε |T_i|``; so
+
+          e_i = ε [(K + 1)|a_i| + (K + 3) α M_b + (K + 2) β M_c + |T̃_i|] ≥ |T̃_i − T_i|.
+
+    Rounding of the *inputs* moves a function by up to its gradient times the rounding (the
+    scale of ``tests/tolerance.py``): with ``x`` and ``grad_norms = (G_x (..., n), G_p (..., m,
+    n))``, the norms ``‖∇f_i(x)‖`` and ``‖∇f_i(x_p)‖``, the magnitudes become ``|a_i| + G_x
+    (‖x − x_p‖ + ‖x_p‖)`` (the direction ``x − x_p`` is rounded, and x_p is computed to K ulps of
+    ``‖x_p‖``), ``|f_i(x)| + G_x ‖x‖`` and ``|f_i(x_p)| + 2 G_p ‖x_p‖``. That bound is never
+    smaller; it matters near S, where the function values are tiny but their inputs are not
+    (``theory.certification.point_slack`` applies it to the points the first bound flags).
+
+    The true point slack is ``max_p min_i T_i ≤ ŝ = max_p min_i (T̃_i + e_i)`` (nearest candidates
+    p), so ``ŝ < 0`` proves a violation; the allowance returned is ``tol = ŝ − s`` (≥ 0), so that
+    ``s < −tol`` is that test. Each row carries its own error: at Example 2's claimed pair
+    (``α = 8/c ≈ 8.8·10⁶``, where the violated row has ``M_b ≈ 1``) the allowance is about
+    ``2.5·10⁻⁸``, so a violation of ``5·10⁻⁸`` is a refutation. (The earlier allowance,
+    ``32 ε`` times the largest magnitude over all rows, was about ``1.3·10⁻⁷`` there.)
+
+    Overflow: the products are formed as ``(ε α) · M_b``, finite for every finite ``α``, ``β``.
+    An infinite ``T̃_i`` (``α b`` or ``β c`` overflowed alone) has the true sign and gets no
+    allowance; an allowance that is not finite where the slack is (``|f_i|`` near the overflow
+    threshold) raises ``ValueError``: a non-finite allowance would let every slack pass.
     """
     alpha, beta = _check_pair(alpha, beta)
-    mag = (
-        np.abs(rows.a)
-        + alpha * (np.abs(rows.fx)[..., None, :] + np.abs(rows.fp))
-        + beta * (np.abs(rows.fx)[..., None, :] + np.abs(rows.lower))
-    )
-    return ROUNDING * mag.max(axis=(-1, -2))
+    e0, e1 = slack_error_coefficients(rows, alpha, x=x, grad_norms=grad_norms)
+    with np.errstate(over="ignore", invalid="ignore"):
+        T = rows.a - alpha * rows.b + beta * rows.c
+        e = e0 + beta * e1 + _EPS * np.where(np.isfinite(T), np.abs(T), 0.0)
+        upper = np.where(np.isfinite(T), T + e, T)
+        s = np.where(rows.mask, T.min(axis=-1), -np.inf).max(axis=-1)
+        s_hat = np.where(rows.mask, upper.min(axis=-1), -np.inf).max(axis=-1)
+        tol = np.where(np.isfinite(s), s_hat - s, 0.0)
+    bad = np.isfinite(s) & ~np.isfinite(tol)
+    if np.any(bad):
+        raise ValueError(
+            f"the rounding allowance of the slack overflows at alpha={alpha:g}, beta={beta:g}: "
+            "the condition cannot be decided in double precision there"
+        )
+    return np.maximum(tol, 0.0)
+
+
+def slack_error_coefficients(rows: Rows, alpha, *, x=None, grad_norms=None):
+    r"""``(e0, e1)``, shape ``(..., m, n)`` (``alpha`` broadcasts against the rows): the error
+    bound of ``slack_tolerance`` without its last term, ``e0 + β e1 ≥ |T̃_i − T_i| − ε |T̃_i|``,
+
+        e0 = ε [(K + 1) A + (K + 3) α (F_x + F_p)],    e1 = ε (K + 2) (F_x + |l_i|),
+
+    with the magnitudes ``A = |a_i|``, ``F_x = |f_i(x)|``, ``F_p = |f_i(x_p)|`` (plus the input
+    terms ``G_x (‖x − x_p‖ + ‖x_p‖)``, ``G_x ‖x‖`` and ``2 G_p ‖x_p‖`` when ``x`` and
+    ``grad_norms`` are given). Affine in β, so a rounding-safe least β of a row is
+    ``(α b − a − e0) / (c + e1)`` (``theory.certification.frontier``).
+    """
+    K = float(EVAL_ULPS)
+    mag_a = np.abs(rows.a)
+    mag_x = np.abs(rows.fx)[..., None, :]
+    mag_p = np.abs(rows.fp)
+    if grad_norms is not None:
+        if x is None:
+            raise ValueError("grad_norms needs the points x")
+        gx, gp = (np.asarray(v, dtype=np.float64) for v in grad_norms)
+        x = np.asarray(x, dtype=np.float64)
+        nx = np.linalg.norm(x, axis=-1)[..., None, None]
+        npn = np.linalg.norm(rows.candidates, axis=-1)[..., None]
+        nv = np.linalg.norm(x[..., None, :] - rows.candidates, axis=-1)[..., None]
+        gx = gx[..., None, :]
+        mag_a = mag_a + gx * (nv + npn)
+        mag_x = mag_x + gx * nx
+        mag_p = mag_p + 2.0 * gp * npn
+    alpha = np.asarray(alpha, dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        e0 = ((K + 1.0) * _EPS) * mag_a + ((K + 3.0) * _EPS * alpha) * (mag_x + mag_p)
+        e1 = ((K + 2.0) * _EPS) * (mag_x + np.abs(rows.lower))
+    return e0, e1
 
 
 # ---- other conditions ---------------------------------------------------------------------------

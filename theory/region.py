@@ -32,6 +32,13 @@ Diagonal monotonicity [AB p.5] is the statement that every row has slope ``b/c �
 because f_i(x_p) ≥ f_i*), so ``F(α) − α`` is non-increasing and the feasible α form a half-line.
 The code does not rely on it: rows from user-supplied lower bounds or rounding are handled as given.
 
+Rows from finitely many sample points give a **sampled region (an outer bound: it contains the
+true region)** over the domain they were drawn from (MATHEMATICS.md §2): its ``β_min(α)`` is a
+lower bound on the true frontier, and a pair read off it is not known to hold. What is known to
+hold comes from a rigorous method: a :class:`FrontierBracket` (``β_lo ≤ β_min ≤ β_hi`` per α,
+computed by ``theory.certification.certified_frontier``) and certified best pairs can be attached
+to a region (:meth:`Region.with_certificates`) and travel in its JSON.
+
 Examples
 --------
 >>> import numpy as np
@@ -47,11 +54,27 @@ Examples
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-__all__ = ["Region", "BestPair", "PiecewiseLinear", "THEOREMS", "upper_envelope", "combine"]
+__all__ = [
+    "Region",
+    "BestPair",
+    "FrontierBracket",
+    "PiecewiseLinear",
+    "THEOREMS",
+    "theorem_term",
+    "upper_envelope",
+    "combine",
+    "SAMPLED",
+    "NOT_CERTIFIED",
+]
+
+# How a sampled region is named wherever it is shown (MATHEMATICS.md §2).
+SAMPLED = "sampled region (an outer bound: it contains the true region)"
+# The verdict of a pair read off a sampled region before any certificate.
+NOT_CERTIFIED = "not certified"
 
 # Rows whose c is below this fraction of max(|a|, |b|, |c|) are treated as c = 0 (α-bounds):
 # the slope b/c of such a row would not be representable anyway.
@@ -398,11 +421,40 @@ def _theorems(gamma_L: float, c_sps: float) -> dict:
 THEOREMS = tuple(sorted(_theorems(0.0, 1.0)))
 
 
+def theorem_term(theorem: int, alpha, beta, *, gamma_L: float = 0.0, c_sps: float = 1.0):
+    r"""The α, β-dependent factor of a theorem's neighbourhood term (MATHEMATICS.md §6),
+    vectorised; ``+∞`` where the theorem's gap constraint or ``0 ≤ β < α`` fails.
+
+    Thm 1, 4, 5, 6: ``β/(α − β)``; Thm 2: ``α/(2c(α − β) − 1)`` (needs ``α − β > 1/(2c)``);
+    Thm 3: ``β/c₂``, ``c₂ = 2γL(α − β − 1) + α − β`` (needs ``α ≥ β + 1``); Thm 7: ``α/(α − β)``.
+
+    >>> float(theorem_term(1, 5.0, 4.0)), float(theorem_term(3, 5.0, 4.5))
+    (4.0, inf)
+    """
+    table = _theorems(float(gamma_L), float(c_sps))
+    if theorem not in table:
+        raise ValueError(f"unknown theorem {theorem!r}; known: {sorted(table)}")
+    (p1, p2, p3), (r1, r2, r3), kappa, strict, _ = table[theorem]
+    al, be = np.broadcast_arrays(np.asarray(alpha, float), np.asarray(beta, float))
+    den = r1 * al + r2 * be + r3
+    gap = al - be
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        val = (p1 * al + p2 * be + p3) / den
+        ok = ((gap > kappa) if strict else (gap >= kappa)) & (den > 0) & (be >= 0) & (gap > 0)
+    return np.where(ok & np.isfinite(val), val, np.inf)
+
+
 @dataclass(frozen=True)
 class BestPair:
     """The feasible pair minimising a theorem's neighbourhood term (``value`` is the term's
     α, β-dependent factor). ``attained`` is False when the infimum is only approached as α → ∞;
-    then ``alpha``/``beta`` are a finite pair within 1e-6 (relative) of the infimum."""
+    then ``alpha``/``beta`` are a finite pair within 1e-6 (relative) of the infimum.
+
+    ``verdict`` and ``method`` say how strong the pair is: a pair read off a sampled region is
+    ``"not certified"`` (the region is an outer bound, the pair may fail); a pair from
+    ``theory.certification.certified_best_pairs`` carries its certificate's verdict (``proved``
+    by ``interval`` / ``symbolic``, or ``holds_on_samples`` by ``adversarial``) and ``domain``.
+    """
 
     theorem: int
     alpha: float
@@ -410,6 +462,9 @@ class BestPair:
     value: float
     attained: bool
     description: str
+    verdict: str = NOT_CERTIFIED
+    method: str = SAMPLED
+    domain: dict | None = None
 
     def to_json(self) -> dict:
         def fin(v):
@@ -422,13 +477,119 @@ class BestPair:
             "value": fin(self.value),
             "attained": self.attained,
             "description": self.description,
+            "verdict": self.verdict,
+            "method": self.method,
+            "domain": self.domain,
         }
+
+
+@dataclass(frozen=True)
+class FrontierBracket:
+    r"""A certified bracket of the frontier, ``β_lo(α) ≤ β_min(α) ≤ β_hi(α)`` at each α
+    (MATHEMATICS.md §2), as computed by ``theory.certification.certified_frontier``.
+
+    Attributes
+    ----------
+    alphas, beta_lo, beta_hi : ndarray (k,)
+        ``beta_lo``: a lower bound on the true β_min(α) (the sampled region's, rounded down by
+        the evaluation error bound, raised by rigorous refutations); ``beta_hi``: the least β
+        shown to work (NaN where none was).
+    verdicts : tuple of str
+        Per α: ``proved`` (β_hi by a rigorous method), ``holds_on_samples`` (β_hi from
+        adversarial search, where no rigorous method applies), ``refuted`` (every β up to
+        ``beta_lo`` refuted, none proved: α is below the true α_min or too close to it) or
+        ``inconclusive``.
+    method : str
+        The method that decided β_hi (``interval``, ``symbolic`` or ``adversarial``).
+    domain : dict
+        The box, as ``Box.to_json()``.
+    info : dict
+        ``rtol``, ``calls``, ``alpha_min`` (a bracket ``[lo, hi]`` of the true α_min: lo from
+        the sampled region and refutations, hi the least α with a certified β), …
+
+    >>> b = FrontierBracket(np.array([1.0, 2.0]), np.array([0.5, 1.4]), np.array([0.6, 1.5]),
+    ...                     ("proved", "proved"), "interval", None)
+    >>> b.rows()
+    [[1.0, 0.5, 0.6, 'proved'], [2.0, 1.4, 1.5, 'proved']]
+    >>> float(b.upper(3.0)[0])   # diagonal monotonicity: (2, 1.5) proved ⇒ (3, 2.5) proved
+    2.5
+    """
+
+    alphas: np.ndarray
+    beta_lo: np.ndarray
+    beta_hi: np.ndarray
+    verdicts: tuple
+    method: str
+    domain: dict | None
+    info: dict = field(default_factory=dict)
+
+    @property
+    def width(self) -> np.ndarray:
+        """``β_hi − β_lo`` (NaN where no β was certified)."""
+        return self.beta_hi - self.beta_lo
+
+    def upper(self, alpha) -> tuple[np.ndarray, np.ndarray]:
+        r"""``(β, verdict)``: the least β certified at each α from the rows at ``α_k ≤ α`` by
+        diagonal monotonicity (``(α_k, β_k)`` works ⇒ ``(α, β_k + α − α_k)`` works, MATHEMATICS.md
+        §2); ``(NaN, "")`` where no row below α has a certified β."""
+        al = np.atleast_1d(np.asarray(alpha, dtype=np.float64))
+        ok = np.isfinite(self.beta_hi)
+        A, B = self.alphas[ok], self.beta_hi[ok]
+        V = np.asarray(self.verdicts, dtype=object)[ok]
+        cand = np.where(A[None, :] <= al[:, None], B[None, :] + (al[:, None] - A[None, :]), np.inf)
+        k = np.argmin(cand, axis=1) if A.size else np.zeros(al.size, int)
+        best = cand[np.arange(al.size), k] if A.size else np.full(al.size, np.inf)
+        verdict = np.where(np.isfinite(best), V[k] if A.size else "", "").astype(str)
+        best = np.where(np.isfinite(best), best, np.nan)
+        if np.ndim(alpha) == 0:
+            return best[0], verdict[0]
+        return best.reshape(np.shape(alpha)), verdict.reshape(np.shape(alpha))
+
+    def rows(self) -> list:
+        """``[[α, β_lo, β_hi, verdict], …]`` (None for a missing β_hi)."""
+        return [
+            [float(a), float(lo), float(hi) if np.isfinite(hi) else None, v]
+            for a, lo, hi, v in zip(self.alphas, self.beta_lo, self.beta_hi, self.verdicts)
+        ]
+
+    def to_json(self) -> dict:
+        w = self.width
+        gap = self.alphas - self.beta_hi
+        ok = np.isfinite(w)
+        return {
+            "rows": self.rows(),
+            "columns": ["alpha", "beta_lo", "beta_hi", "verdict"],
+            "method": self.method,
+            "domain": self.domain,
+            "max_width": float(np.max(w[ok])) if ok.any() else None,
+            "max_relative_width": float(np.max(w[ok] / gap[ok])) if ok.any() else None,
+            "info": _json_safe(self.info),
+        }
+
+
+def _json_safe(v):
+    if isinstance(v, dict):
+        return {str(k): _json_safe(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_json_safe(x) for x in v]
+    if isinstance(v, np.ndarray):
+        return _json_safe(v.tolist())
+    if isinstance(v, (float, np.floating)):
+        return float(v) if np.isfinite(v) else None
+    if isinstance(v, np.integer):
+        return int(v)
+    return v
 
 
 # ---- the region ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Region:
     r"""The exact feasible (α, β) set over a finite set of rows (see the module docstring).
+
+    Over sample points of a domain this is the **sampled region (an outer bound: it contains the
+    true region)**: ``beta_min`` and ``alpha_min`` are lower bounds on the true ones, and its
+    pairs (``best_pair``) are ``"not certified"``. Certified numbers are attached with
+    :meth:`with_certificates`.
 
     Attributes
     ----------
@@ -438,6 +599,11 @@ class Region:
         Points, rows and points with tied projection candidates that built it.
     paper_claim : dict or None
         The paper's claimed pair/rule for the landscape (``theory.claims``), for comparison.
+    bracket : FrontierBracket or None
+        The certified bracket of the frontier, where computed.
+    certified_pairs : dict or None
+        ``{theorem: BestPair}`` with certificates, where computed (they replace the sampled
+        best pairs in :meth:`to_json`).
     """
 
     envelope: PiecewiseLinear
@@ -446,6 +612,8 @@ class Region:
     n_tied: int = 0
     paper_claim: dict | None = None
     info: dict = field(default_factory=dict)
+    bracket: FrontierBracket | None = None
+    certified_pairs: dict | None = None
 
     # -- construction ----------------------------------------------------------------------------
     @classmethod
@@ -511,8 +679,17 @@ class Region:
         return cls.from_arrays(rows.a, rows.b, rows.c, rows.mask, paper_claim=paper_claim)
 
     def with_claim(self, paper_claim) -> Region:
-        return Region(self.envelope, self.n_points, self.n_rows, self.n_tied, paper_claim,
-                      dict(self.info))
+        return replace(self, paper_claim=paper_claim, info=dict(self.info))
+
+    def with_certificates(self, *, bracket: FrontierBracket | None = None,
+                          pairs: dict | None = None) -> Region:
+        """The same region with a certified frontier bracket and/or certified best pairs."""
+        return replace(
+            self,
+            info=dict(self.info),
+            bracket=self.bracket if bracket is None else bracket,
+            certified_pairs=self.certified_pairs if pairs is None else dict(pairs),
+        )
 
     # -- queries ---------------------------------------------------------------------------------
     @property
@@ -539,15 +716,15 @@ class Region:
         slack = float(rtol) * np.maximum(1.0, np.abs(alpha))
         return ok & (beta + slack >= self.envelope(alpha))
 
-    def _first_below(self, kappa: float, strict: bool) -> float:
-        """``inf{α : β_min(α) ≤ α − κ}`` (``<`` when strict), exactly, piece by piece."""
+    def _first_below(self, kappa: float, strict: bool, ratio: float = 1.0) -> float:
+        """``inf{α : β_min(α) ≤ ratio·α − κ}`` (``<`` when strict), exactly, piece by piece."""
         G = self.frontier
         left = np.r_[-np.inf, G.xs]
         right = np.r_[G.xs, np.inf]
         s, q = G.s, G.q
         fin = np.isfinite(q)
-        # on a piece: (s − 1) α + q + κ < 0  (or ≤)
-        d = s - 1.0
+        # on a piece: (s − ratio) α + q + κ < 0  (or ≤)
+        d = s - ratio
         with np.errstate(divide="ignore", invalid="ignore"):
             t = -(q + kappa) / d
         inf_piece = np.full(s.shape, np.inf)
@@ -564,7 +741,7 @@ class Region:
         # breakpoint values (lsc: the value at a breakpoint may be below both open pieces)
         if G.xs.size:
             gv = G(G.xs)
-            hit = (gv < G.xs - kappa) if strict else (gv <= G.xs - kappa)
+            hit = (gv < ratio * G.xs - kappa) if strict else (gv <= ratio * G.xs - kappa)
             if np.any(hit):
                 inf_piece = np.r_[inf_piece, G.xs[hit]]
         return float(np.min(inf_piece))
@@ -581,6 +758,14 @@ class Region:
         if not (np.isfinite(gap) and gap > 0):
             raise ValueError(f"gap must be positive and finite, got {gap}")
         return self._first_below(gap, strict=False)
+
+    def alpha_for_ratio(self, ratio: float) -> float:
+        r"""``inf{α > 0 : β_min(α) ≤ ratio·α}``: the smallest α on the ray ``β = ratio·α``
+        (Example 1's family ``β = 4α/5``); +∞ if there is none. ``0 < ratio < 1``."""
+        ratio = float(ratio)
+        if not (0.0 < ratio < 1.0):
+            raise ValueError(f"ratio must lie in (0, 1), got {ratio}")
+        return max(self._first_below(0.0, strict=False, ratio=ratio), 0.0)
 
     @property
     def empty(self) -> bool:
@@ -603,13 +788,23 @@ class Region:
         G = self.frontier
         return float(G.s[-1]), float(G.q[-1])
 
+    def default_alpha_max(self) -> float:
+        """``max(10·alpha_min, alpha_min + 1, 2·α_paper)``: the frontier shown reaches twice the
+        paper's α where the paper gives one (41.37 for Example 6, 1512 for Example 3)."""
+        a0 = self.alpha_min
+        hi = max(10.0 * a0, a0 + 1.0)
+        claim = self.paper_claim or {}
+        if claim.get("alpha") is not None and math.isfinite(claim["alpha"]):
+            hi = max(hi, 2.0 * float(claim["alpha"]))
+        return hi
+
     def frontier_points(self, alpha_max: float | None = None, num: int = 64) -> np.ndarray:
-        r"""``[[α, β_min(α)], …]`` from alpha_min to ``alpha_max`` (default ``max(10·alpha_min,
-        alpha_min + 1)``): every vertex in range plus ``num`` geometrically spaced α."""
+        r"""``[[α, β_min(α)], …]`` from alpha_min to ``alpha_max`` (default
+        :meth:`default_alpha_max`): every vertex in range plus ``num`` geometrically spaced α."""
         a0 = self.alpha_min
         if not np.isfinite(a0):
             return np.empty((0, 2))
-        hi = max(10.0 * a0, a0 + 1.0) if alpha_max is None else float(alpha_max)
+        hi = self.default_alpha_max() if alpha_max is None else float(alpha_max)
         v = self.vertices()
         v = v[v[:, 0] <= hi]
         lo = max(a0, 1e-12)
@@ -643,12 +838,7 @@ class Region:
 
         def ratio(al):
             be = self.beta_min(al)
-            den = r1 * al + r2 * be + r3
-            with np.errstate(divide="ignore", invalid="ignore"):
-                val = (p1 * al + p2 * be + p3) / den
-            gap = al - be
-            ok = (gap > kappa) if strict else (gap >= kappa)
-            return np.where(ok & (den > 0), val, np.inf), be
+            return theorem_term(theorem, al, be, gamma_L=gamma_L, c_sps=c_sps), be
 
         cands = np.r_[a_start, G.xs[G.xs > a_start]]
         # pieces where the gap constraint starts holding inside a piece (non-monotone F − α)
@@ -687,8 +877,14 @@ class Region:
         return bool(self.contains(self.paper_claim["alpha"], self.paper_claim["beta"], rtol=1e-9))
 
     def to_json(self, alpha_max: float | None = None) -> dict:
+        """The region as JSON: the sampled frontier (from alpha_min to
+        :meth:`default_alpha_max`), its vertices and asymptote, the paper's claim, the certified
+        bracket (``certified_frontier``: ``[α, β_lo, β_hi, verdict]`` rows, or None) and the best
+        pair per theorem with its ``verdict`` and ``method`` (certified where
+        :meth:`with_certificates` attached them, else ``"not certified"``)."""
         a0 = self.alpha_min
         out = {
+            "kind": SAMPLED,
             "alpha_min": a0 if math.isfinite(a0) else None,
             "beta_at_alpha_min": float(self.beta_min(a0)) if math.isfinite(a0) else None,
             "frontier": _json_pairs(self.frontier_points(alpha_max)),
@@ -700,14 +896,22 @@ class Region:
             "n_tied": self.n_tied,
             "paper_claim": self.paper_claim,
             "paper_claim_inside": self.claim_inside(),
+            "certified_frontier": None if self.bracket is None else self.bracket.rows(),
+            "certified_frontier_info": (None if self.bracket is None
+                                        else {k: v for k, v in self.bracket.to_json().items()
+                                              if k != "rows"}),
         }
         best = {}
-        if math.isfinite(a0):
+        if self.certified_pairs is not None:
+            for th, bp in sorted(self.certified_pairs.items()):
+                best[str(th)] = bp.to_json() if isinstance(bp, BestPair) else dict(bp)
+        elif math.isfinite(a0):
             for th in (1, 3, 7):
                 try:
                     best[str(th)] = self.best_pair(th).to_json()
                 except ValueError as exc:
-                    best[str(th)] = {"error": str(exc)}
+                    best[str(th)] = {"error": str(exc), "verdict": NOT_CERTIFIED,
+                                     "method": SAMPLED}
         out["best_pairs"] = best
         return out
 

@@ -1,4 +1,5 @@
-r"""``region_map``: the exact (α, β) region over a sample set, refined adversarially."""
+r"""``region_map``: the sampled (α, β) region (an outer bound: it contains the true region) over a
+sample set, refined adversarially."""
 
 from __future__ import annotations
 
@@ -33,8 +34,10 @@ def region_map(
     alphas=None,
     quiet: bool = True,
     f_i_lower=None,
+    keep_points: bool = False,
 ) -> Region:
-    r"""The exact (α, β) region over a sample set, refined adversarially.
+    r"""The sampled (α, β) region (an outer bound: it contains the true region), refined
+    adversarially.
 
     1. Rows at ``sample_points`` (``budget`` points) give a :class:`~theory.region.Region`.
     2. For α on a grid (default: ``alpha_min·(1 + 10⁻³)`` and 11 geometric values up to
@@ -47,8 +50,12 @@ def region_map(
     3. Stop when ``β_min`` on the grid and ``alpha_min`` move by less than ``rtol`` (relative),
        or after ``rounds`` rounds.
 
-    The result is exact for the points used; it is an inner approximation (a superset) of the
-    true region on the domain. ``region.info`` records the rounds and how far each moved.
+    The result is exact for the points used (MATHEMATICS.md §2): it is an outer bound (a
+    superset) of the true region on the domain, its ``beta_min`` a lower bound on the true
+    frontier and its ``best_pair`` not certified (``theory.certification.certified_frontier`` and
+    ``certified_best_pairs`` give the certified side). ``region.info`` records the rounds and how
+    far each moved; with ``keep_points`` also ``info["points"]``, every point used ``(N, dim)``
+    (what ``certified_frontier`` needs for its rounding-safe lower bound).
     """
     from ..claims import claim_for
 
@@ -157,6 +164,8 @@ def region_map(
         "seconds": time.perf_counter() - t0,
         "domain": box.to_json(),
     }
+    if keep_points:
+        info["points"] = np.concatenate([c[0] for c in cache], axis=0)
     claim = claim_for(landscape)
     out = Region(region.envelope, region.n_points, region.n_rows, region.n_tied, claim, info)
     return out

@@ -3,8 +3,9 @@
     toylands simulate NAME --optimizer OPT [--gamma G ...] --runs R --steps K --seed S [--json]
     toylands check NAME --theorem N [--gamma G] [...] [--json]
 
-``check`` picks hypothesis-satisfying settings by default ((α, β) from the region over sampled
-points, the step at ``--scale`` times the largest allowed) and reports every constant it used.
+``check`` picks hypothesis-satisfying settings by default ((α, β) from the certified side of the
+region, with its verdict and method; the step at ``--scale`` times the largest allowed) and
+reports every constant it used.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ __all__ = ["add_parser", "CHECK_KEYS"]
 CHECK_KEYS = (
     "theorem", "landscape", "optimizer", "alpha", "beta", "L", "gamma", "steps", "runs",
     "D0_sq", "sigma_int2", "sigma_pos2", "measured", "ci", "bound", "holds", "trivial_bound",
-    "vacuous", "bound_over_trivial", "polyak_active_fraction", "hypotheses_ok", "reason",
-    "verdict",
+    "vacuous", "bound_over_trivial", "polyak_active_fraction", "hypotheses_ok", "hypotheses",
+    "reason", "pair_verdict", "pair_method", "pair_domain", "pair_source", "verdict",
 )
 
 
@@ -156,6 +157,7 @@ def _check_human(res):
         head,
         f"  (alpha, beta) = {fmt_pair(alpha, beta)}, alpha - beta = {fmt_num(alpha - beta)}, "
         f"L = {fmt_num(res['L'])}, {steps}",
+        f"  the pair: {res['pair_verdict']} by {res['pair_method']} on the domain",
         f"  K = {res['steps']}, runs = {res['runs']}, D0^2 = {fmt_num(res['D0_sq'])}, "
         f"sigma_int^2 = {fmt_num(res['sigma_int2'])}, sigma_pos^2 = {fmt_num(res['sigma_pos2'])}",
         f"  measured min_k E[f(x^k) - f*] = {fmt_num(res['measured'])}, 95% band "
@@ -169,7 +171,7 @@ def _check_human(res):
                      "the steps")
     lines.append(f"  -> {res['verdict']}")
     if res["hypotheses_ok"] or "hypothesis fails" not in res["verdict"]:
-        lines.append(f"  hypotheses: {res['reason']}")
+        lines.append(f"  hypotheses: {res['hypotheses']} ({res['reason']})")
     return "\n".join(lines)
 
 

@@ -4,10 +4,13 @@ r"""Measured versus bound: every theorem of MATHEMATICS.md §6 against simulatio
   that holds simultaneously over k (see "The estimate and its band" below).
 - :func:`check`: one theorem on one landscape: constants from the landscape (L from its certified
   smoothness bound over the domain, σ_int², σ_pos², D₀² = E dist(x⁰, S)² exactly over the drawn
-  starting points), (α, β) from the exact region over sampled points of the domain (the pair that
-  makes the theorem's bound smallest, see :func:`choose_pair`) or given; the theorem's hypotheses
-  checked before simulating (refusal with the reason) and after (no divergence, iterates stay in
-  the domain where L and (α, β) hold, the α-β-condition holds at the visited iterates).
+  starting points), (α, β) from the certified side of the region (the pair that makes the
+  theorem's bound smallest among pairs certified on the domain, see :func:`choose_certified_pair`)
+  or given (then certified as given); the theorem's hypotheses checked before simulating (refusal
+  with the reason) and after (no divergence, iterates stay in the domain where L and (α, β) hold,
+  the α-β-condition holds at the visited iterates). ``hypotheses_ok`` is True only when the pair
+  is *proved* on the domain, a box that then contains every iterate; where no rigorous method
+  applies ``hypotheses`` says ``"on samples"`` and ``hypotheses_ok`` stays False.
 - :func:`check_curve`: the measured rate and the bound over the horizon, from one simulation.
 
 Re-exported here, so that ``theory.optim.compare`` stays the one entry point:
@@ -78,6 +81,8 @@ __all__ = [
     "nonnegative",
     "condition_rows",
     "choose_pair",
+    "choose_certified_pair",
+    "PairChoice",
     "PAPER_PAIRS",
     "step_settings",
     "check",
@@ -141,6 +146,15 @@ class Comparison:
     hypotheses_ok: bool | str = False  # or ASSUMED_USER_L
     reason: str = ""
     pair_source: str = ""
+    # The pair's certificate on the domain: verdict ("proved" / "holds_on_samples" / "refuted" /
+    # "inconclusive"), method, box; and the overall status of the hypotheses: "proved" (what
+    # hypotheses_ok = True means), ASSUMED_USER_L (proved pair, the user's uncertified L),
+    # "on samples" (every check passed but the pair holds on samples only: no rigorous method
+    # applies; hypotheses_ok is False), "failed" or "refused".
+    pair_verdict: str | None = None
+    pair_method: str | None = None
+    pair_domain: dict | None = None
+    hypotheses: str = "refused"
     n_diverged: int = 0
     n_left_domain: int = 0
     visited_min_slack: float | None = None
@@ -274,29 +288,22 @@ def _region(landscape, x):
     return Region.from_arrays(a, b, c, mask)
 
 
-def choose_pair(landscape, theorem, L, x0, steps, *, scale=1.0, points=None, margin=1e-3,
-                gap_max=2.0, overrides=None, region=None):
-    r"""The (α, β) of the region that makes the theorem's whole bound smallest.
+class PairChoice(NamedTuple):
+    """A recommended (α, β) with its certificate on ``domain`` (see
+    :func:`choose_certified_pair`)."""
 
-    The region is the exact feasible set over ``points`` (default: 2000 seeded points of the
-    domain plus ``x0``), from :mod:`theory.region`. For each α of a grid (the frontier's vertices
-    and 240 geometric points from α_min to 10⁹·max(α_min, 1)) the candidate β is
-    ``β_min(α) + margin·(α − β_min(α))`` (a safety margin for points not sampled), raised to
-    ``α − gap_max`` when the gap is larger (β may always be raised: the set {β ≥ β_min} is
-    feasible), and capped at α − 1 where the theorem needs α ≥ β + 1. The theorem's whole bound
-    is evaluated with :func:`step_settings` at ``scale`` and the minimiser returned as
-    ``(alpha, beta, source)``.
+    alpha: float
+    beta: float
+    source: str
+    verdict: str
+    method: str
+    domain: dict | None
 
-    Why ``gap_max`` (default 2): the bounds keep improving as α − β grows (a larger gap admits a
-    larger step, e.g. γ ≤ (α − β)/(2L) for SGD), so without a cap the "best" pair sends the step
-    far beyond 1/L and the iterates out of the domain where (α, β) and L hold. With the cap the
-    SGD step is at most 1/L.
 
-    ``region``: a ready :class:`theory.region.Region` (e.g. from
-    ``theory.certification.region_map``, adversarially refined) to use instead of sampling.
-
-    Falls back to :data:`PAPER_PAIRS` when the region module cannot be imported.
-    """
+def _candidates(landscape, theorem, L, x0, steps, *, scale, points, margin, gap_max, overrides,
+                region):
+    """Candidate pairs of the sampled region with their bound, best first:
+    ``(alpha, beta, beta_min, bound, region)`` (see :func:`choose_pair`)."""
     t = _theorem_key(theorem)
     overrides = overrides or {}
     D0 = float(np.mean(landscape.distance(x0) ** 2))
@@ -305,16 +312,10 @@ def choose_pair(landscape, theorem, L, x0, steps, *, scale=1.0, points=None, mar
     if points is None:
         rng = np.random.default_rng(2024)
         points = np.concatenate([landscape.domain.sample(rng, 2000), x0])
-    try:
-        region = _region(landscape, points) if region is None else region
-        a0 = region.alpha_min
-        if not math.isfinite(a0):
-            raise ValueError("empty region on the sampled points")
-    except ImportError:
-        if landscape.name in PAPER_PAIRS:
-            a, b = PAPER_PAIRS[landscape.name]
-            return a, b, "paper pair (MATHEMATICS.md §4 check values; region module unavailable)"
-        raise
+    region = _region(landscape, points) if region is None else region
+    a0 = region.alpha_min
+    if not math.isfinite(a0):
+        raise ValueError("empty region on the sampled points")
     fp = region.frontier_points(alpha_max=max(a0, 1.0) * 1e9, num=240)
     al = np.r_[fp[:, 0], np.nextafter(fp[:, 0], np.inf)]
     bm = region.beta_min(al)
@@ -328,24 +329,112 @@ def choose_pair(landscape, theorem, L, x0, steps, *, scale=1.0, points=None, mar
         al, bm, be = al[keep], bm[keep], np.minimum(be[keep], al[keep] - 1.0)
     if al.size == 0:
         raise ValueError("no feasible (alpha, beta) with the theorem's gap on the sampled points")
-    best, err = (np.inf, None, None), None
-    for a, b in zip(al, be):
+
+    def bound(a, b):
         _, params = step_settings(t, a, b, L, scale, D0_sq=D0, **overrides)
+        return _bound(t, landscape, a, b, L, params, steps, D0_sq=D0, D_sq=Dmax, G_sq=g0max,
+                      grad0_min=g0min).value
+
+    out, err = [], None
+    for a, m, b in zip(al, bm, be):
         try:
-            v = _bound(t, landscape, a, b, L, params, steps, D0_sq=D0, D_sq=Dmax,
-                       G_sq=g0max, grad0_min=g0min).value
+            out.append((float(a), float(b), float(m), bound(a, b)))
         except B.HypothesisError as exc:
             err = exc
-            continue
-        if v < best[0]:
-            best = (v, float(a), float(b))
-    if best[1] is None:
+    if not out:
         if err is not None:
             raise err
         raise ValueError("no (alpha, beta) on the frontier satisfies the theorem's hypotheses")
-    src = (f"region over {region.n_points} sampled points (margin {margin:g}, gap <= {gap_max:g}),"
-           " whole bound minimised")
-    return best[1], best[2], src
+    out.sort(key=lambda c: c[3])
+    return out, bound, region
+
+
+def choose_certified_pair(landscape, theorem, L, x0, steps, *, scale=1.0, points=None,
+                          margin=1e-3, gap_max=2.0, overrides=None, region=None,
+                          candidates=3) -> PairChoice:
+    r"""The (α, β) that makes the theorem's whole bound smallest among pairs **certified on the
+    landscape's domain** (MATHEMATICS.md §2: a sampled region is an outer bound, its pairs may
+    fail).
+
+    The candidates are those of :func:`choose_pair`'s sampled region (best bound first). For the
+    best ``candidates`` distinct α, ``theory.certification.certified_beta`` tries the candidate
+    β first and, if it is not certified, raises β by bisection until it is (capped at ``α − 1``
+    where the theorem needs ``α ≥ β + 1``); the bound is re-evaluated at the certified pair and
+    the smallest wins. The method is the rigorous one where it applies (``proved``); elsewhere
+    the ``sample`` method (``holds_on_samples``: adversarial search costs seconds a call in 16-22
+    dimensions, which a check cannot afford). Raises ``ValueError`` when no candidate is
+    certified.
+    """
+    from ..certification.frontier import certified_beta, rigorous_method
+
+    t = _theorem_key(theorem)
+    cands, bound, region = _candidates(landscape, t, L, x0, steps, scale=scale, points=points,
+                                       margin=margin, gap_max=gap_max, overrides=overrides,
+                                       region=region)
+    method = rigorous_method(landscape) or "sample"
+    box = landscape.domain
+    best, tried, last = None, [], None
+    for a, b, m, _ in cands:
+        if len(tried) >= candidates:
+            break
+        if any(abs(a - u) <= 1e-6 * u for u in tried):
+            continue
+        tried.append(a)
+        cap = a - 1.0 if t in _NEEDS_GAP_ONE else None
+        res = certified_beta(landscape, a, beta_lo=m, first=b, refine=False, beta_max=cap,
+                             domain=box, method=method, max_calls=12)
+        last = res
+        if not np.isfinite(res.beta):
+            continue
+        try:
+            v = bound(a, res.beta)
+        except B.HypothesisError:
+            continue
+        if best is None or v < best[0]:
+            best = (v, a, float(res.beta), res.verdict)
+    if best is None:
+        why = "" if last is None else f" (last: {last.verdict} at alpha = {last.alpha:.6g})"
+        raise ValueError(f"no candidate pair is certified on the domain by {method}{why}")
+    src = (f"best of {len(tried)} candidates of the sampled region over {region.n_points} points "
+           f"(margin {margin:g}, gap <= {gap_max:g}), certified on the domain by {method}, "
+           "whole bound minimised")
+    return PairChoice(best[1], best[2], src, best[3], method, box.to_json())
+
+
+def choose_pair(landscape, theorem, L, x0, steps, *, scale=1.0, points=None, margin=1e-3,
+                gap_max=2.0, overrides=None, region=None):
+    r"""The (α, β) that makes the theorem's whole bound smallest: ``(alpha, beta, source)``.
+
+    The region is the sampled region (an outer bound: it contains the true region) over
+    ``points`` (default: 2000 seeded points of the domain plus ``x0``), from
+    :mod:`theory.region`. For each α of a grid (the frontier's vertices and 240 geometric
+    points from α_min to 10⁹·max(α_min, 1)) the candidate β is ``β_min(α) + margin·(α −
+    β_min(α))``, raised to ``α − gap_max`` when the gap is larger (β may always be raised: the
+    set {β ≥ β_min} is feasible), and capped at α − 1 where the theorem needs α ≥ β + 1. The
+    theorem's whole bound is evaluated with :func:`step_settings` at ``scale``; the pair returned
+    is then taken from the certified side by :func:`choose_certified_pair` (certified on the
+    landscape's domain), whose certificate it carries in ``source``.
+
+    Why ``gap_max`` (default 2): the bounds keep improving as α − β grows (a larger gap admits a
+    larger step, e.g. γ ≤ (α − β)/(2L) for SGD), so without a cap the "best" pair sends the step
+    far beyond 1/L and the iterates out of the domain where (α, β) and L hold. With the cap the
+    SGD step is at most 1/L.
+
+    ``region``: a ready :class:`theory.region.Region` (e.g. from
+    ``theory.certification.region_map``, adversarially refined) to use instead of sampling.
+
+    Falls back to :data:`PAPER_PAIRS` when the region module cannot be imported.
+    """
+    try:
+        pc = choose_certified_pair(landscape, theorem, L, x0, steps, scale=scale, points=points,
+                                   margin=margin, gap_max=gap_max, overrides=overrides,
+                                   region=region)
+    except ImportError:
+        if landscape.name in PAPER_PAIRS:
+            a, b = PAPER_PAIRS[landscape.name]
+            return a, b, "paper pair (MATHEMATICS.md §4 check values; region module unavailable)"
+        raise
+    return pc.alpha, pc.beta, f"{pc.source}: {pc.verdict}"
 
 
 # ---- one check ----------------------------------------------------------------------------------
@@ -383,10 +472,18 @@ def _check_sim(landscape, theorem, *, alpha=None, beta=None, scale=1.0, gamma=No
     ov = {k: v for k, v in dict(gamma=gamma, c=c, gamma_b=gamma_b, b0=b0).items() if v is not None}
     extra_pts = None
     for attempt in range(2 if refine else 1):
+        pair = None
         if alpha is None or beta is None:
             try:
-                a, b, src = choose_pair(landscape, t, L, x0, steps, scale=scale, points=extra_pts,
-                                        overrides=ov, region=region if attempt == 0 else None)
+                pair = choose_certified_pair(landscape, t, L, x0, steps, scale=scale,
+                                             points=extra_pts, overrides=ov,
+                                             region=region if attempt == 0 else None)
+                a, b, src = pair.alpha, pair.beta, pair.source
+            except ImportError:
+                if landscape.name not in PAPER_PAIRS:
+                    raise
+                a, b = PAPER_PAIRS[landscape.name]
+                src = "paper pair (MATHEMATICS.md §4 check values; region module unavailable)"
             except B.HypothesisError as exc:
                 base.reason = str(exc)
                 return base, None
@@ -405,6 +502,10 @@ def _check_sim(landscape, theorem, *, alpha=None, beta=None, scale=1.0, gamma=No
         except B.HypothesisError as exc:
             base.reason = str(exc)
             return base, None
+        if pair is None:  # a given (or fallback) pair is certified as it is
+            pair = _certify_given(landscape, a, b, src)
+        base.pair_verdict, base.pair_method = pair.verdict, pair.method
+        base.pair_domain = pair.domain
         opt = O.make(name, **params)
         sim = simulate(landscape, opt, x0, steps=steps, rng=np.random.default_rng([seed, 1]),
                        quiet=quiet, keep_x=16, dist_every=max(1, steps),
@@ -446,16 +547,51 @@ def _check_sim(landscape, theorem, *, alpha=None, beta=None, scale=1.0, gamma=No
         fails.append(f"{sim.n_diverged} runs diverged")
     if base.n_left_domain:
         fails.append(f"{base.n_left_domain} runs left the domain where L and (alpha, beta) hold")
+    fails += _pair_fails(base, landscape)
     if slack < -1e-9:
         fails.append(f"the alpha-beta-condition fails at a visited iterate (slack {slack:.3g})")
     fails += unverified
-    base.hypotheses_ok = not fails
-    base.reason = "; ".join(fails) or "hypotheses hold"
-    if user_L and not fails:  # a user's L is taken as stated, and the report says so
-        base.hypotheses_ok = ASSUMED_USER_L
-        base.reason = (f"hypotheses hold, with L = {L:g} supplied by the user (L not certified: "
-                       "the L-smoothness hypothesis is assumed, not verified)")
+    proved = base.pair_verdict == "proved"
+    assumed = (f"L = {L:g} supplied by the user (L not certified: the L-smoothness hypothesis is "
+               "assumed, not verified)")
+    if fails:
+        base.hypotheses_ok, base.hypotheses = False, "failed"
+        base.reason = "; ".join(fails)
+    elif not proved:
+        base.hypotheses_ok, base.hypotheses = False, "on samples"
+        base.reason = (f"hypotheses hold on samples only: no rigorous method applies to "
+                       f"{landscape.name}, (alpha, beta) holds on samples ({base.pair_method})"
+                       + (f"; {assumed}" if user_L else ""))
+    elif user_L:  # a user's L is taken as stated, and the report says so
+        base.hypotheses_ok, base.hypotheses = ASSUMED_USER_L, ASSUMED_USER_L
+        base.reason = (f"hypotheses hold, with {assumed}; (alpha, beta) proved by "
+                       f"{base.pair_method} on the domain, which contains every iterate")
+    else:
+        base.hypotheses_ok, base.hypotheses = True, "proved"
+        base.reason = (f"hypotheses hold; (alpha, beta) proved by {base.pair_method} on the "
+                       "domain, which contains every iterate")
     return base, ctx
+
+
+def _certify_given(landscape, alpha, beta, source) -> PairChoice:
+    """A given pair's certificate on the landscape's domain (rigorous where a method applies)."""
+    from ..certification.pairs import certify_pair
+
+    cert = certify_pair(landscape, alpha, beta, domain=landscape.domain)
+    return PairChoice(float(alpha), float(beta), source, cert.verdict, cert.method,
+                      landscape.domain.to_json())
+
+
+def _pair_fails(base, landscape) -> list:
+    """The failures the pair's certificate on the domain implies (none if proved or on
+    samples)."""
+    v = base.pair_verdict
+    if v in ("proved", "holds_on_samples"):
+        return []
+    if v == "refuted":
+        return [f"the alpha-beta-condition fails on the domain ((alpha, beta) refuted by "
+                f"{base.pair_method})"]
+    return [f"(alpha, beta) is not certified on the domain ({base.pair_method}: {v})"]
 
 
 def check(landscape, theorem, *, alpha=None, beta=None, scale=1.0, gamma=None, c=None,

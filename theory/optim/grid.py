@@ -130,7 +130,8 @@ def row_verdict(r: dict) -> str:
     at or below the bound) or ``holds (vacuous)`` (and the bound is at or above the trivial
     bound E[f(x⁰) − f*]: it confirms nothing); ``inconclusive`` (the band straddles the bound);
     ``VIOLATED`` (the band's lower end is above the bound). A hypothesis found failing along the
-    run is appended.
+    run is appended, and so is a pair that holds on samples only (no rigorous method applies:
+    the hypotheses are then not established).
     """
     if r.get("bound") is None or r.get("measured") is None:
         return "refused: " + str(r.get("reason", ""))
@@ -140,7 +141,9 @@ def row_verdict(r: dict) -> str:
         out = "inconclusive (the band straddles the bound)"
     else:
         out = "VIOLATED beyond the band"
-    if not r.get("hypotheses_ok"):
+    if r.get("hypotheses") == "on samples":
+        out += " (the pair holds on samples only: " + str(r.get("reason", "")) + ")"
+    elif not r.get("hypotheses_ok"):
         out += " (hypothesis fails along the run: " + str(r.get("reason", "")) + ")"
     return out
 

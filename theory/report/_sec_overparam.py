@@ -112,7 +112,8 @@ def overparam(cfg: Config, ctx: dict, progress) -> Section:
                 )
             )
         md += "\n" + table(
-            ["width", "params", "α_min", "best Thm 1 pair (α, β)", "β/(α − β)"],
+            ["width", "params", "sampled α_min (lower bound)", "best Thm 1 pair (α, β)",
+             "β/(α − β)", "verdict (method)"],
             [
                 [
                     r["width"],
@@ -120,6 +121,7 @@ def overparam(cfg: Config, ctx: dict, progress) -> Section:
                     fmt(r["alpha_min"], 4),
                     f"({fmt(r['alpha'], 4)}, {fmt(r['beta'], 4)})",
                     fmt(r["term"], 4),
+                    f"{r['verdict']} ({r['method']})",
                 ]
                 for r in ab
             ],
