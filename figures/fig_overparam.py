@@ -5,7 +5,8 @@ R^8, ``theory.plstar.width_sweep``): λ_min of the tangent kernel at initialisat
 the parameter count reaches N, the over-parameterization threshold (dotted) — and GD's measured
 per-step contraction 1 − (L(w_T)/L(w₀))^{1/T} against the local PL* theorem's ημ. Right: the
 paper's Example 5 network (``two-layer-relu``: logistic loss, λ₁ = λ₂ = 0.03, n = 16) at each
-width: the smallest workable α of the exact region over a refined sample of its domain
+width: the smallest workable α of the sampled region (an outer bound: it contains the true region)
+over a refined sample of its domain
 (``theory.certification.region_map``) and the pair minimising Theorem 1's neighbourhood term
 β/(α − β). [AB §5, MATHEMATICS.md §8]: these first grow with width, then shrink once the model is
 strongly over-parameterized.

@@ -1,7 +1,8 @@
 r"""Rate versus bound, per theorem: measured min_{k<K} E[f(x^k) − f*] against the theorem's bound.
 
 One panel per theorem of [AB §4] (MATHEMATICS.md §6), all on example6, the paper's own example.
-``theory.optim.compare.check`` picks (α, β) from the exact region and the default step (scale 1),
+``theory.optim.compare.check`` picks (α, β) from the certified side of the region and the default
+step (scale 1),
 ``theory.optim.compare.check_curve`` measures the same runs at smaller K (prefixes of the same
 trajectories), so the measured curve is one experiment. The band is the 95% band for
 min_{k<K} E[f(x^k) − f*], simultaneous over k; the dashed line is the bound; the dotted line is the

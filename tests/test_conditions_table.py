@@ -63,13 +63,18 @@ def test_pl_constant_is_exactly_zero_with_the_saddle_not_a_tiny_sample():
 
 def test_cli_example2_json_says_pl_fails_at_the_saddle(capsys):
     code = main(["conditions", "example2", "--json", "--points", "800", "--no-prove"])
-    out = json.loads(capsys.readouterr().out)
+    raw = capsys.readouterr().out
+    out = json.loads(raw)
     assert code == 0 and set(KEYS) <= set(out)
     for key in KEYS:
         assert {"verdict", "constant", "witness"} <= set(out[key])
     assert out["PL"]["verdict"] == "fails" and out["PL"]["constant"] == 0.0
     np.testing.assert_allclose(out["PL"]["witness"]["point"], [1.0, 1.0], atol=1e-12)
     assert out["PL_star"]["verdict"] == "not applicable"
+    assert out["alpha_beta"]["method"].startswith("sampled region")  # never "exact" from samples
+    # the same seed gives the same bytes (no elapsed time in the JSON)
+    main(["conditions", "example2", "--json", "--points", "800", "--no-prove"])
+    assert capsys.readouterr().out == raw
 
 
 def test_cli_human_output_and_errors(capsys):

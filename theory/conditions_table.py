@@ -14,7 +14,8 @@ r"""The landscape conditions side by side: the α-β region, PL, δ-PL, PL\*, Ai
   ``f* ≠ 0`` it does not apply (PL\*_ε does: ``theory.conditions.pl_star_constant(eps=…)``).
 
 The α-β-condition is the only one of the six a non-global stationary point does not break
-[AB §2.1]: its row is the exact region over the samples (``region_map``), with one pair inside it
+[AB §2.1]: its row is the sampled region (``region_map``; an outer bound: it contains the true
+region), with one pair inside it
 put to the strongest certificate that applies: ``α = max(2 α_min, 1)`` and β a fifth of the way
 from the sampled frontier ``β_min(α)`` to α.
 
@@ -86,8 +87,9 @@ class ConditionsTable:
     info: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
+        # no elapsed time: the same seed gives the same JSON, byte for byte
         out = {"landscape": self.landscape, "domain": self.domain.to_json(),
-               "points": self.points, "seconds": self.seconds}
+               "points": self.points}
         out.update({k: self.rows[k].to_json() for k in KEYS})
         return out
 
@@ -156,16 +158,16 @@ def _alpha_beta(landscape, box, points, gen, prove, seconds) -> ConditionRow:
     a0 = reg.alpha_min
     if not math.isfinite(a0):
         return ConditionRow("alpha-beta", "fails", None, None,
-                            "exact region over the samples (region_map)",
+                            "sampled region (region_map; an outer bound)",
                             "no (alpha, beta) with alpha > beta >= 0 works at every sampled point")
     alpha = max(2.0 * a0, 1.0)  # away from alpha_min, where the frontier is steep
     bmin = max(float(reg.beta_min(alpha)), 0.0)
     beta = bmin + 0.2 * (alpha - bmin)  # a margin for the points not sampled
     const = {"alpha_min": float(a0), "alpha": float(alpha), "beta": float(beta)}
-    note = (f"the exact region over {reg.n_points} sampled points is an outer bound of the true "
-            "one (MATHEMATICS.md §2); the pair shown is inside it, 20 % of the gap above its "
-            "frontier")
-    method = "exact region over the samples (region_map)"
+    note = (f"the sampled region over {reg.n_points} points is an outer bound: it contains the "
+            "true region (MATHEMATICS.md §2); the pair shown is inside it, 20 % of the gap "
+            "above its frontier")
+    method = "sampled region (region_map; an outer bound)"
     strong = [m for m in available_methods(landscape) if m in ("symbolic", "interval")]
     if prove and strong:
         cert = certify(landscape, alpha, beta, method=strong[0], domain=box,

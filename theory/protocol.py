@@ -360,7 +360,8 @@ def protocol_comparison(landscape, *, gamma=None, steps=None, runs=None, batch=N
     r"""The paper's protocol and its exact counterpart on one landscape.
 
     The four variants of ``protocol_variants`` along the same two-pass trajectories. For each:
-    the exact region of its rows (``alpha_min``, ``β_min`` on an α grid), the heat map
+    the region its rows admit (exact for those rows, an outer bound of the landscape's;
+    ``alpha_min``, ``β_min`` on an α grid), the heat map
     ``min T`` on the (α, β) grid (default ``HEATMAP_ALPHAS × HEATMAP_BETAS``) and the fraction
     of grid cells that "work". The report gives the differences ``paper − exact``. Returns a
     JSON-able dict.

@@ -61,7 +61,7 @@ def protocol(cfg: Config, ctx: dict, progress) -> Section:
             )
         )
     md = (
-        "α_min of the exact region of each variant's rows along the same seeded two-pass SGD "
+        "α_min of the region each variant's rows admit along the same seeded two-pass SGD "
         "runs (`theory.protocol.protocol_comparison`); the last column is the share of the "
         "paper's (α, β) grid where the proxy heat map and the exact one disagree.\n\n"
         + table(
