@@ -128,3 +128,46 @@ def test_unknown_optimizer_is_an_argparse_error(capsys):
     with pytest.raises(SystemExit) as info:
         main(["simulate", "example6", "--optimizer", "adam"])
     assert info.value.code == 2
+
+
+# ---- --device: the runs as one torch tensor ------------------------------------------------------
+# c = 0.7, not the default ½: with c = ½ the Polyak step on least squares is the exact projection
+# onto the sampled hyperplane, after which ∇f_i is 0 *up to rounding* and whether the next visit
+# counts as a Polyak step (ratio) or a zero-gradient step (γ_b) depends on the last bit.
+SIM = ["simulate", "least-squares", "--set", "n=20", "--set", "d=6", "--optimizer", "sps-max",
+       "--c", "0.7", "--runs", "16", "--steps", "30", "--seed", "3", "--json", "--quiet"]
+
+
+def test_simulate_device_cpu_matches_numpy(capsys):
+    pytest.importorskip("torch", reason="the torch extra is not installed")
+    code, out_np, _ = run(capsys, *SIM)
+    code2, out_t, _ = run(capsys, *SIM, "--device", "cpu")
+    assert code == code2 == 0
+    a, b = json.loads(out_np), json.loads(out_t)
+    assert a.pop("device") == "numpy float64" and b.pop("device") == "torch cpu float64"
+    assert list(a) == list(b)
+    for key, va in a.items():
+        vb = b[key]
+        if isinstance(va, float):
+            assert vb == pytest.approx(va, rel=1e-12, abs=1e-12 * abs(a["trivial_bound"])), key
+        elif key == "ci":
+            assert vb == pytest.approx(va, rel=1e-12), key
+        else:
+            assert vb == va, key
+
+
+def test_simulate_device_errors_are_one_line(capsys, monkeypatch):
+    torch = pytest.importorskip("torch", reason="the torch extra is not installed")
+    cases = [(["--dtype", "float32"], "needs --device"),
+             (["--device", "cpu", "--landscape", "x"], "not both")]
+    if not torch.cuda.is_available():
+        cases.append((["--device", "cuda"], "torch.cuda.is_available() is False"))
+    for extra, msg in cases:
+        code, out, err = run(capsys, *SIM, *extra)
+        assert code == 2 and out == "" and msg in err and err.count("\n") == 1, (extra, err)
+    code, out, err = run(capsys, "simulate", "example6", "--optimizer", "sgd", "--steps", "2",
+                         "--device", "cpu")
+    assert code == 2 and "numpy kernels only" in err and err.count("\n") == 1
+    monkeypatch.setitem(__import__("sys").modules, "torch", None)  # as if torch were missing
+    code, out, err = run(capsys, *SIM, "--device", "cpu")
+    assert code == 2 and "torch extra" in err and err.count("\n") == 1

@@ -20,6 +20,11 @@ The other conditions (MATHEMATICS.md §3), each reduced to the best constant ove
   ``f − f*`` so that it is meaningful when f* > 0);
 - QCvx: ``<∇f(x), x − x*> ≥ θ (f(x) − f*)`` for one fixed ``x* ∈ S``.
 
+Every function of points accepts a torch tensor for a landscape with torch kernels (the ported
+built-ins, ``toylands.from_module``): the landscape is evaluated on the tensor's device through
+its array-API methods, and the rows and constants come back as float64 numpy (the ground truth,
+S and its projections, stays float64 numpy on the host).
+
 Examples
 --------
 >>> import numpy as np, toylands
@@ -106,6 +111,24 @@ def _points(landscape, x) -> np.ndarray:
     if not np.all(np.isfinite(x)):
         raise ValueError("x contains NaN or inf")
     return x
+
+
+def _eval_points(landscape, x):
+    """``(xt, x)``: the points as the landscape evaluates them (a tensor stays a tensor, on its
+    device and in its dtype) and as validated float64 numpy (for reductions and ground truth)."""
+    from toylands._xp import is_torch, to_numpy64
+
+    if not is_torch(x):
+        x = _points(landscape, x)
+        return x, x
+    xn = _points(landscape, to_numpy64(x))
+    return x, xn
+
+
+def _host(a) -> np.ndarray:
+    from toylands._xp import to_numpy64
+
+    return to_numpy64(a)
 
 
 def alpha_beta_rows(landscape, x, *, f_i_lower=None, reference=None) -> Rows:
@@ -412,9 +435,9 @@ def pl_constant(landscape, x, *, delta: float = 2.0, min_gap: float | None = Non
     delta = float(delta)
     if not 1.0 <= delta <= 2.0:
         raise ValueError(f"delta must lie in [1, 2], got {delta}")
-    x = _points(landscape, x)
-    gap, ok = _gap(landscape, landscape.value(x), min_gap)
-    gn = np.linalg.norm(landscape.gradient(x), axis=-1)
+    xt, x = _eval_points(landscape, x)
+    gap, ok = _gap(landscape, _host(landscape.value(xt)), min_gap)
+    gn = np.linalg.norm(_host(landscape.gradient(xt)), axis=-1)
     safe = np.where(ok, gap, 1.0)
     mu = 0.5 * (gn**delta / safe) ** (2.0 / delta)
     name = "PL" if delta == 2.0 else f"{delta:g}-PL"
@@ -432,10 +455,10 @@ def pl_star_constant(landscape, x, *, eps: float = 0.0, witnesses: bool = True):
     interpolation), which is the point of PL\*_ε. With ``witnesses``, a listed non-global
     stationary point with ``f ≥ max(eps, 0⁺)`` in the points' bounding box makes it exactly 0.
     """
-    x = _points(landscape, x)
-    fx = landscape.value(x)
+    xt, x = _eval_points(landscape, x)
+    fx = _host(landscape.value(xt))
     ok = (fx >= float(eps)) & (fx > 0)
-    g2 = np.sum(landscape.gradient(x) ** 2, axis=-1)
+    g2 = np.sum(_host(landscape.gradient(xt)) ** 2, axis=-1)
     mu = g2 / np.where(ok, fx, 1.0)
     note = "mu = min ‖∇f‖²/f" + (f" where f >= {eps:g}" if eps > 0 else "")
     if landscape.f_star > 0:
@@ -507,11 +530,16 @@ def square_loss_jacobian(landscape, *, min_residual: float = 1e-150) -> Callable
     return jac
 
 
-def _inner_best(landscape, x):
-    """``<∇f(x), x − x_p>`` maximised over the nearest candidates, shape ``(...)``."""
+def _inner_best(landscape, x, xt=None):
+    """``<∇f(x), x − x_p>`` maximised over the nearest candidates, shape ``(...)`` (evaluated
+    at ``xt``, the same points as a tensor, where given)."""
+    from toylands._xp import like, namespace
+
     pts, mask = landscape.minimizers.candidates(x)
-    v = x[..., None, :] - pts
-    d = landscape.directional(np.broadcast_to(x[..., None, :], pts.shape), v).mean(axis=-1)
+    xt = x if xt is None else xt
+    pts = like(np.asarray(pts), xt)
+    xb = namespace(xt).broadcast_to(xt[..., None, :], tuple(pts.shape))
+    d = _host(landscape.directional(xb, xb - pts)).mean(axis=-1)
     return np.where(mask, d, -np.inf).max(axis=-1)
 
 
@@ -522,9 +550,9 @@ def aiming_constant(landscape, x, *, min_gap: float | None = None, witnesses: bo
     we divide by ``f − f*`` so that it means something when ``f* > 0`` (it equals the original
     when f* = 0). With tied projections the best nearest point is used.
     """
-    x = _points(landscape, x)
-    gap, ok = _gap(landscape, landscape.value(x), min_gap)
-    th = _inner_best(landscape, x) / np.where(ok, gap, 1.0)
+    xt, x = _eval_points(landscape, x)
+    gap, ok = _gap(landscape, _host(landscape.value(xt)), min_gap)
+    th = _inner_best(landscape, x, xt) / np.where(ok, gap, 1.0)
     note = "theta = min <∇f, x − Proj(x,S)>/(f − f*)"
     if landscape.f_star != 0:
         note += " (f − f* used since f* ≠ 0)"
@@ -542,8 +570,10 @@ def qcvx_constant(landscape, x, *, x_star=None, min_gap: float | None = None,
     With ``witnesses``, a listed non-global stationary point in the points' bounding box makes
     it exactly 0 (``<∇f, x − x*> = 0 < θ (f − f*)`` there, whatever x*).
     """
-    x = _points(landscape, x)
-    gap, ok = _gap(landscape, landscape.value(x), min_gap)
+    from toylands._xp import like
+
+    xt, x = _eval_points(landscape, x)
+    gap, ok = _gap(landscape, _host(landscape.value(xt)), min_gap)
     if x_star is not None:
         stars = np.atleast_2d(np.asarray(x_star, dtype=np.float64))
     elif getattr(landscape.minimizers, "points", None) is not None:
@@ -552,7 +582,8 @@ def qcvx_constant(landscape, x, *, x_star=None, min_gap: float | None = None,
         stars = np.atleast_2d(landscape.project(landscape.domain.center))
     best = None
     for xs in stars:  # a handful of candidate minimizers, each vectorised over the points
-        th = landscape.directional(x, x - xs).mean(axis=-1) / np.where(ok, gap, 1.0)
+        d = _host(landscape.directional(xt, xt - like(xs, xt))).mean(axis=-1)
+        th = d / np.where(ok, gap, 1.0)
         res = _reduce("QCvx", x, np.where(ok, th, np.nan), f"x* = {np.round(xs, 12).tolist()}")
         if best is None or res.constant > best.constant:
             best = res

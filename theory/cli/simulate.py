@@ -1,7 +1,12 @@
 """``toylands simulate`` and ``toylands check`` (MATHEMATICS.md §5, §6; README "Command line").
 
-    toylands simulate NAME --optimizer OPT [--gamma G ...] --runs R --steps K --seed S [--json]
+    toylands simulate NAME --optimizer OPT [--gamma G ...] --runs R --steps K --seed S
+                      [--device cpu|cuda [--dtype float64|float32]] [--json]
     toylands check NAME --theorem N [--gamma G] [...] [--json]
+
+``simulate --device`` steps the runs as one torch tensor on that device (the landscapes with
+torch kernels; ``theory.optim.simulate``); without it, numpy. The same seed draws the same
+starting points and indices either way. ``--device cuda`` without a GPU is a one-line error.
 
 ``check`` picks hypothesis-satisfying settings by default ((α, β) from the certified side of the
 region, with its verdict and method; the step at ``--scale`` times the largest allowed) and
@@ -21,6 +26,7 @@ import toylands
 
 from ..optim import compare as C
 from ..optim import optimizers as O
+from ..optim.arrays import arrays_for, torch_threads
 from ..optim.grid import fmt_num, fmt_pair, row_verdict
 from ..optim.simulate import initial_points, simulate
 from .common import UserError, add_landscape_name, landscape_from_args
@@ -74,7 +80,18 @@ def _finite(v):
     return v
 
 
+def _arrays(args):
+    """Where the runs live (checked before any work: a missing GPU or torch is one line)."""
+    if args.device is None and args.dtype not in (None, "float64"):
+        raise UserError(f"--dtype {args.dtype} needs --device cpu or --device cuda")
+    try:
+        return arrays_for(args.device, args.dtype)
+    except ImportError as exc:
+        raise UserError(f"--device {args.device}: {exc}") from None
+
+
 def _simulate(args):
+    arrays = _arrays(args)
     land = _landscape(args)
     if args.runs < 1 or args.steps < 0:
         raise UserError("--runs must be >= 1 and --steps >= 0")
@@ -85,14 +102,18 @@ def _simulate(args):
     box = _box(args, land) or C.default_start_box(land)
     x0 = initial_points(land, args.runs, rng, box)
     t0 = time.perf_counter()
-    sim = simulate(land, opt, x0, steps=args.steps, rng=rng, quiet=args.quiet)
+    threads = (args.threads or None) if arrays.device is not None else None
+    with torch_threads(threads):
+        sim = simulate(land, opt, x0, steps=args.steps, rng=rng, quiet=args.quiet,
+                       device=arrays.device, dtype=arrays.dtype)
     if not args.quiet:  # wall-clock time on stderr only: the JSON is the same run to run
         rate = args.runs * args.steps / max(time.perf_counter() - t0, 1e-9)
         print(f"simulate: {time.perf_counter() - t0:.2f} s ({rate:,.0f} run-steps/s)",
               file=sys.stderr)
     out = sim.summary()
     out.update(seed=args.seed, L=L, f_star=land.f_star, sigma_int2=land.sigma_int2,
-               start_box=box.to_json(), trivial_bound=float(sim.gap_mean[0]))
+               start_box=box.to_json(), trivial_bound=float(sim.gap_mean[0]),
+               device=arrays.label)
     if args.steps >= 1:
         meas = C.measure(sim)
         out.update(measured=meas.measured, ci=list(meas.ci), measured_avg=meas.average)
@@ -109,7 +130,7 @@ def _ci_text(ci) -> str:
 
 def _simulate_human(res):
     lines = [f"{res['optimizer']} ({_params_text(res['params'])}) on {res['landscape']}: "
-             f"{res['runs']} runs x {res['steps']} steps, seed {res['seed']}"]
+             f"{res['runs']} runs x {res['steps']} steps, seed {res['seed']}, {res['device']}"]
     lines.append(f"  D0^2 = {fmt_num(res['D0_sq'])}   E[f(x^0) - f*] = "
                  f"{fmt_num(res['trivial_bound'])}   final E[f - f*] = "
                  f"{fmt_num(res['final_gap_mean'])}")
@@ -196,6 +217,13 @@ def add_parser(sub):
     _common(p)
     p.add_argument("--optimizer", required=True, choices=list(O.OPTIMIZERS))
     p.add_argument("--c-scale", dest="c_scale", type=float, help="DecSPS: c_k = c_scale sqrt(k+1)")
+    p.add_argument("--device", choices=("cpu", "cuda"), default=None,
+                   help="step the runs as one torch tensor on this device (default: numpy)")
+    p.add_argument("--dtype", choices=("float64", "float32"), default=None,
+                   help="the iterates' dtype on --device (default float64)")
+    p.add_argument("--threads", type=int, default=1,
+                   help="torch CPU threads with --device (default 1: the per-step products are "
+                        "small; 0: torch's own)")
     p.set_defaults(func=_simulate, human=_simulate_human)
     p = sub.add_parser("check", help="a theorem's bound against simulation")
     _common(p)

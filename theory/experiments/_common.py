@@ -16,7 +16,6 @@ and one protocol run summarised (MATHEMATICS.md §7–§8).
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
 
 import numpy as np
 
@@ -27,24 +26,17 @@ GAP = 0.1  # the paper's grid keeps α ≥ β + 0.1
 ALPHA_REF = 10.0  # the right edge of the paper's heat maps: the gap α − β_min(α) is read there
 
 
-@contextmanager
 def torch_threads(threads: int | None):
     """Run the body with ``torch.set_num_threads(threads)`` and restore the previous count.
 
     The networks here are tiny: with torch's default intra-op pool, each small product waits on
     the other threads, which on a loaded two-core machine made a step ~10× slower than with
     one thread (measured: 13 s against 1.2 s of CPU for the same 200 steps). ``None`` leaves
-    torch's setting alone.
+    torch's setting alone. (The one context manager of ``theory.optim.arrays``.)
     """
-    import torch
+    from ..optim.arrays import torch_threads as threads_ctx
 
-    old = torch.get_num_threads()
-    if threads is not None:
-        torch.set_num_threads(int(threads))
-    try:
-        yield
-    finally:
-        torch.set_num_threads(old)
+    return threads_ctx(threads)
 
 
 def works_fraction(rows) -> float:
@@ -57,15 +49,11 @@ def works_fraction(rows) -> float:
 
 
 def torch_device(device: str):
-    """``torch.device(device)`` after checking it exists (``cuda`` without a GPU is an error)."""
-    import torch
+    """``torch.device(device)`` after checking it exists (``cuda`` without a GPU is an error;
+    the one check of ``theory.optim.arrays.torch_device``)."""
+    from ..optim.arrays import torch_device as check
 
-    if device not in ("cpu", "cuda"):
-        raise ValueError(f"device must be 'cpu' or 'cuda', got {device!r}")
-    if device == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device 'cuda' asked for, but torch.cuda.is_available() is False "
-                         "(no GPU, or a CPU build of torch); use --device cpu")
-    return torch.device(device)
+    return check(device)
 
 
 def digits(n: int, seed: int):

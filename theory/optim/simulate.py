@@ -40,6 +40,22 @@ per-run work runs only once that check fails.
 
 The same generator state gives bit-identical results. Long simulations print progress on stderr
 (about once a second) unless ``quiet``; no wall-clock time is stored in the result.
+
+Torch (``device="cpu"`` or ``"cuda"``): the runs are stepped as one ``(R, dim)`` tensor on the
+device, in float64 (or ``dtype=float32``), through the landscape's array-API kernels and the same
+step-size rules (:mod:`theory.optim.optimizers` is written once against the array API; the loop
+below is the same loop, its few library calls taken from :mod:`theory.optim.arrays`). The
+indices are still drawn on the host from ``rng`` — the same calls in the same order as the numpy
+path, so the same seed gives the same sample sequence — and moved to the device
+``index_chunk`` steps at a time. What is recorded (per-run vectors of length R) comes back to the
+host each step and the statistics are float64 numpy, as on numpy: the result is the same
+:class:`Simulation` of numpy arrays. The ground truth (``f*``, ``f_i*``, projections) stays float64
+numpy; ``dist(x^k, S)`` is computed on the host (``Landscape.distance``).
+
+A landscape whose S is unknown (a network, ``toylands.from_module``: ``f*`` is NaN) is
+simulated too: ``f(x^k) − f*`` is then replaced by ``f(x^k) − l̄`` with ``l̄`` the mean of its
+lower bounds ``l_i`` (an upper bound on the unknown gap; ``extra["gap_reference"]`` says so), and
+``dist(x^k, S)²`` and the ``"anchor"`` record are not available (NaN, not recorded).
 """
 
 from __future__ import annotations
@@ -50,11 +66,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .arrays import arrays_for
 from .optimizers import Optimizer, sample_oracle
 
 __all__ = ["Simulation", "simulate", "initial_points", "RECORDS", "HISTORY_BUDGET"]
 
-_min, _max, _add = np.minimum.reduce, np.maximum.reduce, np.add.reduce
+_add = np.add.reduce
 
 RECORDS = ("run_min", "gamma", "domain", "anchor", "grad")
 # numbers per thinned-history array: 2²⁰ float64 = 8 MiB, whatever the number of runs
@@ -252,6 +269,9 @@ def simulate(
     progress_every: float = 1.0,
     keep_x: int = 0,
     dist_every: int | None = None,
+    device=None,
+    dtype=None,
+    index_chunk: int = 64,
 ) -> Simulation:
     r"""Run ``optimizer`` from every row of ``x0`` for ``steps`` steps.
 
@@ -282,6 +302,21 @@ def simulate(
     keep_x : int
         Keep at most this many snapshots of the iterates themselves (``history_x``,
         ``(T_x, R, dim)``, thinned evenly over ``0 … K``); 0 keeps none.
+    device : {None, "cpu", "cuda"} or torch.device
+        None (default): numpy. Otherwise the runs are one torch tensor on that device (the
+        landscape must have array-API kernels: the ported built-ins and ``from_module``);
+        ``"cuda"`` without a GPU is a ``ValueError``.
+    dtype : {None, "float64", "float32"}
+        The iterates' dtype on torch (default float64); numpy is always float64.
+    index_chunk : int
+        On torch, the indices of this many steps are drawn (one ``(R,)`` draw per step, as on
+        numpy) and moved to the device at once.
+
+    Notes
+    -----
+    On a small or loaded CPU, torch's intra-op thread pool can cost far more than it gives on
+    the small per-step products (``benchmarks/bench_torch_results.md``); run with
+    ``torch.set_num_threads(1)`` there (``toylands simulate --device cpu`` does, ``--threads``).
 
     Returns
     -------
@@ -295,13 +330,30 @@ def simulate(
     K = int(steps)
     if K < 0:
         raise ValueError(f"steps must be >= 0, got {steps}")
-    x = np.array(x0, dtype=np.float64)
+    ar = arrays_for(device, dtype)
+    xp, host = ar.xp, ar.host
+    x = ar.asarray(x0)
     if x.ndim != 2 or x.shape[1] != landscape.dim or x.shape[0] < 1:
-        raise ValueError(f"x0 must have shape (R, {landscape.dim}) with R >= 1, got {x.shape}")
-    if not np.all(np.isfinite(x)):
+        raise ValueError(f"x0 must have shape (R, {landscape.dim}) with R >= 1, got "
+                         f"{tuple(x.shape)}")
+    if not bool(xp.all(xp.isfinite(x))):
         raise ValueError("x0 contains NaN or inf")
+    if not ar.is_numpy:
+        if not getattr(landscape, "_ARRAY_API", False):
+            raise TypeError(f"{landscape.name} has numpy kernels only (no torch): simulate it "
+                            "on numpy (device=None; on the command line, without --device)")
+        landscape._points(x, "x0")  # e.g. a module on another device refuses, with the fix
     R, dim = x.shape
     n, f_star, dom = landscape.n, landscape.f_star, landscape.domain
+    known_s = not getattr(landscape, "proxy_only", False)  # False: S unknown (a network)
+    extra = {"device": ar.label}
+    if not np.isfinite(f_star):  # f* unknown: measure against the mean lower bound of the f_i
+        f_star = float(np.mean(landscape.f_i_star))
+        extra["gap_reference"] = (f"f* unknown: the recorded gap is f(x^k) - mean(l_i) with "
+                                  f"mean(l_i) = {f_star:.6g} (lower bounds of the f_i), an "
+                                  "upper bound on f(x^k) - f*")
+    if not known_s:
+        rec = rec - {"anchor"}
     snaps = max(2, min(int(max_snapshots), int(history_budget) // R))
     thin = max(1, -(-(K + 1) // snaps))
     dist_every = thin if dist_every is None else max(1, int(dist_every))
@@ -313,6 +365,7 @@ def simulate(
     value = getattr(landscape, "_value", None) or landscape.value
     f_i_star = np.asarray(landscape.f_i_star, dtype=np.float64)
     zero_fis = not np.any(f_i_star)  # every f_i* = 0: no gather of the sampled f_i* per step
+    f_i_star = ar.put(f_i_star)
     rule, needs = optimizer.rule, optimizer.needs
     need_loss, need_fis = "loss" in needs, "f_i_star" in needs
     need_g2 = "grad_sq" in needs or "grad" in rec
@@ -336,7 +389,7 @@ def simulate(
     left = np.zeros(R, dtype=bool)
     rec_domain = "domain" in rec
     run_min = np.full(R, np.inf) if "run_min" in rec else None
-    run_max_dist2 = np.zeros(R)
+    run_max_dist2 = np.zeros(R) if known_s else np.full(R, np.nan)
     if "anchor" in rec:
         anchor = landscape.project(x)  # Proj(x⁰, S): ‖x^k − anchor‖ ≥ dist(x^k, S) at every k
         run_max_anchor, anchor_by_step = np.zeros(R), np.empty(K + 1)
@@ -355,43 +408,56 @@ def simulate(
         corner = np.maximum(np.abs(box_lo), np.abs(box_hi))
         if not float(np.sqrt(corner @ corner)) <= diverge_norm:
             box_lo = box_hi = None  # a box reaching past the ball: the norm check decides
+        else:
+            box_lo, box_hi = ar.put(box_lo), ar.put(box_hi)
     norm2_max = float(diverge_norm) ** 2
+
+    in_box, total_sq, rowdot, move = ar.in_box, ar.total_sq, ar.rowdot, ar.move
 
     def inside(x):
         if box_lo is not None:
-            return bool((_min(x, 0) >= box_lo).all() and (_max(x, 0) <= box_hi).all())
-        return bool(np.einsum("rd,rd->", x, x) <= norm2_max)  # NaN and inf fail
+            return in_box(x, box_lo, box_hi)
+        return bool(total_sq(x) <= norm2_max)  # NaN and inf fail
 
     state = optimizer.init(x)
-    x_init = x.copy()
+    x_init = host(x).copy()
     last = time.perf_counter()
 
     def record(k, x):
         live = ~diverged if any_diverged else None
-        gap = value(x) - f_star
+        gap = host(value(x) - f_star)
         stats.add(k, gap, live)
         if run_min is not None:
             np.minimum(run_min, gap, out=run_min)  # a frozen run repeats its last value
         if anchor is not None:
             da = x - anchor
-            da = np.einsum("rd,rd->r", da, da)  # a frozen run repeats its last value
+            da = host(rowdot(da, da))  # a frozen run repeats its last value
             np.maximum(run_max_anchor, da, out=run_max_anchor)
             anchor_by_step[k] = da.max()
         if k % thin == 0:
             h_gap[k // thin] = gap
         j = d_pos.get(k)
-        if j is not None:
-            d2 = landscape.distance(x) ** 2
+        if j is not None and known_s:
+            d2 = host(landscape.distance(x)) ** 2
             dist2_mean[j] = np.mean(d2 if live is None else d2[live]) if stats.n[k] else np.nan
             np.maximum(run_max_dist2, d2, out=run_max_dist2)
+        elif j is not None:
+            dist2_mean[j] = np.nan  # S unknown
         if thin_x and k % thin_x == 0:
-            h_x[k // thin_x] = x
+            h_x[k // thin_x] = host(x)
 
     if rec_domain:
-        left |= ~dom.contains(x)
+        left |= ~dom.contains(host(x))
+    # the indices: one (R,) draw per step on the host (numpy: drawn in the loop); on a device,
+    # the draws of index_chunk steps, moved at once (the same draws in the same order)
+    on_device = not ar.is_numpy
+    draws = _index_chunks(rng, n, R, K, ar.put, index_chunk) if on_device else None
     record(0, x)
     for k in range(K):
-        i = rng.integers(0, n, size=R)
+        if draws is None:
+            i = i_host = rng.integers(0, n, size=R)
+        else:
+            i_host, i = next(draws)
         if rule is None:  # full batch (gd): the optimizer's own step
             x_new, state, info = optimizer.step(landscape, x, state, i)
             gam, g2, polyak = info.gamma, info.grad_sq, info.polyak
@@ -400,24 +466,29 @@ def simulate(
                 loss, g = loss_grad(x, i)
             else:
                 loss, g = None, grad(x, i)
-            g2 = np.einsum("rd,rd->r", g, g) if need_g2 else None
+            g2 = rowdot(g, g) if need_g2 else None
             fis = (0.0 if zero_fis else f_i_star[i]) if need_fis else None
             gam, state, polyak = rule(state, loss, fis, g2)
             # x − γ_k ∇f_i(x) in one temporary (the kernel's output is not written to)
-            step = gam[:, None] * g if isinstance(gam, np.ndarray) else gam * g
-            x_new = np.subtract(x, step, out=step)
+            step = gam * g if isinstance(gam, (float, int)) else gam[:, None] * g
+            x_new = move(x, step)
         if not inside(x_new):
             with np.errstate(over="ignore", invalid="ignore"):
-                norm = np.sqrt(np.einsum("rd,rd->r", x_new, x_new))
+                norm = host(xp.sqrt(rowdot(x_new, x_new)))
             bad = ~np.isfinite(norm) | (norm > diverge_norm)
             if np.any(bad):
                 diverged |= bad
                 any_diverged = True
             if any_diverged:
-                x_new[diverged] = x[diverged]  # frozen at the last finite iterate
+                frozen = ar.put(diverged)
+                x_new[frozen] = x[frozen]  # frozen at the last finite iterate
             if rec_domain:
-                left |= ~dom.contains(x_new) & ~diverged
+                left |= ~dom.contains(host(x_new)) & ~diverged
         live = ~diverged if any_diverged else None
+        if on_device:  # what is recorded comes back to the host
+            gam = gam if isinstance(gam, (float, int)) else host(gam)
+            g2 = None if g2 is None else host(g2)
+            polyak = None if polyak is None else host(polyak).astype(bool)
         if polyak is not None:
             if polyak_count is None:
                 polyak_count = np.zeros(K, dtype=np.int64)
@@ -435,7 +506,7 @@ def simulate(
             np.maximum(run_max_g2, g2l, out=run_max_g2)
             g2_by_step[k] = g2l.max()  # running maximum taken after the loop
         if k % thin == 0:
-            h_gamma[k // thin], h_index[k // thin] = gam, i
+            h_gamma[k // thin], h_index[k // thin] = gam, i_host
         x = x_new
         record(k + 1, x)
         if not quiet:
@@ -487,6 +558,19 @@ def simulate(
         history_x_steps=x_steps,
         history_x=h_x,
         x0=x_init,
-        x_final=x,
+        x_final=host(x),
         recorded=tuple(r for r in RECORDS if r in rec),
+        extra=extra,
     )
+
+
+def _index_chunks(rng, n, R, K, put, chunk):
+    """``(i_host, i_device)`` for the steps ``0 … K−1``: ``rng.integers(0, n, size=R)`` once per
+    step, in order (the numpy path's draws), moved to the device ``chunk`` steps at a time and
+    never drawn past step K (the generator ends in the numpy path's state)."""
+    chunk = max(1, int(chunk))
+    for k0 in range(0, K, chunk):
+        block = np.stack([rng.integers(0, n, size=R) for _ in range(min(chunk, K - k0))])
+        dev = put(block)
+        for j in range(block.shape[0]):
+            yield block[j], dev[j]
