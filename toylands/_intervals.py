@@ -24,18 +24,19 @@ rounded by libm (a few ulp): they are widened by the relative margin ``2⁻⁴�
 and use monotonicity; so are ``sinh``, ``tanh``, ``atan`` (increasing; an end point's sign is
 kept, ``|tanh| ≤ 1``, ``|atan| ≤ π/2``), ``cosh`` (at the least and the largest ``|x|``; ≥ 1)
 and ``sin``, ``cos``, ``tan`` between their extremes or poles (libm reduces huge arguments
-exactly; the tests compare with mpmath up to 1e15). Whether an extreme ``±1`` or a pole may lie
-in an interval is decided by range reduction ``t = (x − c)/P`` in doubles, whose error
-(≤ ``|t|·2⁻⁵¹ + 2⁻⁵³``) is covered 32 times over by moving the reduced end points outwards: rounding
-can only add an extreme (a looser enclosure) or a pole (``[−∞, +∞]``), never miss one; a width
-≥ 6.25 (< 2π) gives ``[−1, 1]``. ``|x|``, ``Min`` and ``Max`` are exact. Products take the
-min/max of the four end-point products, even powers are tight (``0`` when the interval
-straddles it), a computed end point keeps its sign (rounding to nearest never flips one, so a
-product of non-negative enclosures stays ≥ 0), quotients by an interval containing 0 and
-``log`` or ``sqrt`` of one reaching below 0 give ``[−∞, +∞]`` (the box stays undecided, never
-wrongly decided), and NaN from ``∞ · 0`` is replaced by ``[−∞, +∞]``. Constants: a rational
-that is a double is exact; other rationals and ``π``, ``e`` are enclosed by the two neighbouring
-doubles.
+exactly; the tests compare with mpmath up to 1e15). Whether an extreme ``±1`` or a pole may
+lie in an interval is decided by range reduction ``t = (x − c)/P`` in doubles, whose error
+(below ``|t|·2⁻⁵⁰ + 2⁻⁵²``) is covered 16 times over by moving the reduced end points outwards,
+so rounding can only add an extreme (a looser enclosure) or a pole (``[−∞, +∞]``), never miss
+one; where it finds one beyond ``|x| = 2²⁰`` the test is redone with π enclosed to 1150 bits
+(``mpmath.iv``), and a width ≥ 6.25 (< 2π) gives ``[−1, 1]``. ``|x|``, ``Min`` and ``Max`` are
+exact. Products take the min/max of the four end-point products, even powers are tight (``0``
+when the interval straddles it), a computed end point keeps its sign (rounding to nearest never
+flips one, so a product of non-negative enclosures stays ≥ 0), quotients by an interval
+containing 0 and ``log`` or ``sqrt`` of one reaching below 0 give ``[−∞, +∞]`` (the box stays
+undecided, never wrongly decided), and NaN from ``∞ · 0`` is replaced by ``[−∞, +∞]``.
+Constants: a rational that is a double is exact; other rationals and ``π``, ``e`` are enclosed
+by the two neighbouring doubles.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ _FMAX = np.finfo(np.float64).max
 # the exact (x − c)/P (three roundings; c and 1/P within an ulp); _RED is 16 times that. Beyond
 # _HUGE the reduction is redone in 1150-bit interval arithmetic (exact enough for any double).
 _RED = 2.0**-46
-_HUGE = 2.0**30
+_HUGE = 2.0**20
 _ATAN_MAX = float(np.nextafter(np.pi / 2, _INF))  # above π/2
 SUPPORTED = ("Add", "Mul", "Pow (integer, half-integer or rational exponent)", "exp", "log",
              "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh", "atan", "Abs", "Min", "Max",
