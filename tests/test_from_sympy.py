@@ -130,8 +130,8 @@ def test_enclosure_of_a_pole_is_unbounded_not_wrong():
     inv, root = fn(np.array([[-1.0]]), np.array([[1.0]]))
     assert inv.lo[0] == -np.inf and inv.hi[0] == np.inf
     assert root.lo[0] == -np.inf
-    with pytest.raises(NotImplementedError, match="sin"):
-        compile_intervals([sp.sin(x)], (x,))
+    with pytest.raises(NotImplementedError, match="erf"):
+        compile_intervals([sp.erf(x)], (x,))
 
 
 # ---- proofs --------------------------------------------------------------------------------
@@ -149,6 +149,71 @@ def test_interpolating_landscape_is_proved_up_to_the_exact_threshold(interp):
     c = certify(interp, 0.05, 0.0, method="interval")
     assert c.verdict == "proved" and c.details["tangent_rows"] == 3
     assert certify(interp, 0.06, 0.0, method="interval").verdict == "refuted"
+
+
+@pytest.fixture(scope="module")
+def trig():
+    # tanh and cos residuals of the README's three samples: S is irrational (a Krawczyk-verified
+    # zero of ∇f in mpmath.iv, through iv sin, cos, tanh), f* > 0, no rational factored form
+    return toylands.from_sympy("trig", (x, y), [sp.tanh(x - 1) ** 2, 1 - sp.cos(y + 1),
+                                                sp.tanh(x + y - 1) ** 2],
+                               f_i_star=[0, 0, 0], domain=(-2, 2))
+
+
+@pytest.fixture(scope="module")
+def trig_interp():
+    # f_1 = tanh(u), u = ‖x − p‖², f_2 = 1 − cos(x − 1) cos(y − 1), both 0 only at p = (1, 1) on
+    # [0, 2]²: T_1 = 2u sech²u − (α − β) tanh u ≥ 0 iff α − β ≤ 4u/sinh(2u), smallest at the
+    # corners (u = 2): 8/sinh 4 ≈ 0.2931; T_2/f_2 ≥ 1.28 on the box, so the threshold is f_1's.
+    return toylands.from_sympy("trig-interp", (x, y),
+                               [sp.tanh((x - 1) ** 2 + (y - 1) ** 2),
+                                1 - sp.cos(x - 1) * sp.cos(y - 1)],
+                               minimizers=[[1, 1]], f_i_star=[0, 0], domain=(0, 2))
+
+
+def _sampled_hessian_norm(land, exprs, rng):
+    pts = land.domain.sample(rng, 400)
+    out = 0.0
+    for f in exprs:
+        H = sp.lambdify((x, y), sp.hessian(f, (x, y)), "numpy")
+        mats = np.array([np.broadcast_to(np.array(H(*q), dtype=float), (2, 2)) for q in pts])
+        out = max(out, float(np.abs(np.linalg.eigvalsh(mats)).max()))
+    return out
+
+
+@pytest.mark.parametrize("which", ["trig", "trig_interp"])
+def test_smoothness_of_trigonometric_landscapes_is_certified(which, request, rng):
+    land = request.getfixturevalue(which)
+    sm = land.smoothness()
+    assert sm.certified and "interval" in sm.method
+    assert _sampled_hessian_norm(land, land.symbolic().losses, rng) <= sm.L <= 4.0 * 1.05
+
+
+def test_interval_proves_and_refutes_on_a_tanh_cos_landscape(trig):
+    from theory.certification.sampling import point_slack
+
+    assert trig.exact_minimizers is None and not trig.interpolation
+    good = certify(trig, 2.0, 1.95, method="interval", budget={"seconds": 60})
+    assert good.verdict == "proved", good.reason
+    assert "Krawczyk" in good.details["minimizers"]
+    bad = certify(trig, 2.0, 1.8, method="interval", budget={"seconds": 60})
+    assert bad.verdict == "refuted"
+    s, tol = point_slack(trig, np.asarray(bad.worst_point)[None], 2.0, 1.8)
+    assert s[0] < -tol[0]  # a real counterexample
+
+
+def test_interval_decides_a_trigonometric_interpolating_landscape_at_its_threshold(trig_interp):
+    from theory.certification.sampling import point_slack
+
+    assert trig_interp.interpolation and trig_interp.exact_minimizers == ((1, 1),)
+    threshold = 8 / np.sinh(4.0)  # ≈ 0.2931
+    good = certify(trig_interp, 1.0, 1.0 - 0.28, method="interval", budget={"seconds": 60})
+    assert good.verdict == "proved", good.reason
+    assert good.details["tangent_rows"] == 2  # the second-order argument at S
+    bad = certify(trig_interp, 1.0, 1.0 - 0.31, method="interval", budget={"seconds": 60})
+    assert bad.verdict == "refuted" and 0.28 < threshold < 0.31
+    s, tol = point_slack(trig_interp, np.asarray(bad.worst_point)[None], 1.0, 0.69)
+    assert s[0] < -tol[0]
 
 
 def test_taylor_argument_at_an_irrational_minimizer():

@@ -142,6 +142,29 @@ def test_interval_division_by_zero_raises():
         Interval(1.0) / Interval(-1.0, 1.0)
 
 
+def test_iv_functions_of_the_sympy_kernel_enclose_the_point_values(rng):
+    # the Krawczyk step evaluates ∇f and ∇²f of a sympy landscape in mpmath.iv: each function
+    # lambdify prints must be an enclosure, not mpmath's point function
+    import sympy as sp
+
+    from theory.certification.interval.generated import _mp_functions
+    from theory.certification.interval.minimizers import _IvPrec
+
+    x, y = sp.symbols("x y", real=True)
+    exprs = [sp.sin(x), sp.cos(x), sp.tan(x), sp.tanh(x), sp.atan(x), sp.sinh(x), sp.cosh(x),
+             sp.Abs(x), sp.Min(x, y), sp.Max(x, y), sp.pi * sp.exp(x) - sp.log(4 + y)]
+    with _IvPrec() as mpm:
+        f_mp, f_iv = _mp_functions((x, y), exprs, mpm)
+        for _ in range(40):
+            lo = rng.uniform(-3, 3, 2)
+            hi = lo + rng.uniform(0, 1e-3, 2) * rng.integers(0, 2)
+            X = [mpm.iv.mpf([float(a), float(b)]) for a, b in zip(lo, hi)]
+            for t in (0.0, 0.37, 1.0):
+                pt = [mpm.mpf(float(a + t * (b - a))) for a, b in zip(lo, hi)]
+                for e, enc, v in zip(exprs, f_iv(*X), f_mp(*pt)):
+                    assert v in enc, (e, lo, hi, t)
+
+
 def test_from_mpi_contains_the_mpmath_interval():
     with mpmath.workdps(50):
         v = mpmath.iv.mpf(1) / 3

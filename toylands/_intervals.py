@@ -21,17 +21,28 @@ numpy's ``+ − × ÷`` and ``sqrt`` are IEEE-754 binary64 operations, correctly
 so the exact result of an operation on doubles lies within one ulp of the computed one: every
 end point is moved one ulp outwards (``nextafter``). ``exp`` and ``log`` are not correctly
 rounded by libm (a few ulp): they are widened by the relative margin ``2⁻⁴⁰`` plus ``1e−300``
-and use monotonicity. Products take the min/max of the four end-point products, even powers are
-tight (``0`` when the interval straddles it), a computed end point keeps its sign (rounding to
-nearest never flips one, so a product of non-negative enclosures stays ≥ 0), quotients by an
-interval containing 0 and ``log`` or ``sqrt`` of one reaching below 0 give ``[−∞, +∞]`` (the
-box stays undecided, never wrongly decided), and NaN from ``∞ · 0`` is replaced by
-``[−∞, +∞]``. Constants: a rational that is a double is exact; other rationals and ``π``, ``e``
-are enclosed by the two neighbouring doubles.
+and use monotonicity; so are ``sinh``, ``tanh``, ``atan`` (increasing; an end point's sign is
+kept, ``|tanh| ≤ 1``, ``|atan| ≤ π/2``), ``cosh`` (at the least and the largest ``|x|``; ≥ 1)
+and ``sin``, ``cos``, ``tan`` between their extremes or poles (libm reduces huge arguments
+exactly; the tests compare with mpmath up to 1e15). Whether an extreme ``±1`` or a pole may
+lie in an interval is decided by range reduction ``t = (x − c)/P`` in doubles, whose error
+(below ``|t|·2⁻⁵⁰ + 2⁻⁵²``) is covered 16 times over by moving the reduced end points outwards,
+so rounding can only add an extreme (a looser enclosure) or a pole (``[−∞, +∞]``), never miss
+one; where it finds one beyond ``|x| = 2²⁰`` the test is redone with π enclosed to 1150 bits
+(``mpmath.iv``), and a width ≥ 6.25 (< 2π) gives ``[−1, 1]``. ``|x|``, ``Min`` and ``Max`` are
+exact. Products take the min/max of the four end-point products, even powers are tight (``0``
+when the interval straddles it), a computed end point keeps its sign (rounding to nearest never
+flips one, so a product of non-negative enclosures stays ≥ 0), quotients by an interval
+containing 0 and ``log`` or ``sqrt`` of one reaching below 0 give ``[−∞, +∞]`` (the box stays
+undecided, never wrongly decided), and NaN from ``∞ · 0`` is replaced by ``[−∞, +∞]``.
+Constants: a rational that is a double is exact; other rationals and ``π``, ``e`` are enclosed
+by the two neighbouring doubles.
 """
 
 from __future__ import annotations
 
+import functools
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -41,8 +52,16 @@ __all__ = ["IntervalArrays", "compile_intervals", "SUPPORTED", "unsupported_func
 _REL = 2.0**-40
 _ABS = 1e-300
 _INF = np.inf
+_FMAX = np.finfo(np.float64).max
+# Range reduction for sin, cos, tan: t = (x − c)·(1/P) in doubles is within |t|·2⁻⁵⁰ + 2⁻⁵² of
+# the exact (x − c)/P (three roundings; c and 1/P within an ulp); _RED is 16 times that. Beyond
+# _HUGE the reduction is redone in 1150-bit interval arithmetic (exact enough for any double).
+_RED = 2.0**-46
+_HUGE = 2.0**20
+_ATAN_MAX = float(np.nextafter(np.pi / 2, _INF))  # above π/2
 SUPPORTED = ("Add", "Mul", "Pow (integer, half-integer or rational exponent)", "exp", "log",
-             "sqrt", "rational, pi and E constants")
+             "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh", "atan", "Abs", "Min", "Max",
+             "rational, pi and E constants")
 
 
 def _dn(v):
@@ -65,6 +84,66 @@ def _hi(v):
     """An upper bound, kept ≤ 0 when ``v`` is ≤ 0 with its sign bit set."""
     keep = (v <= 0) & np.signbit(v)
     return np.where(keep, np.minimum(_up(v), -0.0), _up(v))
+
+
+def _widen(v):
+    """``(lo, hi)`` around a libm value ``v`` (relative ``2⁻⁴⁰`` plus ``1e−300``); an overflow to
+    ``±∞`` keeps the bound on its side finite (the exact value is beyond the largest double)."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        d = np.abs(v) * _REL + _ABS
+        lo = np.where(np.isposinf(v), _FMAX, v - d)
+        hi = np.where(np.isneginf(v), -_FMAX, v + d)
+    return lo, hi
+
+
+def _libm(fn, v):
+    with np.errstate(all="ignore"):
+        return fn(v)
+
+
+def _hits(a, b, s, p):
+    """Whether a point ``(s + k·p)·π`` (k an integer) may lie in ``[a, b]``: ``True`` whenever one
+    does (the reduced end points are moved outwards by ``_RED``; NaN or ∞ gives ``True``)."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        scale = 1.0 / (p * np.pi)
+        ta = (a - s * np.pi) * scale
+        tb = (b - s * np.pi) * scale
+        ta = ta - (np.abs(ta) + 1.0) * _RED
+        tb = tb + (np.abs(tb) + 1.0) * _RED
+        hit = ~(np.ceil(ta) > tb)
+        redo = hit & (np.maximum(np.abs(a), np.abs(b)) >= _HUGE) & (b - a < 6.25)
+    if redo.any():
+        A, B = (np.broadcast_to(v, hit.shape).reshape(-1) for v in (a, b))
+        hit = hit.reshape(-1).copy()
+        for k in np.flatnonzero(redo):
+            hit[k] = _hits_exact(float(A[k]), float(B[k]), s, p)
+        hit = hit.reshape(redo.shape)
+    return hit
+
+
+@functools.lru_cache(maxsize=1)
+def _iv1150():
+    from mpmath.ctx_iv import MPIntervalContext
+
+    ctx = MPIntervalContext()
+    ctx.prec = 1150
+    return ctx
+
+
+def _exact_value(v) -> Fraction:
+    """The exact value of an end point of an ``mpmath.iv`` interval."""
+    sign, man, exp, _ = v
+    q = Fraction(man) * Fraction(2) ** exp
+    return -q if sign else q
+
+
+def _hits_exact(a: float, b: float, s, p) -> bool:
+    """``_hits`` for one huge interval, in interval arithmetic with π enclosed to 1150 bits."""
+    ctx = _iv1150()
+    S = ctx.mpf(Fraction(s).numerator) / Fraction(s).denominator
+    ta = (ctx.mpf(a) / ctx.pi - S) / p
+    tb = (ctx.mpf(b) / ctx.pi - S) / p
+    return math.ceil(_exact_value(ta._mpi_[0])) <= _exact_value(tb._mpi_[1])
 
 
 class IntervalArrays:
@@ -155,6 +234,77 @@ class IntervalArrays:
         hi = b + np.abs(b) * _REL + _ABS
         return IntervalArrays(np.where(bad, -_INF, lo), np.where(bad, _INF, hi))
 
+    # ---- |x|, Min, Max: exact (no rounding) ------------------------------------------------
+    def _mig_mag(self):
+        """``(min |x|, max |x|)`` over each interval (exact)."""
+        a, b = np.abs(self.lo), np.abs(self.hi)
+        straddle = (self.lo < 0) & (self.hi > 0)
+        return np.where(straddle, 0.0, np.minimum(a, b)), np.maximum(a, b)
+
+    def abs(self):
+        return IntervalArrays(*self._mig_mag())
+
+    def min(self, o):
+        return IntervalArrays(np.minimum(self.lo, o.lo), np.minimum(self.hi, o.hi))
+
+    def max(self, o):
+        return IntervalArrays(np.maximum(self.lo, o.lo), np.maximum(self.hi, o.hi))
+
+    # ---- monotone libm functions -------------------------------------------------------------
+    def _odd_increasing(self, fn, bound):
+        """An increasing odd ``fn`` with ``|fn| ≤ bound``: its end-point values, widened; the
+        sign of an end point is kept (fn(x) ≥ 0 for x ≥ 0)."""
+        lo = _widen(_libm(fn, self.lo))[0]
+        hi = _widen(_libm(fn, self.hi))[1]
+        lo = np.where(self.lo >= 0, np.maximum(lo, 0.0), np.maximum(lo, -bound))
+        hi = np.where(self.hi <= 0, np.minimum(hi, 0.0), np.minimum(hi, bound))
+        return IntervalArrays(lo, hi)
+
+    def tanh(self):
+        return self._odd_increasing(np.tanh, 1.0)
+
+    def atan(self):
+        return self._odd_increasing(np.arctan, _ATAN_MAX)
+
+    def sinh(self):
+        return self._odd_increasing(np.sinh, _INF)
+
+    def cosh(self):
+        """Even, increasing in ``|x|``: ``[cosh(min |x|), cosh(max |x|)]``, and ≥ 1."""
+        mig, mag = self._mig_mag()
+        lo = np.maximum(_widen(_libm(np.cosh, mig))[0], 1.0)
+        return IntervalArrays(lo, _widen(_libm(np.cosh, mag))[1])
+
+    # ---- periodic: range reduction decides the extremes and the poles ---------------------
+    def _sin_cos(self, fn, top, bottom):
+        """``fn`` (sin or cos) is monotone between its extremes ``(top + 2k)π`` (value 1) and
+        ``(bottom + 2k)π`` (value −1): the widened end-point values, and an extreme wherever one
+        may lie in the interval (a width ≥ 6.25 < 2π, ∞ or NaN: ``[−1, 1]``)."""
+        a, b = self.lo, self.hi
+        la, ha = _widen(_libm(fn, a))
+        lb, hb = _widen(_libm(fn, b))
+        with np.errstate(invalid="ignore"):
+            full = ~(b - a < 6.25)
+        hi = np.where(full | _hits(a, b, top, 2), 1.0, np.minimum(np.maximum(ha, hb), 1.0))
+        lo = np.where(full | _hits(a, b, bottom, 2), -1.0,
+                      np.maximum(np.minimum(la, lb), -1.0))
+        return IntervalArrays(lo, hi)
+
+    def sin(self):
+        return self._sin_cos(np.sin, 0.5, -0.5)
+
+    def cos(self):
+        return self._sin_cos(np.cos, 0.0, 1.0)
+
+    def tan(self):
+        """Increasing between its poles ``π/2 + kπ``; ``[−∞, +∞]`` where one may lie inside."""
+        a, b = self.lo, self.hi
+        with np.errstate(invalid="ignore"):
+            pole = ~(b - a < 3.0) | _hits(a, b, 0.5, 1)
+        lo = _widen(_libm(np.tan, a))[0]
+        hi = _widen(_libm(np.tan, b))[1]
+        return IntervalArrays(np.where(pole, -_INF, lo), np.where(pole, _INF, hi))
+
 
 def _const(value) -> IntervalArrays:
     """An enclosure of a sympy number (exact when it is a double)."""
@@ -172,17 +322,30 @@ def _const(value) -> IntervalArrays:
     return IntervalArrays(_dn(_dn(f)), _up(_up(f)))
 
 
+def _functions():
+    """The sympy function classes enclosed here, with the method of :class:`IntervalArrays`."""
+    import sympy as sp
+
+    return ((sp.exp, "exp"), (sp.log, "log"), (sp.sin, "sin"), (sp.cos, "cos"),
+            (sp.tan, "tan"), (sp.sinh, "sinh"), (sp.cosh, "cosh"), (sp.tanh, "tanh"),
+            (sp.atan, "atan"), (sp.Abs, "abs"))
+
+
 def unsupported_functions(exprs) -> list[str]:
     """Names of the functions in ``exprs`` that the interval evaluation cannot enclose."""
     import sympy as sp
 
+    known = tuple(cls for cls, _ in _functions()) + (sp.Min, sp.Max)
     bad = set()
     for e in exprs:
         for node in sp.preorder_traversal(e):
-            if isinstance(node, sp.Function) and not isinstance(node, (sp.exp, sp.log)):
+            if node.is_Pow:
+                if not node.exp.is_Rational:
+                    bad.add("Pow with a non-rational exponent")
+            elif isinstance(node, known) or node.is_Add or node.is_Mul or node.is_Symbol:
+                continue
+            elif isinstance(node, sp.Function) or not (node.is_Number or node.is_NumberSymbol):
                 bad.add(type(node).__name__)
-            elif node.is_Pow and not node.exp.is_Rational:
-                bad.add("Pow with a non-rational exponent")
     return sorted(bad)
 
 
@@ -218,12 +381,18 @@ def _eval(expr, env):
         if ex.is_Rational:
             return (_eval(base, env).log() * _const(ex)).exp()
         raise NotImplementedError(f"cannot enclose {expr}: exponent {ex} is not rational")
-    if isinstance(expr, sp.exp):
-        if expr.args[0] == 1:
-            return _const(sp.E)
-        return _eval(expr.args[0], env).exp()
-    if isinstance(expr, sp.log):
-        return _eval(expr.args[0], env).log()
+    if isinstance(expr, sp.exp) and expr.args[0] == 1:
+        return _const(sp.E)
+    for cls, method in _functions():
+        if isinstance(expr, cls):
+            return getattr(_eval(expr.args[0], env), method)()
+    if isinstance(expr, (sp.Min, sp.Max)):
+        method = "min" if isinstance(expr, sp.Min) else "max"
+        out = None
+        for a in expr.args:
+            v = _eval(a, env)
+            out = v if out is None else getattr(out, method)(v)
+        return out
     raise NotImplementedError(
         f"cannot enclose {expr}: the interval evaluation supports {', '.join(SUPPORTED)}"
     )

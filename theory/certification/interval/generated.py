@@ -85,15 +85,40 @@ def _iv_number(iv, v):
     return iv.mpf([str(sp.N(mid - rad, 60)), str(sp.N(mid + rad, 60))])
 
 
+def _iv_functions(iv) -> dict:
+    """The names lambdify prints, bound to enclosures in ``mpmath.iv`` (whose ``sin``, ``cos``,
+    ``tan``, ``exp``, ``log``, ``sqrt`` and ``abs`` are rigorous; ``atan`` and ``sinh``/``cosh``
+    are mpmath's interval routines, ``tanh`` = 1 − 2/(e^{2v} + 1), min/max end point by end
+    point). Without them lambdify falls back to mpmath's point functions, which are not
+    enclosures."""
+    from mpmath.libmp import libmpi
+
+    def wrap(f, pick=None):
+        def g(v):
+            out = f(iv.convert(v)._mpi_, iv.prec)
+            return iv.make_mpf(out if pick is None else out[pick])
+        return g
+
+    def lattice(which):
+        def g(*vs):
+            vs = [iv.convert(v) for v in vs]
+            return iv.mpf([which(v.a for v in vs), which(v.b for v in vs)])
+        return g
+
+    return {"mpf": iv.mpf, "exp": iv.exp, "log": iv.log, "sqrt": iv.sqrt, "pi": iv.pi,
+            "e": iv.e, "sin": iv.sin, "cos": iv.cos, "tan": iv.tan,
+            "atan": wrap(libmpi.mpi_atan), "cosh": wrap(libmpi.mpi_cosh_sinh, 0),
+            "sinh": wrap(libmpi.mpi_cosh_sinh, 1),
+            "tanh": lambda v: 1 - 2 / (iv.exp(2 * iv.convert(v)) + 1),
+            "min": lattice(min), "max": lattice(max)}
+
+
 def _mp_functions(X, exprs, mpm):
     """``(F_mp, F_iv)``: the expressions as functions of lists of mpmath mp / iv numbers."""
     import sympy as sp
 
-    iv = mpm.iv
     f_mp = sp.lambdify(X, list(exprs), modules="mpmath")
-    f_iv = sp.lambdify(X, list(exprs), modules=[{"mpf": iv.mpf, "exp": iv.exp, "log": iv.log,
-                                                  "sqrt": iv.sqrt, "pi": iv.pi, "e": iv.e},
-                                                 "mpmath"])
+    f_iv = sp.lambdify(X, list(exprs), modules=[_iv_functions(mpm.iv), "mpmath"])
     return f_mp, f_iv
 
 
