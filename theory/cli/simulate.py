@@ -9,7 +9,6 @@ points, the step at ``--scale`` times the largest allowed) and reports every con
 
 from __future__ import annotations
 
-import math
 import warnings
 
 import numpy as np
@@ -62,12 +61,6 @@ def _optimizer_params(args, L):
     return {"gamma": g, "b0": (2 * L * g if args.b0 is None else args.b0)}
 
 
-def _finite(v):
-    if isinstance(v, float) and not math.isfinite(v):
-        return None
-    return v
-
-
 def _simulate(args):
     land = _landscape(args)
     if args.runs < 1 or args.steps < 0:
@@ -85,7 +78,7 @@ def _simulate(args):
     if args.steps >= 1:
         m, ci, avg, k = C.measure(sim)
         out.update(measured=m, ci=list(ci), measured_avg=avg)
-    return {k: _finite(v) for k, v in out.items()}
+    return out  # non-finite values: written by the JSON writer as null (theory.cli)
 
 
 def _simulate_human(res):
