@@ -111,6 +111,36 @@ def _preload() -> None:
             pass  # the section that needs it says so
 
 
+def _worker_init() -> None:
+    """Set up a forked worker: it dies with the report process and leaves signals to it.
+
+    A worker must never outlive its parent (a killed report must not leave processes writing
+    into its temporary folder): a daemon thread watches the parent's pid and ends the worker
+    within 0.2 s of the parent's death, however it died. (The kernel's ``PR_SET_PDEATHSIG``
+    fires when the parent *thread* exits, and the pool forks replacement workers from a
+    helper thread, so it would kill workers at the wrong moment.) Ctrl-C reaches the whole
+    process group: the parent handles it and terminates the pool, so the workers ignore SIGINT;
+    SIGTERM (``Pool.terminate``) keeps its default action, whatever handler the parent set.
+    """
+    import multiprocessing as mp
+    import os
+    import signal
+    import threading
+    import time
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    known = mp.parent_process()
+    parent = known.pid if known is not None else os.getppid()  # dead already: exits at once
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+
+
 def run_jobs(jobs, cfg: Config, folder: Path, draw, progress, strict: bool) -> dict:
     """Run the jobs, in worker processes where possible; results keyed by job."""
     import multiprocessing as mp
@@ -128,7 +158,7 @@ def run_jobs(jobs, cfg: Config, folder: Path, draw, progress, strict: bool) -> d
         _preload()
         if draw is not None and hasattr(draw, "preload"):
             draw.preload()
-        pool = mp.get_context("fork").Pool(workers, maxtasksperchild=1)
+        pool = mp.get_context("fork").Pool(workers, initializer=_worker_init, maxtasksperchild=1)
         try:
             pending = {
                 j: pool.apply_async(_job, (*j, cfg, folder, draw, progress, strict))
