@@ -1,13 +1,36 @@
-"""Input validation in one place: every public entry point of a landscape goes through here.
+r"""Input validation in one place: every public entry point of ``toylands`` and ``theory`` checks
+its arguments with these helpers.
 
 Bad input raises a ``TypeError`` (wrong kind of object) or ``ValueError`` (right kind, wrong
-shape or value) whose message names the argument and what was expected, so that users never
-see a traceback from deep inside numpy or a silent NaN.
+shape or value) whose message names the argument and says what is allowed, so that users never
+see a traceback from deep inside numpy, an ``OverflowError`` from ``float(10**400)``, a silent
+NaN, or a ``MemoryError`` after minutes of swapping.
+
+Sizes are refused *before* anything is allocated: :func:`check_memory` compares an estimate of
+the bytes a call needs with :data:`MAX_BYTES` (4 GiB; the environment variable
+``TOYLANDS_MAX_BYTES`` raises or lowers it), and :func:`check_work` compares an estimate of the
+floating-point operations with :data:`MAX_WORK` (``3e12``, about ten minutes of numpy on one
+core; ``TOYLANDS_MAX_WORK``). Both messages say what was asked, what it would need, and the limit.
+
+Examples
+--------
+>>> as_finite_float(2, "alpha", low=0.0)
+2.0
+>>> as_finite_float(10**400, "alpha")
+Traceback (most recent call last):
+...
+ValueError: alpha must be a finite real number, got an integer too large for a float (401 digits)
+>>> check_memory(8 * 10**12, "x0 (10^12 runs)")
+Traceback (most recent call last):
+...
+ValueError: x0 (10^12 runs) would need 7.28 TiB of memory; the limit is 4 GiB (TOYLANDS_MAX_BYTES)
 """
 
 from __future__ import annotations
 
+import math
 import numbers
+import os
 
 import numpy as np
 
@@ -16,19 +39,197 @@ __all__ = [
     "as_indices",
     "as_finite_float",
     "as_int",
+    "as_flag",
+    "as_choice",
+    "as_rng",
     "as_labelled_data",
+    "as_finite_array",
     "out_dtype",
     "check_params",
+    "check_memory",
+    "check_work",
+    "check_finite_output",
+    "MAX_BYTES",
+    "MAX_WORK",
+    "fmt_bytes",
+    "as_landscape",
+    "as_box",
+    "checked",
 ]
 
+# The largest allocation a call may make, and the largest amount of work (floating-point
+# operations, estimated from the parameters) it may start; see the module docstring.
+MAX_BYTES = 4 * 2**30
+MAX_WORK = 3e12
 
+
+def _limit(env: str, default: float) -> float:
+    raw = os.environ.get(env)
+    if raw is None:
+        return default
+    try:
+        v = float(raw)
+    except ValueError:
+        raise ValueError(f"{env} must be a number, got {raw!r}") from None
+    if not (math.isfinite(v) and v > 0):
+        raise ValueError(f"{env} must be a positive finite number, got {raw!r}")
+    return v
+
+
+def fmt_bytes(n: float) -> str:
+    """``8 * 2**30 -> '8 GiB'``: a size in the unit that keeps it readable."""
+    n = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if abs(n) < 1024 or unit == "PiB":
+            return f"{n:.3g} {unit}" if unit != "B" else f"{n:.0f} B"
+        n /= 1024
+    return f"{n:.3g} PiB"  # pragma: no cover
+
+
+def check_memory(nbytes, what: str) -> None:
+    """Refuse an allocation of about ``nbytes`` bytes above :data:`MAX_BYTES` (module docstring)."""
+    limit = _limit("TOYLANDS_MAX_BYTES", MAX_BYTES)
+    nbytes = float(nbytes)
+    if not nbytes <= limit:
+        raise ValueError(
+            f"{what} would need {fmt_bytes(nbytes)} of memory; the limit is {fmt_bytes(limit)} "
+            "(TOYLANDS_MAX_BYTES)"
+        )
+
+
+def check_work(ops, what: str) -> None:
+    """Refuse a computation of about ``ops`` floating-point operations above :data:`MAX_WORK`."""
+    limit = _limit("TOYLANDS_MAX_WORK", MAX_WORK)
+    ops = float(ops)
+    if not ops <= limit:
+        raise ValueError(
+            f"{what} would take about {ops:.2g} floating-point operations (hours); the limit is "
+            f"{limit:.2g} (TOYLANDS_MAX_WORK)"
+        )
+
+
+# ---- scalars ------------------------------------------------------------------------------------
+def _scalar(value):
+    """A 0-d numeric array as its scalar; everything else unchanged."""
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "biuf":
+        return value[()]
+    return value
+
+
+def as_finite_float(
+    value, name: str, *, low=None, high=None, low_open=False, high_open=False, why: str = ""
+) -> float:
+    """A finite real scalar, optionally in ``[low, high]`` (open ends with ``low_open`` /
+    ``high_open``). ``why``, if given, is appended to a range error (the reason for the limit)."""
+    value = _scalar(value)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, (numbers.Real, np.floating, np.integer)
+    ):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    try:
+        v = float(value)
+    except OverflowError:
+        digits = len(str(abs(int(value))))
+        raise ValueError(
+            f"{name} must be a finite real number, got an integer too large for a float "
+            f"({digits} digits)"
+        ) from None
+    if not math.isfinite(v):
+        raise ValueError(f"{name} must be finite, got {v}")
+    reason = f" ({why})" if why else ""
+    if low is not None and (v < low or (low_open and v == low)):
+        raise ValueError(f"{name} must be {'>' if low_open else '>='} {low:g}, got {v:g}{reason}")
+    if high is not None and (v > high or (high_open and v == high)):
+        raise ValueError(f"{name} must be {'<' if high_open else '<='} {high:g}, got {v:g}{reason}")
+    return v
+
+
+def as_int(value, name: str, *, low=None, high=None, why: str = "") -> int:
+    """An integer, optionally in ``[low, high]``: a Python or numpy integer, or a float with an
+    integral value (``1e4`` for 10000); never a bool."""
+    value = _scalar(value)
+    if isinstance(value, (float, np.floating)) and math.isfinite(value) and value == int(value):
+        value = int(value)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)):
+        got = f"{value!r}" if isinstance(value, (float, np.floating)) else type(value).__name__
+        raise TypeError(f"{name} must be an integer, got {got}")
+    v = int(value)
+    reason = f" ({why})" if why else ""
+    if low is not None and v < low:
+        raise ValueError(f"{name} must be >= {low}, got {_short(v)}{reason}")
+    if high is not None and v > high:
+        raise ValueError(f"{name} must be <= {high:_}, got {_short(v)}{reason}")
+    return v
+
+
+def _short(v: int) -> str:
+    s = str(v)
+    return s if len(s) <= 24 else f"an integer of {len(s.lstrip('-'))} digits"
+
+
+def as_flag(value, name: str) -> bool:
+    """A bool (or numpy bool); ints and strings are refused (``"False"`` is truthy)."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise TypeError(f"{name} must be True or False, got {type(value).__name__}")
+
+
+def as_choice(value, name: str, choices) -> str:
+    """One of ``choices`` (strings)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, one of {', '.join(map(str, choices))}")
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(str, choices))}; got {value!r}")
+    return value
+
+
+def as_rng(rng, name: str = "rng", *, default_seed: int | None = 0) -> np.random.Generator:
+    """A ``numpy.random.Generator``, from a Generator, a non-negative int seed or None
+    (``default_rng(default_seed)``; with ``default_seed=None`` None is refused)."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None and default_seed is not None:
+        return np.random.default_rng(default_seed)
+    if isinstance(rng, (numbers.Integral, np.integer)) and not isinstance(rng, (bool, np.bool_)):
+        return np.random.default_rng(as_int(rng, name, low=0))
+    allowed = "a numpy.random.Generator or a non-negative int seed"
+    raise TypeError(f"{name} must be {allowed}{' or None' if default_seed is not None else ''}, "
+                    f"got {type(rng).__name__}")
+
+
+# ---- arrays -------------------------------------------------------------------------------------
 def _as_numeric_array(x, name: str) -> np.ndarray:
+    if isinstance(x, (str, bytes, dict, set)) or x is None:
+        raise TypeError(f"{name} must be a numeric array, got {type(x).__name__}")
     try:
         arr = np.asarray(x)
-    except Exception as exc:  # ragged lists and the like
+    except (ValueError, TypeError, OverflowError) as exc:  # ragged lists and the like
         raise TypeError(f"{name} must be a numeric array, got {type(x).__name__}: {exc}") from None
-    if arr.dtype.kind == "b" or arr.dtype.kind not in "iuf":
+    if arr.dtype == object:
+        raise TypeError(
+            f"{name} must be a real numeric array, got dtype object (ragged nesting, or "
+            "integers too large for float64)"
+        )
+    if arr.dtype.kind not in "iuf":
         raise TypeError(f"{name} must be a real numeric array, got dtype {arr.dtype}")
+    return arr
+
+
+def as_finite_array(x, name: str, *, ndim=None, shape=None, low=None) -> np.ndarray:
+    """A finite float64 array (a copy where conversion is needed), optionally of ``ndim`` /
+    ``shape`` (``None`` entries of ``shape`` match any length) and ``>= low``."""
+    arr = _as_numeric_array(x, name).astype(np.float64, copy=False)
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-dimensional, got shape {arr.shape}")
+    if shape is not None and (
+        arr.ndim != len(shape) or any(s is not None and s != a for s, a in zip(shape, arr.shape))
+    ):
+        want = "(" + ", ".join("…" if s is None else str(s) for s in shape) + ")"
+        raise ValueError(f"{name} must have shape {want}, got {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or inf")
+    if low is not None and arr.size and arr.min() < low:
+        raise ValueError(f"{name} must be >= {low:g} everywhere, got {arr.min():g}")
     return arr
 
 
@@ -49,9 +250,35 @@ def as_points(x, dim: int, name: str = "x") -> np.ndarray:
     return arr
 
 
+def check_finite_output(out: np.ndarray, x: np.ndarray, what: str, landscape: str) -> np.ndarray:
+    """Refuse a non-finite result of a landscape's formulas at finite points ``x``.
+
+    Every formula of the built-in landscapes is finite on a box around its data (README
+    "Limits"); far outside it a sum or a square overflows. Rather than return inf or NaN, the
+    evaluation raises a ``ValueError`` naming the point's size. A cheap sum detects the rare
+    bad case; the exact test only runs then.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.add.reduce(out, axis=None) if out.size else 0.0
+    if np.isfinite(total) or np.all(np.isfinite(out)):
+        return out
+    big = float(np.max(np.abs(x))) if x.size else 0.0
+    raise ValueError(
+        f"{landscape}: {what} is not finite in float64 at x with max |x_j| = {big:.3g}: x lies "
+        "outside the range where the landscape's formulas are finite (README \"Limits\")"
+    )
+
+
 def as_indices(i, batch_shape: tuple, n: int, name: str = "i") -> np.ndarray:
     """Validate sample indices: integers in ``[0, n)`` broadcastable to ``batch_shape``."""
-    arr = np.asarray(i)
+    if isinstance(i, (str, bytes)) or i is None:
+        raise TypeError(
+            f"{name} must be an integer array of sample indices, got {type(i).__name__}"
+        )
+    try:
+        arr = np.asarray(i)
+    except (ValueError, TypeError, OverflowError):
+        raise TypeError(f"{name} must be an integer array of sample indices") from None
     if arr.dtype.kind not in "iu":
         raise TypeError(f"{name} must be an integer array of sample indices, got dtype {arr.dtype}")
     if arr.size and (arr.min() < 0 or arr.max() >= n):
@@ -62,31 +289,6 @@ def as_indices(i, batch_shape: tuple, n: int, name: str = "i") -> np.ndarray:
         raise ValueError(
             f"{name} of shape {arr.shape} does not broadcast to the batch shape {batch_shape}"
         ) from None
-
-
-def as_finite_float(value, name: str, *, low=None, high=None, low_open=False) -> float:
-    """A finite real scalar, optionally in ``[low, high]`` (``(low, high]`` with ``low_open``)."""
-    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    v = float(value)
-    if not np.isfinite(v):
-        raise ValueError(f"{name} must be finite, got {v}")
-    if low is not None and (v < low or (low_open and v == low)):
-        raise ValueError(f"{name} must be {'>' if low_open else '>='} {low}, got {v}")
-    if high is not None and v > high:
-        raise ValueError(f"{name} must be <= {high}, got {v}")
-    return v
-
-
-def as_int(value, name: str, *, low=None, high=None) -> int:
-    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    v = int(value)
-    if low is not None and v < low:
-        raise ValueError(f"{name} must be >= {low}, got {v}")
-    if high is not None and v > high:
-        raise ValueError(f"{name} must be <= {high}, got {v}")
-    return v
 
 
 def check_params(given: dict, allowed, landscape: str) -> None:
@@ -104,8 +306,8 @@ def as_labelled_data(X, y, *, names=("X", "y")) -> tuple[np.ndarray, np.ndarray]
     """Validate a data matrix ``X (n, d)`` and labels ``y (n,)`` in ``{−1, +1}``; float64 copies."""
     xn, yn = names
     X, y = _as_numeric_array(X, xn), _as_numeric_array(y, yn)
-    if X.ndim != 2 or X.shape[0] < 1:
-        raise ValueError(f"{xn} must have shape (n, d), got {X.shape}")
+    if X.ndim != 2 or X.shape[0] < 1 or X.shape[1] < 1:
+        raise ValueError(f"{xn} must have shape (n, d) with n, d >= 1, got {X.shape}")
     if y.shape != (X.shape[0],):
         raise ValueError(f"{yn} must have shape ({X.shape[0]},), got {y.shape}")
     X = np.ascontiguousarray(X, dtype=np.float64)
@@ -117,3 +319,189 @@ def as_labelled_data(X, y, *, names=("X", "y")) -> tuple[np.ndarray, np.ndarray]
             f"labels {yn} must be -1 or +1 (the paper's {{0, 1}} labels must be mapped)"
         )
     return X, y
+
+
+# ---- landscapes and boxes -----------------------------------------------------------------------
+def as_landscape(value, name: str = "landscape"):
+    """A ``toylands.Landscape`` (built-in or from ``toylands.from_functions``)."""
+    from ._landscape import Landscape
+
+    if not isinstance(value, Landscape):
+        raise TypeError(
+            f"{name} must be a toylands landscape (toylands.get(...) or "
+            f"toylands.from_functions(...)), got {type(value).__name__}"
+        )
+    return value
+
+
+def as_box(value, name: str, dim: int | None = None):
+    """A ``toylands.Box`` of dimension ``dim``, from a Box or a pair ``(lo, hi)`` (the cube
+    ``[lo, hi]^dim``)."""
+    from .domain import Box
+
+    if isinstance(value, Box):
+        box = value
+    else:
+        if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 2:
+            raise TypeError(f"{name} must be a toylands.Box or a pair (lo, hi), got "
+                            f"{type(value).__name__}")
+        lo = as_finite_float(value[0], f"{name}[0] (lo)")
+        hi = as_finite_float(value[1], f"{name}[1] (hi)")
+        if not lo < hi:
+            raise ValueError(f"{name} is empty or inverted: lo = {lo:g} >= hi = {hi:g}")
+        if dim is None:
+            raise TypeError(f"{name} must be a toylands.Box here (no dimension for a pair)")
+        box = Box.cube(lo, hi, dim)
+    if dim is not None and box.dim != dim:
+        raise ValueError(f"{name} has dimension {box.dim}, the landscape {dim}")
+    return box
+
+
+# ---- checking a function's arguments by their names ---------------------------------------------
+def _real(v, name, ctx):
+    return as_finite_float(v, name)
+
+
+def _count(v, name, ctx):
+    return as_int(v, name, low=0)
+
+
+def _seed(v, name, ctx):
+    return as_int(v, name, low=0)
+
+
+def _flag(v, name, ctx):
+    return as_flag(v, name)
+
+
+def _rng(v, name, ctx):
+    return as_rng(v, name)
+
+
+def _points(v, name, ctx):
+    dim = ctx.get("dim")
+    if dim is None:
+        arr = _as_numeric_array(v, name).astype(np.float64, copy=False)
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"{name} contains NaN or inf")
+        return arr
+    return as_points(v, dim, name)
+
+
+def _reals(v, name, ctx):
+    return as_finite_array(v, name)
+
+
+def _landscape(v, name, ctx):
+    land = as_landscape(v, name)
+    ctx.setdefault("dim", land.dim)
+    return land
+
+
+def _box(v, name, ctx):
+    return as_box(v, name, ctx.get("dim"))
+
+
+def _level(v, name, ctx):
+    return as_finite_float(v, name, low=0.0, high=1.0, low_open=True, high_open=True)
+
+
+# What each parameter name means wherever it appears (a function may override a name).
+CONVENTIONS = {
+    "landscape": _landscape,
+    **dict.fromkeys(("x", "x0", "v", "reference", "x_star"), _points),
+    **dict.fromkeys(
+        ("alpha", "beta", "L", "gamma", "gamma0", "gamma_b", "c", "b0", "eta", "mu", "L_F",
+         "beta_F", "residual0", "scale", "c_scale", "sigma_int2", "sigma_pos2", "D0_sq", "D_sq",
+         "dist0_sq", "G_sq", "margin", "gap_max", "min_gap", "delta", "eps", "rtol", "atol",
+         "diverge_norm", "progress_every", "radius", "max_alpha", "alpha_max", "gap", "f_lower",
+         "min_residual", "gamma_L", "c_sps", "f_star", "noise", "spread", "variance", "lam",
+         "lam1", "lam2", "tol", "error"),
+        _real,
+    ),
+    **dict.fromkeys(
+        ("K", "steps", "runs", "budget", "rounds", "samples", "starts", "batch", "keep_x",
+         "max_snapshots", "every", "dist_every", "t", "size", "per_axis"),
+        _count,
+    ),
+    "seed": _seed,
+    "rng": _rng,
+    **dict.fromkeys(
+        ("quiet", "positive", "plstar_on_ball", "refine", "whole_space", "allow_inconclusive",
+         "require_certified_L", "mean", "per_sample", "beta_zero", "quick"),
+        _flag,
+    ),
+    **dict.fromkeys(("domain", "x0_box", "box"), _box),
+    "level": _level,
+    **dict.fromkeys(
+        ("loss", "grad_sq", "f_i_star", "c_gamma_prev", "c_sq_prev", "b_sq_prev", "alphas",
+         "betas", "c_k", "horizons", "f_i_lower"),
+        _reals,
+    ),
+}
+
+KINDS = {
+    "real": _real, "count": _count, "seed": _seed, "flag": _flag, "rng": _rng,
+    "points": _points, "reals": _reals, "landscape": _landscape, "box": _box, "level": _level,
+}
+
+
+def checked(_fn=None, /, **kinds):
+    """Decorator: check a public function's arguments by their names, before it runs.
+
+    Every parameter whose name is in :data:`CONVENTIONS` (``landscape``, ``x``, ``alpha``,
+    ``steps``, ``rng``, ``domain``, ...) is validated and converted (a float, an int, a finite
+    float64 array, a ``Box`` of the landscape's dimension, a ``Generator``); ``kinds`` override
+    or add names (``@checked(points="count")``; a kind is a key of :data:`KINDS` or a callable
+    ``(value, name, ctx) -> value``; ``None`` leaves a name unchecked). A value that *is* the
+    parameter's default is passed through unchecked (``None`` for "not given"). The landscape
+    (or, for a method, ``self.dim``) gives the dimension that points and boxes must have.
+
+    Examples
+    --------
+    >>> @checked()
+    ... def f(landscape=None, *, steps=10, alpha=1.0):
+    ...     return steps, alpha
+    >>> f(steps=1e3, alpha=2)
+    (1000, 2.0)
+    >>> f(steps=-1)
+    Traceback (most recent call last):
+    ...
+    ValueError: steps must be >= 0, got -1
+    """
+    import functools
+    import inspect
+
+    def wrap(fn):
+        sig = inspect.signature(fn)
+        plan = []
+        for p in sig.parameters.values():
+            kind = kinds[p.name] if p.name in kinds else CONVENTIONS.get(p.name)
+            if isinstance(kind, str):
+                kind = KINDS[kind]
+            if kind is not None:
+                plan.append((p.name, kind, p.default))
+        plan.sort(key=lambda t: t[1] is not _landscape)  # the landscape first: it gives dim
+        has_self = next(iter(sig.parameters), None) == "self"
+
+        @functools.wraps(fn)
+        def call(*args, **kwargs):
+            try:
+                bound = sig.bind(*args, **kwargs)
+            except TypeError as exc:
+                raise TypeError(f"{fn.__name__}(): {exc}") from None
+            given = bound.arguments
+            ctx = {}
+            if has_self and "self" in given:
+                dim = getattr(given["self"], "dim", None)
+                if isinstance(dim, int):
+                    ctx["dim"] = dim
+            for name, kind, default in plan:
+                if name in given and given[name] is not default:
+                    given[name] = kind(given[name], name, ctx)
+            return fn(*bound.args, **bound.kwargs)
+
+        call.__signature__ = sig
+        return call
+
+    return wrap if _fn is None else wrap(_fn)
