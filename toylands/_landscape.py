@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validate import as_indices, as_points, out_dtype
+from ._validate import as_box, as_indices, as_points, check_finite_output, out_dtype
 from .domain import Box
 from .sets import MinimizerSet
 
@@ -189,37 +189,44 @@ class Landscape:
         }
 
     # ---- public evaluation API (validates, then calls the kernels) ------------------------
+    # Every result is checked to be finite: far outside its data a formula overflows, and a
+    # ValueError that says so is better than a silent inf or NaN (README "Limits").
+    def _out(self, kernel, args, x, xv, what: str) -> np.ndarray:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            out = np.asarray(kernel(*args)).astype(out_dtype(x), copy=False)
+        return check_finite_output(out, xv, what, self.name)
+
     def losses(self, x) -> np.ndarray:
         """``(f_1(x), …, f_n(x))``, shape ``(..., n)``."""
         xv = as_points(x, self.dim)
-        return self._losses(xv).astype(out_dtype(x), copy=False)
+        return self._out(self._losses, (xv,), x, xv, "losses")
 
     def value(self, x) -> np.ndarray:
         """``f(x) = (1/n) Σ_i f_i(x)``, shape ``(...)``."""
         xv = as_points(x, self.dim)
-        return self._value(xv).astype(out_dtype(x), copy=False)
+        return self._out(self._value, (xv,), x, xv, "value")
 
     def gradient(self, x) -> np.ndarray:
         """``∇f(x)``, shape ``(..., dim)``."""
         xv = as_points(x, self.dim)
-        return self._gradient(xv).astype(out_dtype(x), copy=False)
+        return self._out(self._gradient, (xv,), x, xv, "gradient")
 
     def grads(self, x) -> np.ndarray:
         """All per-sample gradients ``(..., n, dim)``: the slow reference; prefer the others."""
         xv = as_points(x, self.dim)
-        return self._grads(xv).astype(out_dtype(x), copy=False)
+        return self._out(self._grads, (xv,), x, xv, "grads")
 
     def loss_at(self, x, i) -> np.ndarray:
         """``f_{i}(x)`` with one index per point: x ``(..., dim)``, i ``(...)`` -> ``(...)``."""
         xv = as_points(x, self.dim)
         iv = as_indices(i, xv.shape[:-1], self.n)
-        return self._loss_at(xv, iv).astype(out_dtype(x), copy=False)
+        return self._out(self._loss_at, (xv, iv), x, xv, "loss_at")
 
     def grad_at(self, x, i) -> np.ndarray:
         """``∇f_{i}(x)`` with one index per point: -> ``(..., dim)``."""
         xv = as_points(x, self.dim)
         iv = as_indices(i, xv.shape[:-1], self.n)
-        return self._grad_at(xv, iv).astype(out_dtype(x), copy=False)
+        return self._out(self._grad_at, (xv, iv), x, xv, "grad_at")
 
     def directional(self, x, v) -> np.ndarray:
         """``<∇f_i(x), v>`` for all i, shape ``(..., n)``, without per-sample gradients (a JVP).
@@ -233,7 +240,8 @@ class Landscape:
         except ValueError:
             raise ValueError(f"x {xv.shape} and v {vv.shape} do not broadcast") from None
         xv, vv = np.broadcast_to(xv, shape), np.broadcast_to(vv, shape)
-        return self._directional(xv, vv).astype(out_dtype(x), copy=False)
+        big = np.maximum(np.abs(xv), np.abs(vv)) if xv.size else xv
+        return self._out(self._directional, (xv, vv), x, big, "directional")
 
     def project(self, x) -> np.ndarray:
         """One nearest point of S (deterministic tie-break); shortcut for ``minimizers``."""
@@ -244,10 +252,9 @@ class Landscape:
         return self.minimizers.distance(as_points(x, self.dim))
 
     def smoothness(self, domain: Box | None = None) -> Smoothness:
-        """A certified upper bound on L, the smoothness constant of every f_i, over ``domain``."""
-        domain = self.domain if domain is None else domain
-        if not isinstance(domain, Box) or domain.dim != self.dim:
-            raise ValueError(f"domain must be a Box of dimension {self.dim}")
+        """A certified upper bound on L, the smoothness constant of every f_i, over ``domain``
+        (a Box, or a pair ``(lo, hi)`` for the cube; default the landscape's domain)."""
+        domain = self.domain if domain is None else as_box(domain, "domain", self.dim)
         return self._smoothness(domain)
 
     def symbolic(self) -> Symbolic:

@@ -40,9 +40,15 @@ def g(u):
 
 
 def dg(u):
-    """``g'(u) = 2u / (1 + u²)²``."""
-    q = _q(u)
-    return 2.0 * u * q * q
+    """``g'(u) = 2u / (1 + u²)²``, written as ``2 sign(u) t³ / (1 + t²)²`` with ``t = 1/|u|``
+    for ``|u| > 1`` (finite, → 0, even where ``u`` itself overflowed to ±inf)."""
+    a = np.abs(u)
+    big = a > 1.0
+    t = np.divide(1.0, a, out=np.zeros_like(a), where=big)
+    us = np.where(big, 0.0, u)
+    q = 1.0 / (1.0 + us * us)
+    tail = np.sign(u) * (t * t * t) / ((1.0 + t * t) * (1.0 + t * t))
+    return np.where(big, 2.0 * tail, 2.0 * us * q * q)
 
 
 def d2g(u):
