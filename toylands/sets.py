@@ -8,14 +8,21 @@ Every set offers
   alone, ``m = 1``, where S is a continuum);
 - ``distance(x)``, ``contains(x, atol)``, ``sample(rng, size)``.
 
-Points are assumed validated by the landscape (float64, shape ``(..., dim)``).
+Every set validates what it is given (``MinimizerSet.__init_subclass__`` wraps the methods
+of each subclass once): points must be finite of shape ``(..., dim)``, ``rng`` a
+``numpy.random.Generator``, ``size`` a count whose sample fits in memory; a result that is not
+finite (a projection that overflows far from S, a user's projection that returns NaN) raises a
+``ValueError`` instead of being returned.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import numpy as np
+
+from ._validate import as_finite_float, as_int, as_points, as_rng, check_memory
 
 __all__ = [
     "MinimizerSet",
@@ -32,6 +39,52 @@ TIE_RTOL = 1e-9
 TIE_ATOL = 1e-12
 
 
+# Methods whose first argument is points x (..., dim), and whose results must be finite.
+_POINT_METHODS = ("project", "candidates", "distance", "contains", "solve", "certificate",
+                  "permutations")
+
+
+def _checking_points(fn):
+    @functools.wraps(fn)
+    def method(self, x, *args, **kwargs):
+        xv = as_points(x, self.dim)
+        if fn.__name__ == "contains" and (args or "atol" in kwargs):
+            atol = kwargs.pop("atol") if "atol" in kwargs else args[0]
+            args = (as_finite_float(atol, "atol", low=0.0),)
+        try:
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+                out = fn(self, xv, *args, **kwargs)
+        except np.linalg.LinAlgError as exc:
+            raise ValueError(_not_finite(self, fn.__name__, xv, f" ({exc})")) from None
+        for part in out if isinstance(out, tuple) else (out,):
+            part = np.asarray(part)
+            if part.dtype.kind == "f" and not np.all(np.isfinite(part)):
+                raise ValueError(_not_finite(self, fn.__name__, xv))
+        return out
+
+    method._checks_points = True
+    return method
+
+
+def _checking_sample(fn):
+    @functools.wraps(fn)
+    def sample(self, rng, size):
+        rng = as_rng(rng, "rng", default_seed=None)
+        size = as_int(size, "size", low=0)
+        check_memory(8.0 * size * max(self.dim, 1), f"a sample of size {size}")
+        return fn(self, rng, size)
+
+    sample._checks_points = True
+    return sample
+
+
+def _not_finite(S, what, x, detail="") -> str:
+    big = float(np.max(np.abs(x))) if x.size else 0.0
+    return (f"{type(S).__name__}.{what}: the result is not finite in float64 at x with "
+            f"max |x_j| = {big:.3g}{detail}: x lies outside the range where the set's "
+            "projection is computable (README \"Limits\")")
+
+
 class MinimizerSet:
     """Base of the minimizer sets; subclasses implement ``project`` and ``sample``."""
 
@@ -39,6 +92,10 @@ class MinimizerSet:
     is_finite: bool = False
     # How the set was obtained and how far its points may be from the true S.
     error: float = 0.0
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        _wrap_methods(cls)
 
     def project(self, x: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -58,6 +115,19 @@ class MinimizerSet:
 
     def to_json(self) -> dict:
         raise NotImplementedError
+
+
+def _wrap_methods(cls) -> None:
+    for name in _POINT_METHODS:
+        fn = cls.__dict__.get(name)
+        if fn is not None and not getattr(fn, "_checks_points", False):
+            setattr(cls, name, _checking_points(fn))
+    fn = cls.__dict__.get("sample")
+    if fn is not None and not getattr(fn, "_checks_points", False):
+        cls.sample = _checking_sample(fn)
+
+
+_wrap_methods(MinimizerSet)
 
 
 class PointSet(MinimizerSet):
