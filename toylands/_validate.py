@@ -9,8 +9,10 @@ NaN, or a ``MemoryError`` after minutes of swapping.
 Sizes are refused *before* anything is allocated: :func:`check_memory` compares an estimate of
 the bytes a call needs with :data:`MAX_BYTES` (4 GiB; the environment variable
 ``TOYLANDS_MAX_BYTES`` raises or lowers it), and :func:`check_work` compares an estimate of the
-floating-point operations with :data:`MAX_WORK` (``3e12``, about ten minutes of numpy on one
-core; ``TOYLANDS_MAX_WORK``). Both messages say what was asked, what it would need, and the limit.
+elementary operations with :data:`MAX_WORK` (``1e11``: about a minute on an idle core, a few
+minutes on a busy two-core machine; ``TOYLANDS_MAX_WORK``). The estimates are per-family
+formulas of the sizes (README "Limits"), calibrated by timing, accurate to a small factor. Both
+messages say what was asked, what it would need, and the limit.
 
 Examples
 --------
@@ -43,6 +45,7 @@ __all__ = [
     "as_choice",
     "as_rng",
     "as_labelled_data",
+    "as_data",
     "as_finite_array",
     "out_dtype",
     "check_params",
@@ -60,7 +63,7 @@ __all__ = [
 # The largest allocation a call may make, and the largest amount of work (floating-point
 # operations, estimated from the parameters) it may start; see the module docstring.
 MAX_BYTES = 4 * 2**30
-MAX_WORK = 3e12
+MAX_WORK = 1e11
 
 
 def _limit(env: str, default: float) -> float:
@@ -103,8 +106,8 @@ def check_work(ops, what: str) -> None:
     ops = float(ops)
     if not ops <= limit:
         raise ValueError(
-            f"{what} would take about {ops:.2g} floating-point operations (hours); the limit is "
-            f"{limit:.2g} (TOYLANDS_MAX_WORK)"
+            f"{what} would take about {ops:.2g} operations, more than the limit {limit:.2g} "
+            "(minutes of computing; TOYLANDS_MAX_WORK raises it)"
         )
 
 
@@ -134,9 +137,9 @@ def as_finite_float(
             f"{name} must be a finite real number, got an integer too large for a float "
             f"({digits} digits)"
         ) from None
-    if not math.isfinite(v):
-        raise ValueError(f"{name} must be finite, got {v}")
     reason = f" ({why})" if why else ""
+    if not math.isfinite(v):
+        raise ValueError(f"{name} must be finite, got {v}{reason}")
     if low is not None and (v < low or (low_open and v == low)):
         raise ValueError(f"{name} must be {'>' if low_open else '>='} {low:g}, got {v:g}{reason}")
     if high is not None and (v > high or (high_open and v == high)):
@@ -145,11 +148,9 @@ def as_finite_float(
 
 
 def as_int(value, name: str, *, low=None, high=None, why: str = "") -> int:
-    """An integer, optionally in ``[low, high]``: a Python or numpy integer, or a float with an
-    integral value (``1e4`` for 10000); never a bool."""
+    """An integer (Python or numpy; not a bool, not a float such as ``2.0``), optionally in
+    ``[low, high]``."""
     value = _scalar(value)
-    if isinstance(value, (float, np.floating)) and math.isfinite(value) and value == int(value):
-        value = int(value)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)):
         got = f"{value!r}" if isinstance(value, (float, np.floating)) else type(value).__name__
         raise TypeError(f"{name} must be an integer, got {got}")
@@ -302,6 +303,23 @@ def check_params(given: dict, allowed, landscape: str) -> None:
         )
 
 
+# Data entries must be 0 or of magnitude in [DATA_MIN, DATA_MAX]: products of a few of them
+# (and their squares in the losses) then stay normal float64 numbers.
+DATA_MIN, DATA_MAX = 1e-100, 1e100
+
+
+def as_data(X: np.ndarray, name: str) -> np.ndarray:
+    """Refuse data entries that are subnormal-small or huge (see ``DATA_MIN``, ``DATA_MAX``)."""
+    a = np.abs(X[X != 0])
+    if a.size and (a.min() < DATA_MIN or a.max() > DATA_MAX):
+        raise ValueError(
+            f"{name} must have entries 0 or of magnitude in [{DATA_MIN:g}, {DATA_MAX:g}], got "
+            f"[{a.min():.3g}, {a.max():.3g}]: rescale the data (outside that range the "
+            "landscape's formulas lose all precision or overflow in float64)"
+        )
+    return X
+
+
 def as_labelled_data(X, y, *, names=("X", "y")) -> tuple[np.ndarray, np.ndarray]:
     """Validate a data matrix ``X (n, d)`` and labels ``y (n,)`` in ``{−1, +1}``; float64 copies."""
     xn, yn = names
@@ -314,6 +332,7 @@ def as_labelled_data(X, y, *, names=("X", "y")) -> tuple[np.ndarray, np.ndarray]
     y = np.ascontiguousarray(y, dtype=np.float64)
     if not np.all(np.isfinite(X)):
         raise ValueError(f"{xn} contains NaN or inf")
+    as_data(X, xn)
     if not np.all(np.abs(y) == 1.0):
         raise ValueError(
             f"labels {yn} must be -1 or +1 (the paper's {{0, 1}} labels must be mapped)"
@@ -462,7 +481,7 @@ def checked(_fn=None, /, **kinds):
     >>> @checked()
     ... def f(landscape=None, *, steps=10, alpha=1.0):
     ...     return steps, alpha
-    >>> f(steps=1e3, alpha=2)
+    >>> f(steps=1000, alpha=2)
     (1000, 2.0)
     >>> f(steps=-1)
     Traceback (most recent call last):

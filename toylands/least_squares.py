@@ -22,7 +22,7 @@ import numpy as np
 
 from ._builtins import SUMMARY
 from ._landscape import CLOSED_FORM, Landscape, Provenance, Smoothness, Symbolic
-from ._validate import as_finite_float, as_int
+from ._validate import as_finite_float, as_int, check_memory, check_work
 from .domain import Box
 from .sets import AffineSet
 
@@ -172,8 +172,13 @@ def least_squares(
     """
     n = as_int(n, "n", low=1, high=1_000_000)
     d = as_int(d, "d", low=1, high=100_000)
-    noise = as_finite_float(noise, "noise", low=0.0)
+    noise = as_finite_float(noise, "noise", low=0.0, high=1e100,
+                            why="f* grows like noise²: beyond 1e100 it is not a float64")
     seed = as_int(seed, "seed", low=0)
+    # A (n × d) and its SVD (U n × min, Vt d × d when d > n): memory and O(n d min(n, d)) time.
+    what = f"least-squares with n = {n}, d = {d}"
+    check_memory(8.0 * (3 * n * d + n * min(n, d) + d * d), what)
+    check_work(10.0 * n * d * min(n, d), what)
     if rank is not None:
         rank = as_int(rank, "rank", low=1, high=min(n, d))
     rng = np.random.default_rng(seed)

@@ -14,7 +14,7 @@ import numpy as np
 
 from ._landscape import CLOSED_FORM, SOLVED, CriticalPoint, Landscape, Provenance, Smoothness
 from ._solve import critical_points_1d
-from ._validate import as_finite_float, as_int
+from ._validate import as_finite_float, as_int, check_memory, check_work
 from .domain import Box
 from .sets import AffineSet, UnionSet
 
@@ -201,9 +201,15 @@ def example1() -> Valley:
 def remark1_valley(*, n: int = 4, d: int = 3, spread: float = 2.0, seed: int = 0) -> Valley:
     """[AB] Remark 1, Eq. (5), first family: offsets ``a_i ~ U(−spread, spread)`` (seeded)."""
     n = as_int(n, "n", low=1, high=10_000)
-    d = as_int(d, "d", low=1, high=100_000)
-    spread = as_finite_float(spread, "spread", low=0.0)
+    d = as_int(d, "d", low=1)
+    spread = as_finite_float(spread, "spread", low=0.0, high=1e6,
+                             why="offsets beyond 1e6 leave the 1-D scan's resolution")
     seed = as_int(seed, "seed", low=0)
+    # S is a hyperplane stored with an orthonormal basis of d − 1 directions (an SVD of a d × d
+    # matrix); f* scans h(s) on 200 001 points, each a sum over n offsets.
+    what = f"remark1-valley with n = {n}, d = {d}"
+    check_memory(40.0 * d * d, what)
+    check_work(10.0 * d**3 + 5e7 * n, what)
     a = np.random.default_rng(seed).uniform(-spread, spread, size=n)
     return Valley(
         a,
