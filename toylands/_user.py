@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ._landscape import USER, Landscape, Provenance, Smoothness
-from ._validate import as_int
+from ._validate import as_box, as_finite_array, as_finite_float, as_int, check_memory
 from .domain import Box
 from .sets import MinimizerSet, ProjectedSet
 
@@ -95,8 +95,16 @@ def from_functions(
     domain : Box, optional
         Default ``[-1, 1]^dim``.
     L : float, optional
-        Your smoothness constant; without it ``smoothness()`` is a sampled estimate, marked
-        not certified.
+        Your smoothness constant (positive, finite); without it ``smoothness()`` is a sampled
+        estimate, marked not certified.
+
+    Raises
+    ------
+    ValueError
+        For ground truth that cannot be right: a non-finite ``f_star`` or ``f_i_star``, an
+        ``f_star`` below the mean of ``f_i_star`` (f* ≥ (1/n) Σ f_i* always), ``L ≤ 0``. Your
+        callables are checked when called: a result of the wrong shape, or with NaN or inf
+        (losses, gradients, a projection), raises a ``ValueError`` naming the callable.
 
     Examples
     --------
@@ -113,6 +121,7 @@ def from_functions(
         raise TypeError("name must be a non-empty string")
     dim = as_int(dim, "dim", low=1)
     n = as_int(n, "n", low=1)
+    check_memory(8.0 * n * dim, f"a landscape with n = {n} samples in dim = {dim}")
     if not callable(losses):
         raise TypeError("losses must be callable")
     if grads is None and directional is None:
@@ -120,18 +129,26 @@ def from_functions(
     for label, fn in (("grads", grads), ("directional", directional)):
         if fn is not None and not callable(fn):
             raise TypeError(f"{label} must be callable")
-    domain = Box.cube(-1.0, 1.0, dim) if domain is None else domain
-    if not isinstance(domain, Box) or domain.dim != dim:
-        raise ValueError(f"domain must be a Box of dimension {dim}")
+    domain = Box.cube(-1.0, 1.0, dim) if domain is None else as_box(domain, "domain", dim)
     if isinstance(project, MinimizerSet):
+        if project.dim != dim:
+            raise ValueError(f"project has dimension {project.dim}, the landscape {dim}")
         S = project
     elif callable(project):
         S = ProjectedSet(project, dim, domain)
     else:
         raise TypeError("project must be callable or a MinimizerSet")
-    fis = np.asarray(f_i_star, dtype=np.float64).reshape(-1)
-    if fis.shape != (n,) or not np.all(np.isfinite(fis)):
-        raise ValueError(f"f_i_star must be {n} finite numbers")
+    fis = as_finite_array(f_i_star, "f_i_star").reshape(-1)
+    if fis.shape != (n,):
+        raise ValueError(f"f_i_star must be {n} finite numbers, got shape {fis.shape}")
+    f_star = as_finite_float(f_star, "f_star")
+    # f* = min (1/n) Σ f_i ≥ (1/n) Σ min f_i: a smaller f_star is not the infimum of f.
+    floor = float(np.mean(fis))
+    if f_star < floor - 1e-12 * max(1.0, abs(floor)):
+        raise ValueError(f"f_star = {f_star:g} is below the mean of f_i_star ({floor:g}); "
+                         "f* >= (1/n) sum_i f_i* always")
+    if L is not None:
+        L = as_finite_float(L, "L", low=0.0, low_open=True, why="a smoothness constant")
     user = Provenance(USER)
     return UserLandscape(
         losses=losses,
@@ -142,12 +159,12 @@ def from_functions(
         dim=dim,
         n=n,
         params={"user": True},
-        f_star=float(f_star),
+        f_star=f_star,
         f_i_star=fis,
         minimizers=S,
         domain=domain,
         provenance={"f_star": user, "f_i_star": user, "minimizers": user},
         summary="user-defined landscape",
-        interpolation=bool(np.isclose(float(f_star), fis.mean())),
+        interpolation=bool(np.isclose(f_star, fis.mean())),
         positive=bool(np.all(fis > 0)),
     )

@@ -301,6 +301,8 @@ class ProjectedSet(MinimizerSet):
         p = np.asarray(self._project(x), dtype=np.float64)
         if p.shape != x.shape:
             raise ValueError(f"user projection returned shape {p.shape} for input shape {x.shape}")
+        if not np.all(np.isfinite(p)):
+            raise ValueError("project: the user's projection returned NaN or inf")
         return p
 
     def sample(self, rng, size):
