@@ -33,6 +33,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from toylands._validate import as_finite_array, as_finite_float, as_int, checked
+
 from . import bounds as B
 from . import optimizers as O
 from .lemmas import step_size_lemmas, theorem1_step_inequality
@@ -124,21 +126,31 @@ def measure(sim, level: float = 0.95, *, K: int | None = None):
     ``K`` defaults to the simulation's steps; a smaller ``K`` measures the prefix ``x⁰ … x^{K−1}``.
 
     ``average`` is ``(1/K) Σ_{k<K} E[f(x^k) − f*]`` (what the proofs actually bound; it is ≥ the
-    minimum). Only ``level = 0.95`` or a value in (0, 1) via the normal quantile.
+    minimum). ``level`` in (0, 1) (0.95 by default) via the normal quantile. Steps after every
+    run diverged have no live run and are left out (step 0 always counts), so the results are
+    finite.
     """
     from scipy.stats import norm
 
-    K = sim.steps if K is None else int(K)
+    from .simulate import Simulation
+
+    if not isinstance(sim, Simulation):
+        raise TypeError(f"sim must be a Simulation (theory.simulate), got {type(sim).__name__}")
+    level = as_finite_float(level, "level", low=0.0, high=1.0, low_open=True, high_open=True)
+    K = sim.steps if K is None else as_int(K, "K")
     if K < 1 or K > sim.steps:
-        raise ValueError("need at least one step")
+        raise ValueError(f"K must lie in [1, {sim.steps}] (the simulation's steps), got {K}")
     z = Z95 if level == 0.95 else float(norm.ppf(0.5 + level / 2))
-    m = sim.gap_mean[:K]
-    se = np.sqrt(np.maximum(sim.gap_var[:K], 0.0) / np.maximum(sim.n_live[:K], 1))
-    k = int(np.argmin(m))
-    return float(m[k]), (float(np.min(m - z * se)), float(np.min(m + z * se))), float(m.mean()), k
+    live = sim.n_live[:K] > 0
+    m = sim.gap_mean[:K][live]
+    se = np.sqrt(np.maximum(sim.gap_var[:K][live], 0.0) / sim.n_live[:K][live])
+    j = int(np.argmin(m))
+    k = int(np.flatnonzero(live)[j])
+    return float(m[j]), (float(np.min(m - z * se)), float(np.min(m + z * se))), float(m.mean()), k
 
 
 # ---- the α-β rows and the choice of (α, β) ------------------------------------------------------
+@checked()
 def condition_rows(landscape, x):
     r"""Rows ``(a, b, c, mask)`` of the α-β-condition at points ``x (N, dim)`` (MATHEMATICS.md §2):
     ``a = <∇f_i(x), x − x_p>``, ``b = f_i(x) − f_i(x_p)``, ``c = (f_i(x) − f_i*)_+`` for every
@@ -181,6 +193,27 @@ def _region(landscape, x):
     return Region.from_arrays(a, b, c, mask)
 
 
+def _region_kind(value, name, ctx):
+    from ..region import Region
+
+    if not isinstance(value, Region):
+        raise TypeError(f"{name} must be a theory.Region, got {type(value).__name__}")
+    return value
+
+
+def _overrides(value, name, ctx):
+    if not isinstance(value, dict):
+        raise TypeError(f"{name} must be a dict of step parameters, got {type(value).__name__}")
+    return {k: as_finite_float(v, f"{name}[{k!r}]") for k, v in value.items()}
+
+
+def _runs(value, name, ctx):
+    from .simulate import _runs as runs
+
+    return runs(value, name, ctx)
+
+
+@checked(points="points", region=_region_kind, overrides=_overrides)
 def choose_pair(landscape, theorem, L, x0, steps, *, scale=1.0, points=None, margin=1e-3,
                 gap_max=2.0, overrides=None, region=None):
     r"""The (α, β) of the region that makes the theorem's whole bound smallest.
@@ -237,8 +270,8 @@ def choose_pair(landscape, theorem, L, x0, steps, *, scale=1.0, points=None, mar
         raise ValueError("no feasible (alpha, beta) with the theorem's gap on the sampled points")
     best, err = (np.inf, None, None), None
     for a, b in zip(al, be):
-        _, params = step_settings(t, a, b, L, scale, D0_sq=D0, **overrides)
         try:
+            _, params = step_settings(t, a, b, L, scale, D0_sq=D0, **overrides)
             v = _bound(t, landscape, a, b, L, params, steps, D0_sq=D0, D_sq=Dmax,
                        G_sq=g0max, grad0_min=g0min).value
         except B.HypothesisError as exc:
@@ -256,6 +289,7 @@ def choose_pair(landscape, theorem, L, x0, steps, *, scale=1.0, points=None, mar
 
 
 # ---- one check ----------------------------------------------------------------------------------
+@checked(runs=_runs, region=_region_kind)
 def _check_sim(landscape, theorem, *, alpha=None, beta=None, scale=1.0, gamma=None, c=None,
                gamma_b=None, b0=None, runs=200, steps=1000, seed=0, x0_box=None, level=0.95,
                require_certified_L=False, refine=True, quiet=True, region=None):
@@ -301,10 +335,10 @@ def _check_sim(landscape, theorem, *, alpha=None, beta=None, scale=1.0, gamma=No
         else:
             a, b, src = float(alpha), float(beta), "given"
         base.alpha, base.beta, base.pair_source = a, b, src
-        name, params = step_settings(t, a, b, L, scale, D0_sq=D0, **ov)
-        base.optimizer, base.params = name, params
-        g0min = _grad0_min(landscape, x0) if t == "7" else 1.0
         try:  # hypotheses known before simulating (D², G² provisional)
+            name, params = step_settings(t, a, b, L, scale, D0_sq=D0, **ov)
+            base.optimizer, base.params = name, params
+            g0min = _grad0_min(landscape, x0) if t == "7" else 1.0
             _bound(t, landscape, a, b, L, params, steps, D0_sq=D0, D_sq=D0, G_sq=g0min,
                    grad0_min=g0min)
         except B.HypothesisError as exc:
@@ -355,6 +389,7 @@ def _check_sim(landscape, theorem, *, alpha=None, beta=None, scale=1.0, gamma=No
     return base, ctx
 
 
+@checked(runs=_runs, region=_region_kind)
 def check(landscape, theorem, *, alpha=None, beta=None, scale=1.0, gamma=None, c=None,
           gamma_b=None, b0=None, runs=200, steps=1000, seed=0, x0_box=None, level=0.95,
           require_certified_L=False, refine=True, quiet=True, region=None) -> Comparison:
@@ -388,6 +423,8 @@ class RateCurve:
     bound: np.ndarray
 
 
+@checked(steps=lambda v, name, ctx: as_int(v, name, low=1),
+         points=lambda v, name, ctx: as_int(v, name, low=1, high=10_000))
 def rate_horizons(steps: int, points: int) -> np.ndarray:
     """``points`` horizons geometrically spaced from ``max(2, steps // 100)`` to ``steps``
     (integers, duplicates dropped).
@@ -398,6 +435,14 @@ def rate_horizons(steps: int, points: int) -> np.ndarray:
     return np.unique(np.geomspace(max(2, int(steps) // 100), int(steps), int(points)).astype(int))
 
 
+def _horizons(value, name, ctx):
+    arr = as_finite_array(value, name, ndim=1)
+    if np.any(arr != np.floor(arr)):
+        raise ValueError(f"{name} must be whole step counts")
+    return arr.astype(np.int64)
+
+
+@checked(points=lambda v, name, ctx: as_int(v, name, low=1, high=10_000), horizons=_horizons)
 def check_curve(landscape, theorem, *, horizons=None, points: int = 6, **check_kw) -> RateCurve:
     r"""The measured rate and the bound over the horizon, from ONE simulation of ``check``.
 
@@ -433,6 +478,7 @@ def check_curve(landscape, theorem, *, horizons=None, points: int = 6, **check_k
     return RateCurve(top, Ks, m, lo, hi, bd)
 
 
+@checked()
 def default_start_box(landscape):
     """The central quarter of the landscape's domain (same centre, a quarter of the width)."""
     from toylands import Box

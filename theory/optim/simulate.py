@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from toylands._validate import as_finite_float, as_int, check_memory, check_work, checked
+
 from .optimizers import Optimizer
 
 __all__ = ["Simulation", "simulate", "initial_points"]
@@ -114,8 +116,15 @@ class Simulation:
         return float(self.dist2_mean[0]) if self.n_live[0] else float("nan")
 
     def summary(self) -> dict:
-        """JSON-able summary (no per-step arrays)."""
-        k = int(np.argmin(self.gap_mean))
+        """JSON-able summary (no per-step arrays).
+
+        ``min_gap_mean`` / ``argmin_step`` are over the steps with live runs (step 0 always has
+        every run live, so they are finite). When every run diverged (``n_diverged == runs``)
+        the final means are NaN: there is no live run to average.
+        """
+        live = self.n_live > 0
+        k = int(np.argmin(np.where(live, self.gap_mean, np.inf)))
+        used = np.isfinite(self.gamma_min)
         return {
             "landscape": self.landscape.name,
             "optimizer": self.optimizer.name,
@@ -127,21 +136,34 @@ class Simulation:
             "final_dist2_mean": float(self.dist2_mean[-1]),
             "min_gap_mean": float(self.gap_mean[k]),
             "argmin_step": k,
-            "gamma_range": [float(np.min(self.gamma_min)), float(np.max(self.gamma_max))]
-            if self.steps
-            else [],
+            "gamma_range": (
+                [float(np.min(self.gamma_min[used])), float(np.max(self.gamma_max[used]))]
+                if np.any(used)
+                else []
+            ),
             "n_diverged": self.n_diverged,
             "n_left_domain": int(np.count_nonzero(self.left_domain)),
             "seconds": self.seconds,
         }
 
 
+def _runs(value, name, ctx):
+    runs = as_int(value, name, low=1)
+    check_memory(8.0 * runs * max(ctx.get("dim", 1), 1), f"{name} = {runs} starting points")
+    return runs
+
+
+def _generator(value, name, ctx):
+    if not isinstance(value, np.random.Generator):
+        raise TypeError(f"{name} must be a numpy.random.Generator, got {type(value).__name__}")
+    return value
+
+
+@checked(runs=_runs, rng=_generator)
 def initial_points(landscape, runs: int, rng: np.random.Generator, box=None) -> np.ndarray:
     """``runs`` starting points drawn uniformly from ``box`` (default the landscape's domain)."""
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError("rng must be a numpy.random.Generator")
     box = landscape.domain if box is None else box
-    return box.sample(rng, int(runs))
+    return box.sample(rng, runs)
 
 
 def _masked_stats(v, live):
@@ -154,6 +176,23 @@ def _masked_stats(v, live):
     return mean, var
 
 
+def _optimizer(value, name, ctx):
+    if not isinstance(value, Optimizer):
+        raise TypeError(f"{name} must be a theory.optim.optimizers.Optimizer (e.g. "
+                        f"optimizers.make('sgd', gamma=0.1)), got {type(value).__name__}")
+    return value
+
+
+def _check_size(K: int, R: int, dim: int, n_hist: int, keep_x: int) -> None:
+    """Refuse a simulation that would not fit in memory or would run for hours."""
+    per_step = 8.0 * (10 + 1)  # the per-step statistics, plus one history entry per run
+    check_memory(8.0 * (K + 1) * 10 + 8.0 * R * (4 * dim + 16) + 8.0 * n_hist * R * 3
+                 + 8.0 * keep_x * R * dim + per_step,
+                 f"a simulation of {R} runs x {K} steps (dim {dim})")
+    check_work(40.0 * K * R * max(dim, 1), f"a simulation of {R} runs x {K} steps (dim {dim})")
+
+
+@checked(optimizer=_optimizer, rng=_generator, diverge_norm=None)
 def simulate(
     landscape,
     optimizer: Optimizer,
@@ -199,19 +238,16 @@ def simulate(
     -------
     Simulation
     """
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError("rng must be a numpy.random.Generator")
-    if not isinstance(optimizer, Optimizer):
-        raise TypeError("optimizer must be a theory.optim.optimizers.Optimizer")
-    K = int(steps)
-    if K < 0:
-        raise ValueError(f"steps must be >= 0, got {steps}")
+    K = steps
     x = np.array(x0, dtype=np.float64)
     if x.ndim != 2 or x.shape[1] != landscape.dim or x.shape[0] < 1:
         raise ValueError(f"x0 must have shape (R, {landscape.dim}) with R >= 1, got {x.shape}")
     if not np.all(np.isfinite(x)):
         raise ValueError("x0 contains NaN or inf")
+    diverge_norm = as_finite_float(diverge_norm, "diverge_norm", low=0.0, low_open=True)
+    max_snapshots = as_int(max_snapshots, "max_snapshots", low=1)
     R = x.shape[0]
+    _check_size(K, R, landscape.dim, min(K + 1, max_snapshots), keep_x)
     n, f_star, dom = landscape.n, landscape.f_star, landscape.domain
     thin = max(1, -(-(K + 1) // max(1, int(max_snapshots))))
     dist_every = thin if dist_every is None else max(1, int(dist_every))
@@ -270,15 +306,16 @@ def simulate(
         with np.errstate(over="ignore", invalid="ignore"):
             norm = np.sqrt(np.einsum("rd,rd->r", x_new, x_new))
         bad = ~np.isfinite(norm) | (norm > diverge_norm)
+        stepped = ~diverged  # the runs that took step k (γ_k is theirs, even if it diverged)
         if np.any(bad & ~diverged):
             diverged |= bad
         live = ~diverged
         x = np.where(live[:, None], x_new, x)
         gam = info.gamma
-        if np.any(live):
-            g_mean[k] = float(np.mean(gam[live]))
-            g_min[k] = float(np.min(gam[live]))
-            g_max[k] = float(np.max(gam[live]))
+        if np.any(stepped):
+            g_mean[k] = float(np.mean(gam[stepped]))
+            g_min[k] = float(np.min(gam[stepped]))
+            g_max[k] = float(np.max(gam[stepped]))
         np.maximum(run_max_g2, np.where(live, info.grad_sq, 0.0), out=run_max_g2)
         g2_by_step[k] = run_max_g2.max()
         if k % thin == 0:
