@@ -43,6 +43,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from toylands._validate import as_finite_array, as_finite_float, checked
+
 __all__ = [
     "Optimizer",
     "StepInfo",
@@ -111,13 +113,29 @@ class Optimizer(NamedTuple):
 
 
 # ---- step-size rules (vectorised over runs) ----------------------------------------------------
+def _positive_kind(value, name, ctx):
+    return _positive(value, name)
+
+
+def _positive_array_kind(value, name, ctx):
+    arr = as_finite_array(value, name)
+    if np.any(arr <= 0):
+        raise ValueError(f"{name} must be positive")
+    return arr
+
+
+def _steps_kind(value, name, ctx):
+    arr = as_finite_array(value, name, low=0.0)
+    if np.any(arr != np.floor(arr)):
+        raise ValueError(f"{name} must hold step counts (integers >= 0)")
+    return arr
+
+
 def _positive(value, name):
-    v = float(value)
-    if not np.isfinite(v) or v <= 0:
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return v
+    return as_finite_float(value, name, low=0.0, low_open=True, why="a positive finite number")
 
 
+@checked()
 def polyak_ratio(loss, f_i_star, grad_sq):
     r"""``(f_i(x) − f_i*)_+ / ‖∇f_i(x)‖²``, taken as ``+∞`` where the gradient is 0.
 
@@ -130,22 +148,26 @@ def polyak_ratio(loss, f_i_star, grad_sq):
     return np.where(zero, np.inf, num / np.where(zero, 1.0, g2))
 
 
+@checked(gamma0=_positive_kind, k="count")
 def gamma_sgd_dec(gamma0: float, k: int) -> float:
     r"""Decreasing SGD step ``γ_k = γ₀ / √(k+1)`` (MATHEMATICS.md §5; [AB] Theorem 4)."""
     return gamma0 / np.sqrt(k + 1.0)
 
 
+@checked(c=_positive_kind, gamma_b=_positive_kind)
 def gamma_sps_max(loss, f_i_star, grad_sq, c: float, gamma_b: float):
     r"""SPS_max step ``γ_k = min{(f_i(x) − f_i*) / (c ‖∇f_i(x)‖²), γ_b}`` (MATHEMATICS.md §5, [AB]
     Alg. 2)."""
     return np.minimum(polyak_ratio(loss, f_i_star, grad_sq) / c, gamma_b)
 
 
+@checked(k=_steps_kind, scale=_positive_kind)
 def c_sqrt(k, scale: float = 1.0):
     r"""The default DecSPS sequence ``c_k = scale · √(k+1)`` (positive, non-decreasing)."""
     return scale * np.sqrt(np.asarray(k, dtype=np.float64) + 1.0)
 
 
+@checked(c_k=_positive_array_kind)
 def gamma_dec_sps(loss, f_i_star, grad_sq, c_k: float, c_gamma_prev):
     r"""DecSPS step ``γ_k = (1/c_k) min{(f_i − f_i*)/‖∇f_i‖², c_{k−1}γ_{k−1}}`` (MATHEMATICS.md §5).
 
@@ -154,6 +176,7 @@ def gamma_dec_sps(loss, f_i_star, grad_sq, c_k: float, c_gamma_prev):
     return np.minimum(polyak_ratio(loss, f_i_star, grad_sq), c_gamma_prev) / c_k
 
 
+@checked(gamma=_positive_kind)
 def gamma_ngn(loss, grad_sq, gamma: float):
     r"""NGN step ``γ_k = γ / (1 + γ ‖∇f_i(x)‖² / (2 f_i(x)))`` (MATHEMATICS.md §5; [AB] Theorem 3).
 
@@ -170,6 +193,7 @@ def gamma_ngn(loss, grad_sq, gamma: float):
     return np.where(zero_f, 0.0, gamma / (1.0 + gamma * q))
 
 
+@checked(gamma=_positive_kind)
 def gamma_adagrad_norm_max(grad_sq, c_sq_prev, b_sq_prev, gamma: float):
     r"""AdaGrad-norm-max: ``c_k² = max{c_{k−1}², ‖∇f_i‖²}``, ``b_k² = b_{k−1}² + c_k²``,
     ``γ_k = γ / b_k`` (MATHEMATICS.md §5, [AB] Alg. 4). Returns ``(γ_k, c_k², b_k²)``."""
@@ -341,7 +365,7 @@ def make(name: str, **params) -> Optimizer:
     >>> make("sps-max", c=1.0, gamma_b=0.5).params
     {'c': 1.0, 'gamma_b': 0.5}
     """
-    if name not in OPTIMIZERS:
+    if not isinstance(name, str) or name not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {name!r}; known: {', '.join(OPTIMIZERS)}")
     try:
         return OPTIMIZERS[name](**params)
