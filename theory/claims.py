@@ -24,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from toylands._validate import checked
+
 __all__ = ["Claim", "Check", "CLAIMS", "claim_for", "claim_domain", "check_values"]
 
 
@@ -131,6 +133,7 @@ CLAIMS: dict[str, Claim] = {
 }
 
 
+@checked()
 def claim_for(landscape) -> dict | None:
     """The paper's claim for ``landscape`` as JSON-able data (None if the paper states none)."""
     claim = CLAIMS.get(landscape.name)
@@ -148,6 +151,7 @@ def claim_for(landscape) -> dict | None:
     }
 
 
+@checked()
 def claim_domain(landscape):
     """The box ``[lo, hi]^dim`` the paper's claim for ``landscape`` refers to (MATHEMATICS.md §4),
     or the landscape's default domain where the paper names none.
@@ -164,6 +168,13 @@ def claim_domain(landscape):
     return landscape.domain
 
 
+def _landscape_name(value, name, ctx):
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a landscape name (a string), got {type(value).__name__}")
+    return value
+
+
+@checked(name=_landscape_name)
 def check_values(name: str, landscape=None) -> list[Check]:
     """Spec §4's check values for landscape ``name`` (built with defaults if not given)."""
     claim = CLAIMS.get(name)

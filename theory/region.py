@@ -51,6 +51,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from toylands._validate import as_finite_array, as_finite_float, as_int, checked
+
 __all__ = ["Region", "BestPair", "PiecewiseLinear", "THEOREMS", "upper_envelope", "combine"]
 
 # Rows whose c is below this fraction of max(|a|, |b|, |c|) are treated as c = 0 (α-bounds):
@@ -87,7 +89,7 @@ class PiecewiseLinear:
         return np.where(np.isfinite(self.q[j]), v, self.q[j])
 
     def __call__(self, x) -> np.ndarray:
-        x = np.asarray(x, dtype=np.float64)
+        x = as_finite_array(x, "x")
         j = np.searchsorted(self.xs, x, side="left")  # xs[j-1] < x <= xs[j]
         v = self._line(j, x)
         k = self.xs.size
@@ -98,7 +100,9 @@ class PiecewiseLinear:
         return v
 
     def clip_domain(self, lo: float, hi: float) -> PiecewiseLinear:
-        """+∞ outside ``[lo, hi]`` (closed); the empty interval gives +∞ everywhere."""
+        """+∞ outside ``[lo, hi]`` (closed; ±inf ends allowed); the empty interval gives +∞
+        everywhere."""
+        lo, hi = _end(lo, "lo"), _end(hi, "hi")
         if lo > hi:
             return PiecewiseLinear.constant(np.inf)
         out = self
@@ -117,6 +121,38 @@ class PiecewiseLinear:
         return PiecewiseLinear(self.xs[~same], self.s[keep], self.q[keep])
 
 
+def _end(value, name) -> float:
+    """An end of an interval: a real number or ±inf, never NaN."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        try:
+            v = float(value)
+        except OverflowError:
+            v = math.inf if value > 0 else -math.inf
+        if not math.isnan(v):
+            return v
+    raise ValueError(f"{name} must be a real number or ±inf, got {value!r}")
+
+
+def _any_rows(value, name):
+    """Rows as a float64 array (NaN/inf are refused by the caller with its own message)."""
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise TypeError(f"{name} must be a real array, not {type(value).__name__}") from None
+
+
+def _pwl(value, name, ctx):
+    if not isinstance(value, PiecewiseLinear):
+        raise TypeError(f"{name} must be a PiecewiseLinear, got {type(value).__name__}")
+    return value
+
+
+def _op(value, name, ctx):
+    if value is not np.maximum and value is not np.minimum:
+        raise ValueError(f"{name} must be np.maximum or np.minimum, got {value!r}")
+    return value
+
+
 def _step(x0: float, *, left: bool) -> PiecewiseLinear:
     """+∞ strictly left (``left=True``) or strictly right of x0, −∞ elsewhere (for clipping)."""
     inf = np.array([np.inf, -np.inf]) if left else np.array([-np.inf, np.inf])
@@ -130,6 +166,7 @@ def _piece_index(f: PiecewiseLinear, left_ends: np.ndarray) -> np.ndarray:
     return idx
 
 
+@checked(f=_pwl, g=_pwl, op=_op)
 def combine(f: PiecewiseLinear, g: PiecewiseLinear, op) -> PiecewiseLinear:
     r"""Exact ``op(f, g)`` for ``op`` in ``{np.maximum, np.minimum}``.
 
@@ -176,6 +213,11 @@ def combine(f: PiecewiseLinear, g: PiecewiseLinear, op) -> PiecewiseLinear:
 
 
 # ---- the upper envelope of lines -------------------------------------------------------------
+def _rows_1d(value, name, ctx):
+    return as_finite_array(value, name).ravel()
+
+
+@checked(b=_rows_1d, a=_rows_1d, c=_rows_1d)
 def upper_envelope(b, a, c) -> PiecewiseLinear:
     r"""``max_j (α b_j − a_j) / c_j`` over rows with ``c_j > 0``, as a PL function, in O(N log N).
 
@@ -186,7 +228,10 @@ def upper_envelope(b, a, c) -> PiecewiseLinear:
     passes stop when the chain turns strictly at every line. Orientation tests and breakpoints
     use the homogeneous rows ``(b, −a, c)`` (no division), so they do not overflow.
     """
-    b, a, c = (np.asarray(v, dtype=np.float64).ravel() for v in (b, a, c))
+    if not (b.size == a.size == c.size):
+        raise ValueError(f"b, a, c must have one size, got {b.size}, {a.size}, {c.size}")
+    if np.any(c <= 0):
+        raise ValueError("c must be > 0 in every row (rows with c = 0 bound alpha, not beta)")
     if b.size == 0:
         return PiecewiseLinear.constant(-np.inf)
     m, q = b / c, -a / c
@@ -398,7 +443,7 @@ class Region:
         (every row its own point; the same region). Rows scale freely: each is divided by
         ``max(|a|, |b|, |c|)`` first. ``c`` must be ≥ 0 (it is f_i(x) − f_i*); NaN/inf raise.
         """
-        a, b, c = (np.asarray(v, dtype=np.float64) for v in (a, b, c))
+        a, b, c = (_any_rows(v, k) for v, k in ((a, "a"), (b, "b"), (c, "c")))
         if not (a.shape == b.shape == c.shape):
             raise ValueError(f"a, b, c must have one shape, got {a.shape}, {b.shape}, {c.shape}")
         if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b)) and np.all(np.isfinite(c))):
@@ -449,6 +494,8 @@ class Region:
         return cls.from_arrays(rows.a, rows.b, rows.c, rows.mask, paper_claim=paper_claim)
 
     def with_claim(self, paper_claim) -> Region:
+        if paper_claim is not None and not isinstance(paper_claim, dict):
+            raise TypeError(f"paper_claim must be a dict or None, got {type(paper_claim).__name__}")
         return Region(self.envelope, self.n_points, self.n_rows, self.n_tied, paper_claim,
                       dict(self.info))
 
@@ -458,6 +505,7 @@ class Region:
         """``β_min(α) = max(F(α), 0)`` as a PL function."""
         return combine(self.envelope, PiecewiseLinear.constant(0.0), np.maximum)
 
+    @checked(alpha="reals")
     def beta_min(self, alpha) -> np.ndarray:
         r"""The least admissible β for each α: ``max(F(α), 0)`` (vectorised; +∞ if none).
 
@@ -465,6 +513,7 @@ class Region:
         """
         return np.maximum(self.envelope(alpha), 0.0)
 
+    @checked(alpha="reals", beta="reals", rtol=lambda v, n, c: as_finite_float(v, n, low=0.0))
     def contains(self, alpha, beta, *, rtol: float = 0.0) -> np.ndarray:
         """``β ≥ β_min(α)`` and ``0 ≤ β < α`` (vectorised, broadcasting).
 
@@ -541,6 +590,8 @@ class Region:
         G = self.frontier
         return float(G.s[-1]), float(G.q[-1])
 
+    @checked(alpha_max=lambda v, n, c: as_finite_float(v, n, low=0.0, low_open=True),
+             num=lambda v, n, c: as_int(v, n, low=1, high=1_000_000))
     def frontier_points(self, alpha_max: float | None = None, num: int = 64) -> np.ndarray:
         r"""``[[α, β_min(α)], …]`` from alpha_min to ``alpha_max`` (default ``max(10·alpha_min,
         alpha_min + 1)``): every vertex in range plus ``num`` geometrically spaced α."""
@@ -555,6 +606,8 @@ class Region:
         al = np.unique(np.r_[v[:, 0], grid, hi])
         return np.stack([al, self.beta_min(al)], axis=-1)
 
+    @checked(gamma_L=lambda v, n, c: as_finite_float(v, n, low=0.0),
+             c_sps=lambda v, n, c: as_finite_float(v, n, low=0.0, low_open=True))
     def best_pair(self, theorem: int = 1, *, gamma_L: float = 0.0, c_sps: float = 1.0) -> BestPair:
         r"""The feasible pair minimising a theorem's neighbourhood term (MATHEMATICS.md §6).
 
@@ -571,7 +624,9 @@ class Region:
         - Thm 7: ``α/(α − β)`` (its neighbourhood scales with α, not β).
         """
         table = _theorems(float(gamma_L), float(c_sps))
-        if theorem not in table:
+        if isinstance(theorem, bool) or not isinstance(theorem, (int, np.integer)) or (
+            int(theorem) not in table
+        ):
             raise ValueError(f"unknown theorem {theorem!r}; known: {sorted(table)}")
         (p1, p2, p3), (r1, r2, r3), kappa, strict, desc = table[theorem]
         a_start = self._first_below(kappa, strict)
@@ -624,6 +679,7 @@ class Region:
             return None
         return bool(self.contains(self.paper_claim["alpha"], self.paper_claim["beta"], rtol=1e-9))
 
+    @checked(alpha_max=lambda v, n, c: as_finite_float(v, n, low=0.0, low_open=True))
     def to_json(self, alpha_max: float | None = None) -> dict:
         a0 = self.alpha_min
         out = {
