@@ -160,9 +160,9 @@ def _generator(value, name, ctx):
 def net_from_landscape(land) -> SoftplusNet:
     """The system of a ``two-layer-relu`` landscape with softplus, square loss and λ = 0."""
     if getattr(land, "activation", None) != "softplus" or getattr(land, "loss", None) != "square":
-        raise ValueError("needs two-layer-relu with activation='softplus', loss='square'")
+        raise ValueError("land must be two-layer-relu with activation='softplus', loss='square'")
     if land.lam1 != 0 or land.lam2 != 0:
-        raise ValueError("the PL* theorem is for λ₁ = λ₂ = 0")
+        raise ValueError("land must have λ₁ = λ₂ = 0 (the PL* theorem's case)")
     return SoftplusNet(np.asarray(land.data), np.asarray(land.labels, float), land.k, "standard")
 
 
@@ -197,7 +197,7 @@ def _ball_points(rng, w0, R, count):
          samples="count", extra=_point)
 def ball_constants(net, w0, R, *, rng, samples=64, extra=None) -> dict:
     """Sampled ``min λ_min(K)``, ``L_F = max ‖DF‖₂``, ``β_F`` bound over ``B(w0, R)`` (+extra)."""
-    check_work(50.0 * (samples + 1) * net.N * net.dim * min(net.N, net.dim),
+    check_work(50 * (samples + 1) * net.N * net.dim * min(net.N, net.dim),
                f"ball_constants with {samples} samples")
     pts = _ball_points(rng, w0, R, samples)
     pts = np.concatenate([w0[None], pts] + ([extra] if extra is not None else []))
@@ -212,7 +212,7 @@ def ball_constants(net, w0, R, *, rng, samples=64, extra=None) -> dict:
 
 
 def _gd_work(net, steps) -> None:
-    check_work(20.0 * (steps + 1) * net.N * net.dim * min(net.N, net.dim), f"{steps} GD steps")
+    check_work(20 * (steps + 1) * net.N * net.dim * min(net.N, net.dim), f"{steps} GD steps")
 
 
 @checked(net=_net, w0=_point, eta=lambda v, n, c: as_finite_float(v, n, low=0.0, low_open=True))

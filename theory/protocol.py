@@ -158,7 +158,7 @@ def sgd_trajectory(landscape, x0, *, gamma: float, steps: int, seed: int, batch:
     x = _x0(landscape, x0)
     rng = np.random.default_rng(seed)
     runs, dim = x.shape
-    check_memory(8.0 * runs * (steps + 1) * (dim + batch),
+    check_memory(8 * runs * (steps + 1) * (dim + batch),
                  f"a trajectory of {runs} runs x {steps} steps (dim {dim}, batch {batch})")
     xs = np.empty((runs, steps + 1, dim))
     idx = np.empty((runs, steps, batch), dtype=np.intp)

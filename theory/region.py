@@ -77,7 +77,7 @@ class PiecewiseLinear:
 
     @classmethod
     def constant(cls, value: float) -> PiecewiseLinear:
-        return cls(np.empty(0), np.zeros(1), np.array([float(value)]))
+        return cls(np.empty(0), np.zeros(1), np.array([_end(value, "value")]))
 
     @property
     def finite(self) -> np.ndarray:
@@ -130,7 +130,8 @@ def _end(value, name) -> float:
             v = math.inf if value > 0 else -math.inf
         if not math.isnan(v):
             return v
-    raise ValueError(f"{name} must be a real number or ±inf, got {value!r}")
+    shown = repr(value) if isinstance(value, (int, float)) else f"a {type(value).__name__}"
+    raise ValueError(f"{name} must be a real number or ±inf, got {shown}")
 
 
 def _any_rows(value, name):
@@ -491,6 +492,9 @@ class Region:
     @classmethod
     def from_rows(cls, rows, *, paper_claim=None) -> Region:
         """Region from ``theory.conditions.Rows`` (``a, b, c (..., m, n)`` and ``mask``)."""
+        if not all(hasattr(rows, k) for k in ("a", "b", "c", "mask")):
+            raise TypeError(f"rows must be the Rows of theory.alpha_beta_rows, got "
+                            f"{type(rows).__name__}")
         return cls.from_arrays(rows.a, rows.b, rows.c, rows.mask, paper_claim=paper_claim)
 
     def with_claim(self, paper_claim) -> Region:
@@ -564,9 +568,7 @@ class Region:
     def alpha_for_gap(self, gap: float) -> float:
         r"""``inf{α : β_min(α) ≤ α − gap}``: the smallest α on the paper's lines ``β = α − gap``
         (Examples 2, 3, 6 state their claims with ``α − β`` fixed); +∞ if there is none."""
-        gap = float(gap)
-        if not (np.isfinite(gap) and gap > 0):
-            raise ValueError(f"gap must be positive and finite, got {gap}")
+        gap = as_finite_float(gap, "gap", low=0.0, low_open=True)
         return self._first_below(gap, strict=False)
 
     @property

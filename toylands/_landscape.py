@@ -255,7 +255,13 @@ class Landscape:
         """A certified upper bound on L, the smoothness constant of every f_i, over ``domain``
         (a Box, or a pair ``(lo, hi)`` for the cube; default the landscape's domain)."""
         domain = self.domain if domain is None else as_box(domain, "domain", self.dim)
-        return self._smoothness(domain)
+        with np.errstate(over="ignore", invalid="ignore"):
+            sm = self._smoothness(domain)
+        if not np.isfinite(sm.L):
+            big = float(np.max(np.maximum(np.abs(domain.lo), np.abs(domain.hi))))
+            raise ValueError(f"{self.name}: the smoothness bound over the domain overflows "
+                             f"float64 (max |x_j| = {big:.3g} on the box): use a smaller domain")
+        return sm
 
     def symbolic(self) -> Symbolic:
         """Sympy expressions of the f_i (closed-form landscapes only)."""

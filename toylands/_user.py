@@ -14,12 +14,13 @@ from .sets import MinimizerSet, ProjectedSet
 __all__ = ["from_functions"]
 
 
-def _checked(out, shape, what):
+def _checked(out, shape, what, x):
     out = np.asarray(out, dtype=np.float64)
     if out.shape != shape:
         raise ValueError(f"user {what} returned shape {out.shape}, expected {shape}")
     if not np.all(np.isfinite(out)):
-        raise ValueError(f"user {what} returned NaN or inf")
+        big = float(np.max(np.abs(x))) if x.size else 0.0
+        raise ValueError(f"user {what} returned NaN or inf at x with max |x_j| = {big:.3g}")
     return out
 
 
@@ -31,11 +32,11 @@ class UserLandscape(Landscape):
         self._f, self._g, self._jvp, self._L = losses, grads, directional, L
 
     def _losses(self, x):
-        return _checked(self._f(x), x.shape[:-1] + (self.n,), "losses")
+        return _checked(self._f(x), x.shape[:-1] + (self.n,), "losses", x)
 
     def _grads(self, x):
         if self._g is not None:
-            return _checked(self._g(x), x.shape[:-1] + (self.n, self.dim), "grads")
+            return _checked(self._g(x), x.shape[:-1] + (self.n, self.dim), "grads", x)
         # Only a JVP was given: one JVP per coordinate direction.
         eye = np.eye(self.dim)
         cols = [self._directional(x, np.broadcast_to(e, x.shape)) for e in eye]
@@ -43,7 +44,7 @@ class UserLandscape(Landscape):
 
     def _directional(self, x, v):
         if self._jvp is not None:
-            return _checked(self._jvp(x, v), x.shape[:-1] + (self.n,), "directional")
+            return _checked(self._jvp(x, v), x.shape[:-1] + (self.n,), "directional", x)
         return np.einsum("...nd,...d->...n", self._grads(x), v)
 
     def _smoothness(self, domain):
@@ -121,7 +122,7 @@ def from_functions(
         raise TypeError("name must be a non-empty string")
     dim = as_int(dim, "dim", low=1)
     n = as_int(n, "n", low=1)
-    check_memory(8.0 * n * dim, f"a landscape with n = {n} samples in dim = {dim}")
+    check_memory(8 * n * dim, f"a landscape with n = {n} samples in dim = {dim}")
     if not callable(losses):
         raise TypeError("losses must be callable")
     if grads is None and directional is None:

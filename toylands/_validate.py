@@ -89,10 +89,18 @@ def fmt_bytes(n: float) -> str:
     return f"{n:.3g} PiB"  # pragma: no cover
 
 
+def _as_size(v) -> float:
+    """An estimate as a float; an integer beyond float64 is +inf (it is refused anyway)."""
+    try:
+        return float(v)
+    except OverflowError:
+        return math.inf
+
+
 def check_memory(nbytes, what: str) -> None:
     """Refuse an allocation of about ``nbytes`` bytes above :data:`MAX_BYTES` (module docstring)."""
     limit = _limit("TOYLANDS_MAX_BYTES", MAX_BYTES)
-    nbytes = float(nbytes)
+    nbytes = _as_size(nbytes)
     if not nbytes <= limit:
         raise ValueError(
             f"{what} would need {fmt_bytes(nbytes)} of memory; the limit is {fmt_bytes(limit)} "
@@ -103,7 +111,7 @@ def check_memory(nbytes, what: str) -> None:
 def check_work(ops, what: str) -> None:
     """Refuse a computation of about ``ops`` floating-point operations above :data:`MAX_WORK`."""
     limit = _limit("TOYLANDS_MAX_WORK", MAX_WORK)
-    ops = float(ops)
+    ops = _as_size(ops)
     if not ops <= limit:
         raise ValueError(
             f"{what} would take about {ops:.2g} operations, more than the limit {limit:.2g} "
@@ -361,7 +369,7 @@ def as_box(value, name: str, dim: int | None = None):
     if isinstance(value, Box):
         box = value
     else:
-        if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 2:
+        if isinstance(value, (str, bytes)) or np.ndim(value) != 1 or len(value) != 2:
             raise TypeError(f"{name} must be a toylands.Box or a pair (lo, hi), got "
                             f"{type(value).__name__}")
         lo = as_finite_float(value[0], f"{name}[0] (lo)")

@@ -44,7 +44,7 @@ class Box:
     def cube(cls, lo: float, hi: float, dim: int) -> Box:
         """The cube ``[lo, hi]^dim``."""
         dim = as_int(dim, "dim", low=1)
-        check_memory(16.0 * dim, f"a box of dimension {dim}")
+        check_memory(16 * dim, f"a box of dimension {dim}")
         return cls(np.full(dim, as_finite_float(lo, "lo")), np.full(dim, as_finite_float(hi, "hi")))
 
     @property
@@ -77,13 +77,13 @@ class Box:
         """``size`` points drawn uniformly from the box, shape ``(size, dim)``."""
         rng = as_rng(rng, "rng", default_seed=None)
         size = as_int(size, "size", low=0)
-        check_memory(16.0 * size * self.dim, f"a sample of {size} points")
+        check_memory(16 * size * self.dim, f"a sample of {size} points")
         return self.lo + rng.random((size, self.dim)) * self.width
 
     def grid(self, per_axis: int) -> np.ndarray:
         """A regular grid with ``per_axis`` points on each axis, shape ``(per_axis**dim, dim)``."""
         per_axis = as_int(per_axis, "per_axis", low=1)
-        check_memory(16.0 * float(per_axis) ** self.dim * self.dim,
+        check_memory(16 * self.dim * min(per_axis, 2**60) ** self.dim,
                      f"a grid of {per_axis}^{self.dim} points")
         axes = [np.linspace(a, b, per_axis) for a, b in zip(self.lo, self.hi)]
         return np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, self.dim)

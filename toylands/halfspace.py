@@ -34,7 +34,14 @@ from scipy.optimize import brentq, minimize
 from scipy.special import expit
 
 from ._landscape import GLOBAL_SEARCH, SOLVED, CriticalPoint, Landscape, Provenance, Smoothness
-from ._validate import as_finite_float, as_int, as_labelled_data, check_memory, check_work
+from ._validate import (
+    as_finite_float,
+    as_int,
+    as_labelled_data,
+    as_points,
+    check_memory,
+    check_work,
+)
 from .domain import Box
 from .sets import PointSet
 
@@ -59,6 +66,8 @@ def halfspace_f_i_star(norm_a: float, lam: float) -> tuple[float, float]:
     True
     """
     norm_a = as_finite_float(norm_a, "norm_a", low=0.0, high=1e150)
+    if 0.0 < norm_a < 1e-100:
+        raise ValueError(f"norm_a must be 0 or >= 1e-100, got {norm_a:g} (rescale the data)")
     lam = as_finite_float(lam, "lam", low=0.0, low_open=True, high=1e100)
     if norm_a == 0.0:
         return 0.5, 0.0
@@ -137,7 +146,7 @@ class HalfSpace(Landscape):
 
     def hessian(self, x) -> np.ndarray:
         """``∇²f(x) = (1/n) Σ s''(−u_i) a_i a_iᵀ + λ I``, shape ``(..., dim, dim)``."""
-        return _hessian(self.A, self.BA, self.lam, np.asarray(x, dtype=np.float64))
+        return _hessian(self.A, self.BA, self.lam, as_points(x, self.dim))
 
     def _smoothness(self, domain):
         r"""``‖∇²f_i‖ ≤ max|s''| ‖a_i‖² + λ`` with ``max|s''| = 1/(6√3)``: certified everywhere."""

@@ -22,7 +22,7 @@ import numpy as np
 
 from ._builtins import SUMMARY
 from ._landscape import CLOSED_FORM, Landscape, Provenance, Smoothness, Symbolic
-from ._validate import as_finite_float, as_int, check_memory, check_work
+from ._validate import as_data, as_finite_array, as_finite_float, as_int, check_memory, check_work
 from .domain import Box
 from .sets import AffineSet
 
@@ -42,9 +42,13 @@ class LeastSquares(Landscape):
     """
 
     def __init__(self, A, b, *, name, params, interpolating=None, summary=""):
-        A = np.array(A, dtype=np.float64, ndmin=2)
-        b = np.array(b, dtype=np.float64).reshape(-1)
+        A = np.array(as_data(as_finite_array(A, "A"), "A"), dtype=np.float64, ndmin=2)
+        b = as_data(as_finite_array(b, "b"), "b").copy().reshape(-1)
+        if A.ndim != 2 or min(A.shape) < 1:
+            raise ValueError(f"A must have shape (n, d) with n, d >= 1, got {A.shape}")
         n, d = A.shape
+        check_memory(8.0 * (3 * n * d + n * min(n, d) + d * d), f"least squares of {n} x {d}")
+        check_work(10.0 * n * d * min(n, d), f"least squares of {n} x {d}")
         if b.shape != (n,):
             raise ValueError(f"b must have shape ({n},), got {b.shape}")
         A.setflags(write=False)

@@ -32,7 +32,14 @@ from ._landscape import (
 )
 from ._profiles import PROFILES, classify, critical_search, dedupe
 from ._solve import critical_points_1d
-from ._validate import as_finite_float, as_int, as_points, check_memory, check_work
+from ._validate import (
+    as_finite_float,
+    as_int,
+    as_points,
+    check_finite_output,
+    check_memory,
+    check_work,
+)
 from .domain import Box
 from .sets import PointSet
 
@@ -247,7 +254,10 @@ class RadialSum(Landscape):
 
     def hessian(self, x):
         """``∇²f(x)``, shape ``(..., dim, dim)``."""
-        return self.hessian_kernel(as_points(x, self.centres.shape[1]))
+        xv = as_points(x, self.centres.shape[1])
+        with np.errstate(over="ignore", invalid="ignore"):
+            H = self.hessian_kernel(xv)
+        return check_finite_output(H, xv, "hessian", getattr(self, "name", "radial sum"))
 
     def _smoothness(self, domain):
         # ∇²f_i has eigenvalues 2h'(u) and 2h'(u) + 4u h''(u); u_i ranges over [umin, umax].

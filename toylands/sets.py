@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._validate import as_finite_float, as_int, as_points, as_rng, check_memory
+from ._validate import as_finite_array, as_finite_float, as_int, as_points, as_rng, check_memory
 
 __all__ = [
     "MinimizerSet",
@@ -71,7 +71,7 @@ def _checking_sample(fn):
     def sample(self, rng, size):
         rng = as_rng(rng, "rng", default_seed=None)
         size = as_int(size, "size", low=0)
-        check_memory(8.0 * size * max(self.dim, 1), f"a sample of size {size}")
+        check_memory(8 * size * max(self.dim, 1), f"a sample of size {size}")
         return fn(self, rng, size)
 
     sample._checks_points = True
@@ -149,13 +149,13 @@ class PointSet(MinimizerSet):
     is_finite = True
 
     def __init__(self, points, *, error: float = 0.0):
-        pts = np.atleast_2d(np.asarray(points, dtype=np.float64))
-        if pts.ndim != 2 or pts.shape[0] == 0:
-            raise ValueError(f"points must have shape (m, dim) with m >= 1, got {pts.shape}")
+        pts = np.atleast_2d(as_finite_array(points, "points")).copy()
+        if pts.ndim != 2 or pts.shape[0] == 0 or pts.shape[1] == 0:
+            raise ValueError(f"points must have shape (m, dim) with m, dim >= 1, got {pts.shape}")
         pts.setflags(write=False)
         self.points = pts
         self.dim = pts.shape[1]
-        self.error = float(error)
+        self.error = as_finite_float(error, "error", low=0.0)
 
     def _sq_dists(self, x):
         # (..., m): expanded form keeps memory at (..., m) instead of (..., m, dim).
@@ -205,8 +205,15 @@ class AffineSet(MinimizerSet):
     """
 
     def __init__(self, point, directions, *, scale: float = 10.0, error: float = 0.0):
-        p = np.asarray(point, dtype=np.float64).reshape(-1)
-        dirs = np.asarray(directions, dtype=np.float64).reshape(-1, p.size)
+        p = as_finite_array(point, "point").reshape(-1)
+        if p.size == 0:
+            raise ValueError("point must have at least one coordinate")
+        dirs = as_finite_array(directions, "directions")
+        if dirs.size % p.size:
+            raise ValueError(f"directions must be vectors of length {p.size}, got shape "
+                             f"{dirs.shape}")
+        dirs = dirs.reshape(-1, p.size)
+        check_memory(8.0 * 3 * p.size * max(dirs.shape[0], 1), "the basis of the affine set")
         if dirs.shape[0]:
             # SVD, not QR: it finds the span reliably when the directions are dependent.
             u, sv, _ = np.linalg.svd(dirs.T, full_matrices=False)
@@ -218,8 +225,8 @@ class AffineSet(MinimizerSet):
         basis.setflags(write=False)
         self.point, self.basis = p, basis
         self.dim = p.size
-        self.scale = float(scale)
-        self.error = float(error)
+        self.scale = as_finite_float(scale, "scale", low=0.0)
+        self.error = as_finite_float(error, "error", low=0.0)
         self.is_finite = basis.shape[1] == 0
 
     @property
@@ -258,9 +265,16 @@ class UnionSet(MinimizerSet):
     """
 
     def __init__(self, components):
-        self.components = tuple(components)
+        try:
+            self.components = tuple(components)
+        except TypeError:
+            raise TypeError("components must be an iterable of MinimizerSets") from None
         if not self.components:
-            raise ValueError("a union needs at least one component")
+            raise ValueError("components: a union needs at least one component")
+        if not all(isinstance(c, MinimizerSet) for c in self.components):
+            raise TypeError("components must all be MinimizerSets")
+        if len({c.dim for c in self.components}) != 1:
+            raise ValueError("components must all have the same dimension")
         self.dim = self.components[0].dim
         self.is_finite = all(c.is_finite for c in self.components)
         self.error = max(c.error for c in self.components)
@@ -292,10 +306,14 @@ class ProjectedSet(MinimizerSet):
     """
 
     def __init__(self, project: Callable, dim: int, domain, *, error: float = 0.0):
+        from ._validate import as_box
+
+        if not callable(project):
+            raise TypeError(f"project must be callable, got {type(project).__name__}")
         self._project = project
-        self.dim = dim
-        self.domain = domain
-        self.error = float(error)
+        self.dim = as_int(dim, "dim", low=1)
+        self.domain = as_box(domain, "domain", self.dim)
+        self.error = as_finite_float(error, "error", low=0.0)
 
     def project(self, x):
         p = np.asarray(self._project(x), dtype=np.float64)

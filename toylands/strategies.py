@@ -73,7 +73,8 @@ def instances(name: str, **fixed) -> st.SearchStrategy:
     """Seeded instances of a registered landscape family; ``fixed`` parameters are kept."""
     entry = {e.name: e for e in _registry.entries()}.get(name) if isinstance(name, str) else None
     if entry is None:
-        raise ValueError(f"unknown landscape name {name!r}; known: {', '.join(_registry.names())}")
+        shown = repr(name) if isinstance(name, str) else f"of type {type(name).__name__}"
+        raise ValueError(f"unknown landscape name {shown}; known: {', '.join(_registry.names())}")
     if "seed" not in entry.parameters:
         return st.just(_registry.get(name, **fixed))
     return seeds().map(lambda s: _registry.get(name, seed=s, **fixed))

@@ -14,7 +14,7 @@ import numpy as np
 
 from ._landscape import CLOSED_FORM, SOLVED, CriticalPoint, Landscape, Provenance, Smoothness
 from ._solve import critical_points_1d
-from ._validate import as_finite_float, as_int, check_memory, check_work
+from ._validate import as_finite_array, as_finite_float, as_int, check_memory, check_work
 from .domain import Box
 from .sets import AffineSet, UnionSet
 
@@ -109,7 +109,7 @@ class Valley(Landscape):
     # ---- the 1-D reduction ------------------------------------------------------------
     def h(self, s):
         """``h(s) = (1/n) Σ g(s + a_i)``."""
-        s = np.asarray(s, dtype=np.float64)
+        s = as_finite_array(s, "s")
         return g(s[..., None] + self.a).mean(axis=-1)
 
     def _solve(self, a):
@@ -208,8 +208,8 @@ def remark1_valley(*, n: int = 4, d: int = 3, spread: float = 2.0, seed: int = 0
     # S is a hyperplane stored with an orthonormal basis of d − 1 directions (an SVD of a d × d
     # matrix); f* scans h(s) on 200 001 points, each a sum over n offsets.
     what = f"remark1-valley with n = {n}, d = {d}"
-    check_memory(40.0 * d * d, what)
-    check_work(10.0 * d**3 + 5e7 * n, what)
+    check_memory(40 * d * d, what)  # integers: d may be huge
+    check_work(10 * d**3 + 50_000_000 * n, what)
     a = np.random.default_rng(seed).uniform(-spread, spread, size=n)
     return Valley(
         a,

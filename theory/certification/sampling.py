@@ -75,7 +75,7 @@ def beta_needed(rows, alpha) -> np.ndarray:
 # ---- sampling --------------------------------------------------------------------------------
 def _budget(value, name, ctx):
     n = as_int(value, name, low=1)
-    check_memory(64.0 * n * max(ctx.get("dim", 1), 1), f"{name} = {n} sample points")
+    check_memory(64 * n * max(ctx.get("dim", 1), 1), f"{name} = {n} sample points")
     return n
 
 

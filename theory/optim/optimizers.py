@@ -43,7 +43,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from toylands._validate import as_finite_array, as_finite_float, checked
+from toylands._validate import as_finite_array, as_finite_float, as_int, checked
 
 __all__ = [
     "Optimizer",
@@ -124,6 +124,10 @@ def _positive_array_kind(value, name, ctx):
     return arr
 
 
+def _step_kind(value, name, ctx):
+    return as_int(value, name, low=0, high=2**53)
+
+
 def _steps_kind(value, name, ctx):
     arr = as_finite_array(value, name, low=0.0)
     if np.any(arr != np.floor(arr)):
@@ -148,7 +152,7 @@ def polyak_ratio(loss, f_i_star, grad_sq):
     return np.where(zero, np.inf, num / np.where(zero, 1.0, g2))
 
 
-@checked(gamma0=_positive_kind, k="count")
+@checked(gamma0=_positive_kind, k=_step_kind)
 def gamma_sgd_dec(gamma0: float, k: int) -> float:
     r"""Decreasing SGD step ``γ_k = γ₀ / √(k+1)`` (MATHEMATICS.md §5; [AB] Theorem 4)."""
     return gamma0 / np.sqrt(k + 1.0)
@@ -164,7 +168,11 @@ def gamma_sps_max(loss, f_i_star, grad_sq, c: float, gamma_b: float):
 @checked(k=_steps_kind, scale=_positive_kind)
 def c_sqrt(k, scale: float = 1.0):
     r"""The default DecSPS sequence ``c_k = scale · √(k+1)`` (positive, non-decreasing)."""
-    return scale * np.sqrt(np.asarray(k, dtype=np.float64) + 1.0)
+    with np.errstate(over="ignore"):
+        c = scale * np.sqrt(np.asarray(k, dtype=np.float64) + 1.0)
+    if not np.all(np.isfinite(c)):
+        raise ValueError(f"c_k = scale·sqrt(k+1) overflows float64 (scale = {scale:g})")
+    return c
 
 
 @checked(c_k=_positive_array_kind)
@@ -366,8 +374,9 @@ def make(name: str, **params) -> Optimizer:
     {'c': 1.0, 'gamma_b': 0.5}
     """
     if not isinstance(name, str) or name not in OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {name!r}; known: {', '.join(OPTIMIZERS)}")
+        shown = repr(name) if isinstance(name, str) else f"of type {type(name).__name__}"
+        raise ValueError(f"unknown optimizer {shown}; known: {', '.join(OPTIMIZERS)}")
     try:
         return OPTIMIZERS[name](**params)
     except TypeError as exc:
-        raise ValueError(f"bad parameters for {name}: {exc}") from None
+        raise ValueError(f"bad parameters for optimizer {name}: {exc}") from None

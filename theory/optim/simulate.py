@@ -149,7 +149,7 @@ class Simulation:
 
 def _runs(value, name, ctx):
     runs = as_int(value, name, low=1)
-    check_memory(8.0 * runs * max(ctx.get("dim", 1), 1), f"{name} = {runs} starting points")
+    check_memory(8 * runs * max(ctx.get("dim", 1), 1), f"{name} = {runs} starting points")
     return runs
 
 
@@ -185,11 +185,11 @@ def _optimizer(value, name, ctx):
 
 def _check_size(K: int, R: int, dim: int, n_hist: int, keep_x: int) -> None:
     """Refuse a simulation that would not fit in memory or would run for hours."""
-    per_step = 8.0 * (10 + 1)  # the per-step statistics, plus one history entry per run
-    check_memory(8.0 * (K + 1) * 10 + 8.0 * R * (4 * dim + 16) + 8.0 * n_hist * R * 3
-                 + 8.0 * keep_x * R * dim + per_step,
-                 f"a simulation of {R} runs x {K} steps (dim {dim})")
-    check_work(40.0 * K * R * max(dim, 1), f"a simulation of {R} runs x {K} steps (dim {dim})")
+    # integers throughout: K may be huge
+    what = f"a simulation of {R} runs x {K} steps (dim {dim})"
+    check_memory(8 * (K + 1) * 11 + 8 * R * (4 * dim + 16) + 8 * n_hist * R * 3
+                 + 8 * keep_x * R * dim, what)
+    check_work(40 * K * R * max(dim, 1), what)
 
 
 @checked(optimizer=_optimizer, rng=_generator, diverge_norm=None)
