@@ -11,12 +11,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# `make report` installs the extras its sections use (torch: the network experiments; pep: the
+# worst case over the class). `toylands report` without them marks those sections skipped.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[torch,pep]'
 	touch $@
 
+# The test extras include the torch extra (a pinned CPU build) so CI runs the torch tests;
+# without torch those tests skip with the reason and the rest of the suite runs.
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,torch,pep]'
 	touch $@
 
 report: $(VENV)/.installed

@@ -2,7 +2,8 @@ r"""The figures of toylands: one importable script per figure.
 
 Each ``figures.fig_*`` module has ``main(out_dir, smoke=False, *, seed=0) -> list[Path]`` and
 draws only what the library computes. ``python -m figures`` (and ``toylands figures``) draws
-them all; ``draw_all`` is what both call.
+them all; ``draw_all`` is what both call. ``plot_landscape(landscape, kind="surface")`` draws any
+2-D landscape, a user's included (``figures.plotting``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,17 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ["SCRIPTS", "draw_all"]
+__all__ = ["SCRIPTS", "draw_all", "plot_landscape"]
+
+
+def __getattr__(name):
+    # ``figures.plot_landscape`` (any 2-D landscape, yours included) without importing
+    # matplotlib for ``import figures`` alone.
+    if name == "plot_landscape":
+        from .plotting import plot_landscape
+
+        return plot_landscape
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 # In drawing order; the cheap ones first.
 SCRIPTS = (
@@ -22,7 +33,9 @@ SCRIPTS = (
     "fig_proxy",
     "fig_halfspace",
     "fig_rates",
+    "fig_pep",
     "fig_overparam",
+    "fig_experiments",
 )
 
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 import toylands
 
 from . import plotting as P
@@ -40,18 +38,9 @@ def _surfaces(lands, num, out):
     fig = P.figure(0, figsize=(10.5, 9.0))[0]
     for k, (name, f) in enumerate(lands.items()):
         ax = fig.add_subplot(2, 2, k + 1, projection="3d", computed_zorder=False)
-        box = VIEWS[name]
-        X, Y, Z = P.grid_values(f, box, num)
-        P.plot_surface(ax, X, Y, Z)
-        lift = 0.01 * float(np.ptp(Z))  # draw S and the marks just above the surface
-        P.plot_minimizers(ax, f.minimizers, box, z=f.f_star + lift)
-        P.plot_critical_points(ax, f.critical_points, three_d=True, box=box, offset=lift)
-        ax.set_xlabel("x")
-        ax.set_ylabel("y")
-        ax.set_zlabel("f(x, y)", labelpad=2)
+        P.plot_landscape(f, box=VIEWS[name], ax=ax, kind="surface", num=num)
         ax.set_title(TITLES[name])
         ax.view_init(elev=32, azim=-60)
-        ax.legend(loc="upper left", fontsize=7)
     fig.subplots_adjust(left=0.02, right=0.96, bottom=0.03, top=0.95, wspace=0.08, hspace=0.12)
     return P.save(fig, out / "fig3_surfaces_3d.png")
 
@@ -59,19 +48,9 @@ def _surfaces(lands, num, out):
 def _contours(lands, num, out):
     fig, axes = P.figure(2, 2, figsize=(10.0, 8.6), layout="constrained")
     for ax, (name, f) in zip(axes.flat, lands.items()):
-        box = VIEWS[name]
-        X, Y, Z = P.grid_values(f, box, num)
-        cs = P.plot_contours(ax, X, Y, Z, levels=25)
-        P.plot_minimizers(ax, f.minimizers, box)
-        P.plot_critical_points(ax, f.critical_points, box=box)
+        cs = P.plot_landscape(f, box=VIEWS[name], ax=ax, kind="contour", num=num, levels=25)
         fig.colorbar(cs, ax=ax, label="f(x, y)")
-        ax.set_xlim(box[:2])
-        ax.set_ylim(box[2:])
-        ax.set_aspect("equal")
-        ax.set_xlabel("x")
-        ax.set_ylabel("y")
         ax.set_title(TITLES[name])
-        ax.legend(loc="upper left")
     return P.save(fig, out / "fig3_surfaces_contour.png")
 
 

@@ -46,6 +46,7 @@ __all__ = [
     "plot_band",
     "plot_curve",
     "plot_trajectory",
+    "plot_landscape",
     "note",
 ]
 
@@ -162,11 +163,29 @@ def _minimizer_pieces(S, box):
         if S.rank == 1:
             seg = _line_in_box(S.point, S.basis[:, 0], box)
             return [] if seg is None else [("line", seg)]
-    raise TypeError(f"cannot draw a minimizer set of type {type(S).__name__} in 2-D")
+    # any other set (a user's projection, an orbit): points of S found by projecting a grid
+    # of the box and by sampling the set, those inside the box
+    pts = [S.project(_box_grid(box, 41))]
+    try:
+        pts.append(np.asarray(S.sample(np.random.default_rng(0), 400), dtype=float))
+    except NotImplementedError:
+        pass
+    pts = np.concatenate(pts, axis=0)
+    x0, x1, y0, y1 = box
+    inside = (pts[:, 0] >= x0) & (pts[:, 0] <= x1) & (pts[:, 1] >= y0) & (pts[:, 1] <= y1)
+    pts = np.unique(np.round(pts[inside], 9), axis=0)
+    return [("sampled", pts)] if len(pts) else []
+
+
+def _box_grid(box, num):
+    x0, x1, y0, y1 = box
+    X, Y = np.meshgrid(np.linspace(x0, x1, num), np.linspace(y0, y1, num))
+    return np.stack([X.ravel(), Y.ravel()], axis=-1)
 
 
 def plot_minimizers(ax, S, box, *, z=None, label="S (global minimizers)", **kw):
-    """Draw a 2-D minimizer set: a line for an affine set, points for a finite one.
+    """Draw a 2-D minimizer set: a line for an affine set, points for a finite one, and points
+    of S found by projection and sampling for any other set (a user's projection, an orbit).
 
     ``box = (x0, x1, y0, y1)`` clips lines. On a 3-D axes give ``z``, the height to draw at
     (``f*``). Returns the first artist (the one carrying the legend label).
@@ -178,6 +197,9 @@ def plot_minimizers(ax, S, box, *, z=None, label="S (global minimizers)", **kw):
         args = (pts[:, 0], pts[:, 1]) + (() if z is None else (np.full(len(pts), z),))
         if kind == "line":
             (art,) = ax.plot(*args, "-", lw=2.4, label=label if first is None else None, **kw)
+        elif kind == "sampled" and len(pts) > 12:  # many points of a continuum: small dots
+            (art,) = ax.plot(*args, ".", ms=3, ls="none",
+                             label=label if first is None else None, **kw)
         else:
             (art,) = ax.plot(
                 *args,
@@ -313,6 +335,104 @@ def plot_trajectory(ax, xs, *, label, color=None, every=1, **kw):
     ax.plot(xs[:1, 0], xs[:1, 1], "o", color=c, ms=6, mec="k", mew=0.5)
     ax.plot(xs[-1:, 0], xs[-1:, 1], "s", color=c, ms=6, mec="k", mew=0.5)
     return line
+
+
+def _as_view(landscape, box):
+    """``(x0, x1, y0, y1)`` from None (the domain), a ``toylands.Box`` or a 4-tuple."""
+    if box is None:
+        box = landscape.domain
+    if hasattr(box, "lo") and hasattr(box, "hi"):
+        return (float(box.lo[0]), float(box.hi[0]), float(box.lo[1]), float(box.hi[1]))
+    x0, x1, y0, y1 = (float(v) for v in box)
+    if not (x0 < x1 and y0 < y1):
+        raise ValueError(f"box must be (x0, x1, y0, y1) with x0 < x1 and y0 < y1, got {box}")
+    return (x0, x1, y0, y1)
+
+
+def plot_landscape(landscape, *, box=None, ax=None, kind="surface", trajectories=None,
+                   num=None, levels=25, legend=True):
+    r"""Draw any 2-D landscape with its minimizer set, saddles and non-global minima.
+
+    Parameters
+    ----------
+    landscape : toylands.Landscape
+        Of dimension 2 (registered, ``from_functions`` or ``from_sympy``).
+    box : toylands.Box or (x0, x1, y0, y1), optional
+        The window (default: the landscape's domain).
+    ax : matplotlib axes, optional
+        A ``projection="3d"`` axes for ``kind="surface"``; a new figure when omitted.
+    kind : {"surface", "contour"}
+        A 3-D surface (S drawn at height f*) or filled contours.
+    trajectories : array (K, 2), (R, K, 2) or a list of (K, 2) arrays, optional
+        Optimizer paths, drawn on the surface (at their heights) or on the contours.
+    num : int, optional
+        Grid points per axis (default 121 for a surface, 241 for contours).
+
+    Returns
+    -------
+    The surface (``Poly3DCollection``) or the filled ``QuadContourSet``.
+
+    Examples
+    --------
+    >>> import toylands
+    >>> art = plot_landscape(toylands.get("example2"), kind="contour", num=41)
+    >>> type(art).__name__
+    'QuadContourSet'
+    """
+    if landscape.dim != 2:
+        raise ValueError(f"plot_landscape draws 2-D landscapes; {landscape.name} has dim "
+                         f"{landscape.dim}")
+    if kind not in ("surface", "contour"):
+        raise ValueError(f"kind must be 'surface' or 'contour', got {kind!r}")
+    view = _as_view(landscape, box)
+    if ax is None:
+        with style():
+            fig = plt.figure(figsize=(6.4, 5.2) if kind == "surface" else (6.0, 5.0))
+            ax = (fig.add_subplot(projection="3d", computed_zorder=False) if kind == "surface"
+                  else fig.add_subplot())
+        ax.set_title(landscape.name)
+    three_d = hasattr(ax, "zaxis")
+    if kind == "surface" and not three_d:
+        raise ValueError("kind='surface' needs a projection='3d' axes")
+    num = (121 if kind == "surface" else 241) if num is None else int(num)
+    X, Y, Z = grid_values(landscape, view, num)
+    paths = [] if trajectories is None else _paths(trajectories)
+    if kind == "surface":
+        art = plot_surface(ax, X, Y, Z)
+        lift = 0.01 * float(np.ptp(Z))  # draw S and the marks just above the surface
+        plot_minimizers(ax, landscape.minimizers, view, z=landscape.f_star + lift)
+        plot_critical_points(ax, landscape.critical_points, three_d=True, box=view, offset=lift)
+        for k, xs in enumerate(paths):
+            zs = landscape.value(xs) + lift
+            (line,) = ax.plot(xs[:, 0], xs[:, 1], zs, "-", lw=1.2, zorder=12,
+                              label="trajectory" if k == 0 else None)
+        ax.set_zlabel("f(x, y)", labelpad=2)
+    else:
+        art = plot_contours(ax, X, Y, Z, levels=levels)
+        plot_minimizers(ax, landscape.minimizers, view)
+        plot_critical_points(ax, landscape.critical_points, box=view)
+        for k, xs in enumerate(paths):
+            plot_trajectory(ax, xs, label="trajectory" if k == 0 else None)
+        ax.set_xlim(view[:2])
+        ax.set_ylim(view[2:])
+        ax.set_aspect("equal")
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    if legend:
+        ax.legend(loc="upper left", fontsize=7 if three_d else None)
+    return art
+
+
+def _paths(trajectories):
+    if isinstance(trajectories, (list, tuple)):
+        out = [np.asarray(t, dtype=float) for t in trajectories]
+    else:
+        t = np.asarray(trajectories, dtype=float)
+        out = [t] if t.ndim == 2 else list(t)
+    for t in out:
+        if t.ndim != 2 or t.shape[-1] != 2:
+            raise ValueError(f"a trajectory must have shape (K, 2), got {t.shape}")
+    return out
 
 
 def note(ax, text, **kw):

@@ -36,6 +36,16 @@ def _user_landscape():
     )
 
 
+def _sympy_landscape():
+    # f_i = r_i²/(1 + r_i²), r_i = a_i·x − b_i (the README's landscape); S and f* solved.
+    import sympy as sp
+
+    x, y = sp.symbols("x y")
+    r = [x - 1, y + 1, x + y - 1]
+    return toylands.from_sympy("user-sympy", (x, y), [ri**2 / (1 + ri**2) for ri in r],
+                               f_i_star=[0, 0, 0], domain=(-3, 3))
+
+
 def _cases():
     cases = []
     for entry in _registry.entries():
@@ -43,6 +53,7 @@ def _cases():
         for k, p in enumerate(entry.test_params):
             cases.append(pytest.param((entry.name, p), id=f"{entry.name}-{k}"))
     cases.append(pytest.param(("user", {}), id="from_functions"))
+    cases.append(pytest.param(("sympy", {}), id="from_sympy"))
     return cases
 
 
@@ -52,7 +63,10 @@ _CACHE: dict = {}
 def _build(name, params):
     key = (name, tuple(sorted(params.items())))
     if key not in _CACHE:
-        _CACHE[key] = _user_landscape() if name == "user" else toylands.get(name, **params)
+        if name == "sympy":
+            _CACHE[key] = _sympy_landscape()
+        else:
+            _CACHE[key] = _user_landscape() if name == "user" else toylands.get(name, **params)
     return _CACHE[key]
 
 

@@ -29,8 +29,10 @@ LAYERS = (
     ("theory.certification", 2),
     ("theory.optim", 3),
     ("theory.protocol", 4),
+    ("theory.protocol_stream", 4),
     ("theory.plstar", 4),
     ("theory.testing", 4),
+    ("theory.conditions_table", 4),
     ("theory.pep", 4),
     ("theory.experiments", 4),
     ("theory", 4),  # the package facade (theory/__init__.py) re-exports the layers below it

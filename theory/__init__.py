@@ -7,7 +7,8 @@ The main entry points, re-exported here:
 - ``Region`` and ``region_map``: the feasible (α, β) region over rows or a sample;
 - ``certify(landscape, alpha, beta, method=...)``: a ``Certificate`` (proved / holds on samples /
   refuted / inconclusive);
-- ``simulate`` and ``check``: optimizers over many runs, set beside the theorems.
+- ``simulate`` and ``check``: optimizers over many runs, set beside the theorems;
+- ``conditions_table(landscape)``: the α-β region, PL, δ-PL, PL*, Aiming and QCvx side by side.
 
 The package is grouped by job (the layering, lowest first; a test keeps it true):
 
@@ -29,6 +30,7 @@ import sys as _sys
 from . import certification as _certification
 from .certification import Certificate, certify, region_map
 from .conditions import alpha_beta_rows
+from .conditions_table import conditions_table
 from .optim.compare import check
 from .optim.simulate import simulate
 from .region import Region
@@ -51,6 +53,7 @@ __all__ = [
     "assert_alpha_beta",
     "certify",
     "check",
+    "conditions_table",
     "region_map",
     "simulate",
 ]

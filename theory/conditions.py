@@ -56,6 +56,7 @@ __all__ = [
     "square_loss_jacobian",
     "aiming_constant",
     "qcvx_constant",
+    "stationary_witness",
     "ROUNDING",
 ]
 
@@ -117,16 +118,22 @@ def _points(landscape, x) -> np.ndarray:
 
 
 @checked()
-def alpha_beta_rows(landscape, x, *, f_i_lower=None) -> Rows:
+def alpha_beta_rows(landscape, x, *, f_i_lower=None, reference=None) -> Rows:
     r"""Slack rows ``(a, b, c)`` of the α-β-condition at points ``x (..., dim)``, for all i.
 
     Parameters
     ----------
     landscape : toylands.Landscape
-    x : array_like (..., dim)
+    x : array_like or torch tensor (..., dim)
+        A tensor is evaluated by the landscape's torch kernels on its device; the rows come
+        back as float64 numpy arrays (the region is exact geometry on the host).
     f_i_lower : array_like (n,) or float, optional
         Replace ``f_i*`` in ``c`` by lower bounds ``l_i ≤ f_i*`` (the paper's experiments use
         0). The slack grows by ``β (f_i* − l_i) ≥ 0``, so the check is weaker (MATHEMATICS.md §2).
+    reference : array_like or tensor (..., dim), optional
+        A point standing in for ``Proj(x, S)`` (the paper's proxy ``x^K``, MATHEMATICS.md §7);
+        needed where S is unknown (``toylands.from_module``). The rows are then those of the
+        proxy condition, not of Definition 1.
 
     Returns
     -------
@@ -134,7 +141,15 @@ def alpha_beta_rows(landscape, x, *, f_i_lower=None) -> Rows:
         Arrays of shape ``(..., m, n)``; see ``Rows``. ``c`` is clipped at 0 (it is ≥ 0 exactly;
         rounding can make it −1e-17).
     """
-    x = _points(landscape, x)
+    from toylands._xp import is_torch, like, namespace, to_numpy64
+
+    tensor = is_torch(x)
+    xt = x if tensor else _points(landscape, x)
+    x = to_numpy64(xt) if tensor else xt
+    if not tensor:
+        xt = x
+    elif x.shape[-1:] != (landscape.dim,):
+        raise ValueError(f"x must have shape (..., {landscape.dim}), got {x.shape}")
     n = landscape.n
     fis = np.asarray(landscape.f_i_star, dtype=np.float64)
     if f_i_lower is None:
@@ -145,12 +160,20 @@ def alpha_beta_rows(landscape, x, *, f_i_lower=None) -> Rows:
             raise ValueError("f_i_lower must be finite")
         if np.any(lower > fis + 1e-12 * np.maximum(1.0, np.abs(fis))):
             raise ValueError("f_i_lower must be a lower bound: some l_i exceeds f_i*")
-    pts, mask = landscape.minimizers.candidates(x)
-    pts = np.asarray(pts, dtype=np.float64)
-    fx = landscape.losses(x)
-    fp = landscape.losses(pts)
-    v = x[..., None, :] - pts
-    a = landscape.directional(np.broadcast_to(x[..., None, :], pts.shape), v)
+    if reference is None:
+        pts, mask = landscape.minimizers.candidates(x)
+        pts = np.asarray(pts, dtype=np.float64)
+    else:
+        ref = to_numpy64(reference)
+        if ref.shape[-1:] != (landscape.dim,):
+            raise ValueError(f"reference must have shape (..., {landscape.dim}), got {ref.shape}")
+        pts = np.broadcast_to(ref, x.shape).copy()[..., None, :]
+        mask = np.ones(pts.shape[:-1], dtype=bool)
+    pts_t = like(pts, xt)
+    xb = namespace(xt).broadcast_to(xt[..., None, :], tuple(pts_t.shape))
+    fx = to_numpy64(landscape.losses(xt))
+    fp = to_numpy64(landscape.losses(pts_t))
+    a = to_numpy64(landscape.directional(xb, xb - pts_t))
     b = fx[..., None, :] - fp
     c = np.broadcast_to(np.maximum(fx - lower, 0.0)[..., None, :], b.shape).copy()
     return Rows(a, b, c, np.asarray(mask, dtype=bool), pts, fx, fp, lower)
@@ -209,7 +232,11 @@ class ConditionConstant:
 
     ``values`` holds the per-point constant (NaN where the inequality is vacuous, e.g. on S);
     ``constant`` is their minimum (the largest constant valid at every point); ``worst_point``
-    is the point attaining it.
+    is the point attaining it. Where the landscape lists a non-global stationary point inside
+    the points' bounding box (``stationary_witness``), the condition fails there for every
+    positive constant: ``constant`` is exactly 0, ``worst_point`` that point and ``witness``
+    its kind ("saddle", "local minimum", ...); otherwise ``witness`` is "" and ``constant`` is
+    a sampled value, an upper bound on the true constant over the region.
     """
 
     condition: str
@@ -217,6 +244,7 @@ class ConditionConstant:
     worst_point: np.ndarray | None
     values: np.ndarray
     note: str = ""
+    witness: str = ""
 
     def to_json(self) -> dict:
         wp = None if self.worst_point is None else np.asarray(self.worst_point).tolist()
@@ -228,6 +256,7 @@ class ConditionConstant:
             "points": int(self.values.size),
             "vacuous": int(np.sum(np.isnan(self.values))),
             "note": self.note,
+            "witness": self.witness,
         }
 
 
@@ -240,6 +269,44 @@ def _reduce(name, x, vals, note) -> ConditionConstant:
     return ConditionConstant(name, float(flat[k]), pts[k].copy(), vals, note)
 
 
+def stationary_witness(landscape, x=None, *, domain=None, min_value=None):
+    r"""A non-global stationary point of ``landscape.critical_points`` in the region, or None.
+
+    The region is ``domain`` (a ``toylands.Box``) or else the bounding box of the points ``x``.
+    At such a point ``∇f = 0`` while ``f − f* > 0``, so PL, δ-PL, PL\*, Aiming and QCvx fail
+    there for every positive constant (MATHEMATICS.md §3: they force every stationary point to
+    be global). ``min_value`` (PL\*_ε: ``ε``) skips points with ``f`` below it. The first in
+    order of value is returned (a ``toylands.CriticalPoint``).
+    """
+    if domain is not None:
+        lo, hi = np.asarray(domain.lo), np.asarray(domain.hi)
+    elif x is not None:
+        pts = np.asarray(x, dtype=np.float64).reshape(-1, landscape.dim)
+        lo, hi = pts.min(axis=0), pts.max(axis=0)
+    else:
+        lo, hi = np.asarray(landscape.domain.lo), np.asarray(landscape.domain.hi)
+    tol = 1e-9 * (1.0 + abs(landscape.f_star))
+    best = None
+    for cp in getattr(landscape, "critical_points", ()):
+        p = np.asarray(cp.point, dtype=np.float64)
+        if p.shape != (landscape.dim,) or not np.all((p >= lo) & (p <= hi)):
+            continue
+        if cp.kind == "global minimum" or cp.value <= landscape.f_star + tol:
+            continue
+        if min_value is not None and cp.value < min_value:
+            continue
+        if best is None or cp.value < best.value:
+            best = cp
+    return best
+
+
+def _witnessed(res: ConditionConstant, cp, what: str) -> ConditionConstant:
+    p = np.asarray(cp.point, dtype=np.float64)
+    note = (f"{res.note}; fails: {cp.kind} at {np.round(p, 9).tolist()} with "
+            f"f = {cp.value:.9g} > f*, where ∇f = 0, so {what} holds for no positive constant")
+    return ConditionConstant(res.condition, 0.0, p.copy(), res.values, note, cp.kind)
+
+
 def _gap(landscape, fx, min_gap):
     gap = fx - landscape.f_star
     tol = min_gap if min_gap is not None else 1e-12 * max(1.0, abs(landscape.f_star))
@@ -247,12 +314,15 @@ def _gap(landscape, fx, min_gap):
 
 
 @checked()
-def pl_constant(landscape, x, *, delta: float = 2.0, min_gap: float | None = None):
+def pl_constant(landscape, x, *, delta: float = 2.0, min_gap: float | None = None,
+                witnesses: bool = True):
     r"""PL / relaxed δ-PL constant μ over the points (MATHEMATICS.md §3; [AB App. A, Eq. (12)]).
 
     Per point ``μ(x) = ½ (‖∇f(x)‖^δ / (f(x) − f*))^{2/δ}``, the largest μ with
     ``‖∇f‖^δ ≥ (2μ)^{δ/2} (f − f*)``; δ = 2 is PL. Points with ``f − f* ≤ min_gap`` (default
     ``1e-12·max(1, |f*|)``) are vacuous. μ = 0 means PL fails (a non-global stationary point).
+    With ``witnesses`` (default), a listed non-global stationary point in the points' bounding
+    box (:func:`stationary_witness`) makes the constant exactly 0, at that point.
     """
     delta = float(delta)
     if not 1.0 <= delta <= 2.0:
@@ -263,17 +333,20 @@ def pl_constant(landscape, x, *, delta: float = 2.0, min_gap: float | None = Non
     safe = np.where(ok, gap, 1.0)
     mu = 0.5 * (gn**delta / safe) ** (2.0 / delta)
     name = "PL" if delta == 2.0 else f"{delta:g}-PL"
-    return _reduce(name, x, np.where(ok, mu, np.nan), "mu = min ½(‖∇f‖^δ/(f − f*))^{2/δ}")
+    res = _reduce(name, x, np.where(ok, mu, np.nan), "mu = min ½(‖∇f‖^δ/(f − f*))^{2/δ}")
+    cp = stationary_witness(landscape, x) if witnesses else None
+    return res if cp is None else _witnessed(res, cp, name)
 
 
 @checked()
-def pl_star_constant(landscape, x, *, eps: float = 0.0):
+def pl_star_constant(landscape, x, *, eps: float = 0.0, witnesses: bool = True):
     r"""PL\* constant ``μ = min ‖∇f‖² / f`` over points with ``f ≥ eps`` (PL\*_ε; MATHEMATICS.md
     §3).
 
     PL\* is stated for a loss with ``inf = 0`` [Liu–Zhu–Belkin]; ``f`` is used as it is, so
     where ``f* > 0`` the constant tends to 0 near S (the condition fails without
-    interpolation), which is the point of PL\*_ε.
+    interpolation), which is the point of PL\*_ε. With ``witnesses``, a listed non-global
+    stationary point with ``f ≥ max(eps, 0⁺)`` in the points' bounding box makes it exactly 0.
     """
     x = _points(landscape, x)
     fx = landscape.value(x)
@@ -283,7 +356,10 @@ def pl_star_constant(landscape, x, *, eps: float = 0.0):
     note = "mu = min ‖∇f‖²/f" + (f" where f >= {eps:g}" if eps > 0 else "")
     if landscape.f_star > 0:
         note += f"; f* = {landscape.f_star:.6g} > 0: no interpolation, PL* fails near S"
-    return _reduce("PL*" if eps <= 0 else "PL*_eps", x, np.where(ok, mu, np.nan), note)
+    name = "PL*" if eps <= 0 else "PL*_eps"
+    res = _reduce(name, x, np.where(ok, mu, np.nan), note)
+    cp = stationary_witness(landscape, x, min_value=max(float(eps), 1e-300)) if witnesses else None
+    return res if cp is None else _witnessed(res, cp, name)
 
 
 def _jacobian_fn(system) -> Callable:
@@ -360,7 +436,7 @@ def _inner_best(landscape, x):
 
 
 @checked()
-def aiming_constant(landscape, x, *, min_gap: float | None = None):
+def aiming_constant(landscape, x, *, min_gap: float | None = None, witnesses: bool = True):
     r"""Aiming constant ``θ = min <∇f(x), x − Proj(x, S)> / (f(x) − f*)`` (MATHEMATICS.md §3).
 
     The original (Liu–Drusvyatskiy–Belkin–Davis–Ma) assumes ``min f = 0`` and divides by f;
@@ -373,15 +449,20 @@ def aiming_constant(landscape, x, *, min_gap: float | None = None):
     note = "theta = min <∇f, x − Proj(x,S)>/(f − f*)"
     if landscape.f_star != 0:
         note += " (f − f* used since f* ≠ 0)"
-    return _reduce("Aiming", x, np.where(ok, th, np.nan), note)
+    res = _reduce("Aiming", x, np.where(ok, th, np.nan), note)
+    cp = stationary_witness(landscape, x) if witnesses else None
+    return res if cp is None else _witnessed(res, cp, "Aiming")
 
 
 @checked()
-def qcvx_constant(landscape, x, *, x_star=None, min_gap: float | None = None):
+def qcvx_constant(landscape, x, *, x_star=None, min_gap: float | None = None,
+                  witnesses: bool = True):
     r"""Quasar-convexity constant ``θ = min <∇f(x), x − x*> / (f(x) − f*)`` (MATHEMATICS.md §3).
 
     ``x_star`` fixes the minimizer. Without it, for a finite S every point of S is tried and
     the best (largest θ) is returned; for a continuum the projection of the domain's centre.
+    With ``witnesses``, a listed non-global stationary point in the points' bounding box makes
+    it exactly 0 (``<∇f, x − x*> = 0 < θ (f − f*)`` there, whatever x*).
     """
     x = _points(landscape, x)
     gap, ok = _gap(landscape, landscape.value(x), min_gap)
@@ -397,4 +478,5 @@ def qcvx_constant(landscape, x, *, x_star=None, min_gap: float | None = None):
         res = _reduce("QCvx", x, np.where(ok, th, np.nan), f"x* = {np.round(xs, 12).tolist()}")
         if best is None or res.constant > best.constant:
             best = res
-    return best
+    cp = stationary_witness(landscape, x) if witnesses else None
+    return best if cp is None else _witnessed(best, cp, "QCvx")

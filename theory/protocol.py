@@ -43,6 +43,7 @@ from typing import NamedTuple
 import numpy as np
 
 from toylands._validate import as_finite_array, as_finite_float, as_int, check_memory, checked
+from toylands._xp import is_torch, to_numpy64
 
 from .region import Region
 
@@ -469,6 +470,9 @@ def aiming_along(landscape, x, reference=None, *, f_lower: float = 0.0) -> Aimin
                      {\|\nabla f(x^k)\| \, \|x^k - x_{ref}\|}, \qquad
         \theta_k = \frac{\langle \nabla f(x^k), x^k - x_{ref}\rangle}{f(x^k) - f_{lower}}.
 
+    ``x`` may be a torch tensor of a landscape with torch kernels (e.g. ``from_module``): the
+    gradients are evaluated on its device and the diagnostics returned as float64 numpy.
+
     Aiming [Liu et al. 2023] asks ``θ_k ≥ θ > 0`` with ``x_ref = Proj(x^k, S)`` and
     ``f_lower = f*`` (the paper, like MATHEMATICS.md §7, divides by ``f(x^k)``: ``f_lower = 0``). A
     negative cosine means the gradient points away from ``x_ref``.
@@ -481,18 +485,18 @@ def aiming_along(landscape, x, reference=None, *, f_lower: float = 0.0) -> Aimin
     >>> bool(a.cos[0] > 0)
     True
     """
-    x = np.asarray(x, dtype=np.float64)
+    xt, x = x, to_numpy64(x)  # a tensor is evaluated on its device, the rest is float64 numpy
     if x.ndim != 2 or x.shape[1] != landscape.dim:
         raise ValueError(f"x must have shape (K, {landscape.dim})")
-    ref = landscape.project(x) if reference is None else np.asarray(reference, dtype=np.float64)
-    g = landscape.gradient(x)
+    ref = to_numpy64(landscape.project(xt) if reference is None else reference)
+    g = to_numpy64(landscape.gradient(xt))
     d = x - ref
     inner = np.einsum("kd,kd->k", g, np.broadcast_to(d, g.shape))
     ng = np.linalg.norm(g, axis=-1)
     nd = np.linalg.norm(np.broadcast_to(d, g.shape), axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         cos = np.where((ng > 0) & (nd > 0), inner / (ng * nd), np.nan)
-        den = landscape.value(x) - float(f_lower)
+        den = to_numpy64(landscape.value(xt)) - float(f_lower)
         coef = np.where(den != 0, inner / np.where(den != 0, den, 1.0), np.nan)
     return Aiming(cos, coef)
 
@@ -520,7 +524,7 @@ def pl_estimate_along(landscape, x, reference=None, *, delta: float = 2.0,
     with ``f_ref = f*`` (``reference=None``, exact) or ``f(reference)`` (the paper's proxy
     ``x^K``). If f satisfies ``‖∇f‖^2 ≥ 2μ (f − f*)^{2/δ}`` along the run then
     ``log(2μ) ≤ min_k e_k``. ``every`` defaults to ``landscape.n`` (one point per epoch of
-    single-sample SGD, as the paper).
+    single-sample SGD, as the paper). ``x`` may be a torch tensor (as in ``aiming_along``).
 
     Examples
     --------
@@ -533,17 +537,19 @@ def pl_estimate_along(landscape, x, reference=None, *, delta: float = 2.0,
     delta = float(delta)
     if not (np.isfinite(delta) and delta > 0):
         raise ValueError(f"delta must be positive and finite, got {delta}")
-    x = np.asarray(x, dtype=np.float64)
+    if not is_torch(x):
+        x = np.asarray(x, dtype=np.float64)
     if x.ndim != 2 or x.shape[1] != landscape.dim:
         raise ValueError(f"x must have shape (K, {landscape.dim})")
     every = landscape.n if every is None else int(every)
     if every < 1:
         raise ValueError("every must be >= 1")
     k = np.arange(0, x.shape[0], every)
-    xs = x[k]
-    f_ref = landscape.f_star if reference is None else float(landscape.value(reference))
-    gn = np.linalg.norm(landscape.gradient(xs), axis=-1)
-    gap = landscape.value(xs) - f_ref
+    xs = x[k] if isinstance(x, np.ndarray) else x[list(k)]
+    f_ref = (landscape.f_star if reference is None
+             else float(to_numpy64(landscape.value(reference))))
+    gn = np.linalg.norm(to_numpy64(landscape.gradient(xs)), axis=-1)
+    gap = to_numpy64(landscape.value(xs)) - f_ref
     with np.errstate(divide="ignore", invalid="ignore"):
         val = np.log(gn**2 / gap ** (2.0 / delta))
     val = np.where(gap > 0, val, np.nan)

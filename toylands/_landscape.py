@@ -11,6 +11,13 @@ Subclasses implement the private kernels on validated float64 input of shape ``(
 - optionally ``_loss_at``, ``_grad_at``, ``_gradient`` where the structure makes them cheaper.
 
 The public methods validate and call them; validation lives in ``toylands._validate`` only.
+
+Torch: a subclass whose kernels are written once in the array API (``xp = namespace(x)``,
+``toylands._xp``) sets ``_ARRAY_API = True``; its public methods then take torch tensors
+(float32 or float64, any device) and return tensors of the same device and dtype; a float32
+tensor is computed in float32 (numpy float32 input is computed in float64 and rounded). The ground
+truth stays float64 numpy: ``project`` and ``distance`` of a tensor are computed on the host in
+float64 and returned on the tensor's device. Other landscapes refuse tensors with a TypeError.
 """
 
 from __future__ import annotations
@@ -20,7 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from ._validate import as_box, as_indices, as_points, check_finite_output, out_dtype
+from ._validate import as_box, as_indices, as_points, check_finite_output, out_dtype, same_library
+from ._xp import is_torch, like, namespace, to_numpy64
 from .domain import Box
 from .sets import MinimizerSet
 
@@ -60,18 +68,22 @@ class Smoothness:
 
     ``certified`` is True only when ``L`` is a proven upper bound (closed form, exact root
     isolation, interval arithmetic); a sampled estimate says so in ``method`` and is not certified.
+    ``user_supplied`` marks an L the user stated (``from_functions(..., L=...)``): the theorem
+    checks then report their smoothness hypothesis as assumed, not verified.
     """
 
     L: float
     method: str
     domain: Box | None
     certified: bool = True
+    user_supplied: bool = False
 
     def to_json(self) -> dict:
         return {
             "L": self.L,
             "method": self.method,
             "certified": self.certified,
+            "user_supplied": self.user_supplied,
             "domain": None if self.domain is None else self.domain.to_json(),
         }
 
@@ -189,67 +201,106 @@ class Landscape:
         }
 
     # ---- public evaluation API (validates, then calls the kernels) ------------------------
-    # Every result is checked to be finite: far outside its data a formula overflows, and a
-    # ValueError that says so is better than a silent inf or NaN (README "Limits").
-    def _out(self, kernel, args, x, xv, what: str) -> np.ndarray:
+    # Kernels that take torch tensors (see the module docstring).
+    _ARRAY_API = False
+
+    def _points(self, x, name="x"):
+        return as_points(x, self.dim, name, tensors=self._ARRAY_API)
+
+    @staticmethod
+    def _out(result, x):
+        if isinstance(result, np.ndarray) or not is_torch(result):
+            return result.astype(out_dtype(x), copy=False)
+        return result
+
+    # Every numpy result is checked to be finite: far outside its data a formula overflows, and
+    # a ValueError that says so is better than a silent inf or NaN (README "Limits"). Kernels
+    # run with floating-point warnings silenced; the check reports what went wrong. (Tensor
+    # results are not checked: that would synchronise the device on every call.)
+    def _eval(self, what, kernel, x, xv, *args, size=None):
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            out = np.asarray(kernel(*args)).astype(out_dtype(x), copy=False)
-        return check_finite_output(out, xv, what, self.name)
+            out = self._out(kernel(xv, *args), x)
+        if isinstance(out, np.ndarray):
+            check_finite_output(out, xv if size is None else size, what, self.name)
+        return out
 
     def losses(self, x) -> np.ndarray:
         """``(f_1(x), …, f_n(x))``, shape ``(..., n)``."""
-        xv = as_points(x, self.dim)
-        return self._out(self._losses, (xv,), x, xv, "losses")
+        return self._eval("losses", self._losses, x, self._points(x))
 
     def value(self, x) -> np.ndarray:
         """``f(x) = (1/n) Σ_i f_i(x)``, shape ``(...)``."""
-        xv = as_points(x, self.dim)
-        return self._out(self._value, (xv,), x, xv, "value")
+        return self._eval("value", self._value, x, self._points(x))
 
     def gradient(self, x) -> np.ndarray:
         """``∇f(x)``, shape ``(..., dim)``."""
-        xv = as_points(x, self.dim)
-        return self._out(self._gradient, (xv,), x, xv, "gradient")
+        return self._eval("gradient", self._gradient, x, self._points(x))
 
     def grads(self, x) -> np.ndarray:
         """All per-sample gradients ``(..., n, dim)``: the slow reference; prefer the others."""
-        xv = as_points(x, self.dim)
-        return self._out(self._grads, (xv,), x, xv, "grads")
+        return self._eval("grads", self._grads, x, self._points(x))
 
     def loss_at(self, x, i) -> np.ndarray:
         """``f_{i}(x)`` with one index per point: x ``(..., dim)``, i ``(...)`` -> ``(...)``."""
-        xv = as_points(x, self.dim)
-        iv = as_indices(i, xv.shape[:-1], self.n)
-        return self._out(self._loss_at, (xv, iv), x, xv, "loss_at")
+        xv = self._points(x)
+        iv = as_indices(i, xv.shape[:-1], self.n, like=xv)
+        return self._eval("loss_at", self._loss_at, x, xv, iv)
 
     def grad_at(self, x, i) -> np.ndarray:
         """``∇f_{i}(x)`` with one index per point: -> ``(..., dim)``."""
-        xv = as_points(x, self.dim)
-        iv = as_indices(i, xv.shape[:-1], self.n)
-        return self._out(self._grad_at, (xv, iv), x, xv, "grad_at")
+        xv = self._points(x)
+        iv = as_indices(i, xv.shape[:-1], self.n, like=xv)
+        return self._eval("grad_at", self._grad_at, x, xv, iv)
+
+    def batch_loss(self, x, i) -> np.ndarray:
+        """Mini-batch loss ``f_B(x) = (1/b) Σ_{j} f_{i_j}(x)``: x ``(..., dim)``, i ``(..., b)``
+        -> ``(...)``."""
+        xv = self._points(x)
+        iv = self._batch_indices(i, xv)
+        return self._eval("batch_loss", self._batch_loss, x, xv, iv)
+
+    def batch_gradient(self, x, i) -> np.ndarray:
+        """``∇f_B(x) = (1/b) Σ_j ∇f_{i_j}(x)``: x ``(..., dim)``, i ``(..., b)`` -> ``(..., dim)``
+        (one backward pass for a network; the mean of ``grad_at`` otherwise)."""
+        xv = self._points(x)
+        iv = self._batch_indices(i, xv)
+        return self._eval("batch_gradient", self._batch_gradient, x, xv, iv)
+
+    def _batch_indices(self, i, xv):
+        shape = getattr(i, "shape", np.shape(i))
+        if len(shape) < 1:
+            raise ValueError("i must have shape (..., b): one row of b sample indices per point")
+        return as_indices(i, tuple(xv.shape[:-1]) + (shape[-1],), self.n, like=xv)
 
     def directional(self, x, v) -> np.ndarray:
         """``<∇f_i(x), v>`` for all i, shape ``(..., n)``, without per-sample gradients (a JVP).
 
         ``v`` has shape ``(..., dim)`` and broadcasts against ``x``.
         """
-        xv = as_points(x, self.dim)
-        vv = as_points(v, self.dim, name="v")
+        xv = self._points(x)
+        vv = self._points(v, name="v")
+        same_library(xv, vv)
+        xp = namespace(xv, vv)
         try:
-            shape = np.broadcast_shapes(xv.shape, vv.shape)
+            shape = tuple(np.broadcast_shapes(tuple(xv.shape), tuple(vv.shape)))
         except ValueError:
-            raise ValueError(f"x {xv.shape} and v {vv.shape} do not broadcast") from None
-        xv, vv = np.broadcast_to(xv, shape), np.broadcast_to(vv, shape)
-        big = np.maximum(np.abs(xv), np.abs(vv)) if xv.size else xv
-        return self._out(self._directional, (xv, vv), x, big, "directional")
+            raise ValueError(
+                f"x {tuple(xv.shape)} and v {tuple(vv.shape)} do not broadcast") from None
+        xv, vv = xp.broadcast_to(xv, shape), xp.broadcast_to(vv, shape)
+        size = np.maximum(np.abs(xv), np.abs(vv)) if isinstance(xv, np.ndarray) else None
+        return self._eval("directional", self._directional, x, xv, vv, size=size)
 
     def project(self, x) -> np.ndarray:
-        """One nearest point of S (deterministic tie-break); shortcut for ``minimizers``."""
-        return self.minimizers.project(as_points(x, self.dim))
+        """One nearest point of S (deterministic tie-break); shortcut for ``minimizers``.
+
+        A tensor is projected on the host in float64 and returned on its device and dtype."""
+        xv = self._points(x)
+        return like(self.minimizers.project(to_numpy64(xv)), xv)
 
     def distance(self, x) -> np.ndarray:
-        """``dist(x, S)``."""
-        return self.minimizers.distance(as_points(x, self.dim))
+        """``dist(x, S)`` (for a tensor: computed in float64 on the host, returned like x)."""
+        xv = self._points(x)
+        return like(self.minimizers.distance(to_numpy64(xv)), xv)
 
     def smoothness(self, domain: Box | None = None) -> Smoothness:
         """A certified upper bound on L, the smoothness constant of every f_i, over ``domain``
@@ -292,20 +343,30 @@ class Landscape:
         raise NotImplementedError
 
     def _value(self, x):
-        return self._losses(x).mean(axis=-1)
+        return namespace(x).mean(self._losses(x), axis=-1)
 
     def _gradient(self, x):
-        return self._grads(x).mean(axis=-2)
+        return namespace(x).mean(self._grads(x), axis=-2)
 
     def _directional(self, x, v):
-        return np.einsum("...nd,...d->...n", self._grads(x), v)
+        return namespace(x).einsum("...nd,...d->...n", self._grads(x), v)
 
     def _loss_at(self, x, i):
-        return np.take_along_axis(self._losses(x), i[..., None], axis=-1)[..., 0]
+        xp = namespace(x)
+        return xp.take_along_axis(self._losses(x), i[..., None], axis=-1)[..., 0]
 
     def _grad_at(self, x, i):
+        xp = namespace(x)
         g = self._grads(x)
-        return np.take_along_axis(g, i[..., None, None], axis=-2)[..., 0, :]
+        return xp.take_along_axis(g, i[..., None, None], axis=-2)[..., 0, :]
+
+    def _batch_loss(self, x, i):
+        xb = namespace(x).broadcast_to(x[..., None, :], tuple(i.shape) + (self.dim,))
+        return namespace(x).mean(self._loss_at(xb, i), axis=-1)
+
+    def _batch_gradient(self, x, i):
+        xb = namespace(x).broadcast_to(x[..., None, :], tuple(i.shape) + (self.dim,))
+        return namespace(x).mean(self._grad_at(xb, i), axis=-2)
 
     def _smoothness(self, domain):
         raise NotImplementedError

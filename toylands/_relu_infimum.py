@@ -16,33 +16,43 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.optimize import minimize
-from scipy.special import expit
+from scipy.special import expit as _np_expit
 
 from ._landscape import CLOSED_FORM, GLOBAL_SEARCH, Provenance
+from ._xp import expit, is_torch, namespace
 
 __all__ = ["phi", "dphi", "relu_f_i_star", "exact_f_i_star"]
 
 
 # ---- scalar pieces ------------------------------------------------------------------------
 def phi(t, loss: str = "logistic"):
-    """φ(t): ``logaddexp(0, −t)`` (logistic, stable for |t| ≤ 1e300) or ``½(1 − t)²``."""
+    """φ(t): ``logaddexp(0, −t)`` (logistic, stable for |t| ≤ 1e300) or ``½(1 − t)²``.
+
+    A torch tensor stays a tensor (same formula through the array API, ``toylands._xp``)."""
+    if is_torch(t):
+        xp = namespace(t)
+        return xp.logaddexp(0.0, -t) if loss == "logistic" else 0.5 * (1.0 - t) ** 2
     t = np.asarray(t, dtype=np.float64)
     return np.logaddexp(0.0, -t) if loss == "logistic" else 0.5 * (1.0 - t) ** 2
 
 
 def dphi(t, loss: str = "logistic"):
-    """φ'(t): ``−expit(−t)`` or ``t − 1``."""
+    """φ'(t): ``−expit(−t)`` or ``t − 1`` (tensors stay tensors)."""
+    if is_torch(t):
+        return -expit(namespace(t), -t) if loss == "logistic" else t - 1.0
     t = np.asarray(t, dtype=np.float64)
-    return -expit(-t) if loss == "logistic" else t - 1.0
+    return -_np_expit(-t) if loss == "logistic" else t - 1.0
 
 
 def _act(z, activation):
-    return np.maximum(z, 0.0) if activation == "relu" else np.logaddexp(0.0, z)
+    xp = namespace(z)
+    return xp.maximum(z, 0.0) if activation == "relu" else xp.logaddexp(0.0, z)
 
 
 def _dact(z, activation):
     # ReLU convention: σ'(z) = 1[z ≥ 0].
-    return (z >= 0.0).astype(np.float64) if activation == "relu" else expit(z)
+    xp = namespace(z)
+    return xp.astype(z >= 0.0, z.dtype) if activation == "relu" else expit(xp, z)
 
 
 def relu_f_i_star(norms, lam1: float, lam2: float, loss: str) -> np.ndarray:
@@ -78,7 +88,7 @@ def _softplus_f_i_star(a: float, k: int, lam1: float, lam2: float, loss: str, se
         h = np.logaddexp(0.0, a * s)
         H = np.sum(h * h)
         val = float(phi(t, loss)) + lam1 * t * t / H + lam2 * np.sum(s * s)
-        dh = expit(a * s) * a
+        dh = _np_expit(a * s) * a
         g_s = -lam1 * t * t / H**2 * 2.0 * h * dh + 2.0 * lam2 * s
         g_t = float(dphi(t, loss)) + 2.0 * lam1 * t / H
         return val, np.append(g_s, g_t)

@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ._ground_truth import FAST_POINTS
+from ._ground_truth import validate as _validate_ground_truth
 from ._landscape import USER, Landscape, Provenance, Smoothness
 from ._validate import as_box, as_finite_array, as_finite_float, as_int, check_memory
 from .domain import Box
@@ -27,9 +29,15 @@ def _checked(out, shape, what, x):
 class UserLandscape(Landscape):
     """A landscape from callables; see ``from_functions``."""
 
-    def __init__(self, *, losses, grads, directional, L, **kw):
+    def __init__(self, *, losses, grads, directional, L, L_certified=False, **kw):
         super().__init__(**kw)
         self._f, self._g, self._jvp, self._L = losses, grads, directional, L
+        self._L_certified = bool(L_certified)
+
+    @property
+    def user_L(self) -> bool:
+        """Whether L was stated by the user (``toylands.validate`` then checks it on samples)."""
+        return self._L is not None
 
     def _losses(self, x):
         return _checked(self._f(x), x.shape[:-1] + (self.n,), "losses", x)
@@ -49,7 +57,9 @@ class UserLandscape(Landscape):
 
     def _smoothness(self, domain):
         if self._L is not None:
-            return Smoothness(float(self._L), USER, domain, certified=False)
+            how = USER + (" (certified by the user)" if self._L_certified else " (not certified)")
+            return Smoothness(float(self._L), how, domain, certified=self._L_certified,
+                              user_supplied=True)
         return _sampled_smoothness(self, domain)
 
 
@@ -77,6 +87,8 @@ def from_functions(
     project: Callable | MinimizerSet,
     domain: Box | None = None,
     L: float | None = None,
+    L_certified: bool = False,
+    validate: bool = True,
 ) -> Landscape:
     r"""Build a landscape from your own callables; every checker, optimizer and plot accepts it.
 
@@ -98,6 +110,13 @@ def from_functions(
     L : float, optional
         Your smoothness constant (positive, finite); without it ``smoothness()`` is a sampled
         estimate, marked not certified.
+    L_certified : bool
+        Whether your L is a proven upper bound (default False). ``theory.check`` reports its
+        smoothness hypothesis as "assumed (user-supplied L)" for an uncertified user L.
+    validate : bool
+        Run a fast ``toylands.validate`` (default True): a wrong f*, f_i*, gradient or
+        projection raises ``toylands.GroundTruthError`` here instead of giving wrong answers
+        later. ``validate=False`` skips it.
 
     Raises
     ------
@@ -106,6 +125,8 @@ def from_functions(
         ``f_star`` below the mean of ``f_i_star`` (f* ≥ (1/n) Σ f_i* always), ``L ≤ 0``. Your
         callables are checked when called: a result of the wrong shape, or with NaN or inf
         (losses, gradients, a projection), raises a ``ValueError`` naming the callable.
+    toylands.GroundTruthError
+        When ``validate`` finds the ground truth wrong on samples.
 
     Examples
     --------
@@ -151,11 +172,12 @@ def from_functions(
     if L is not None:
         L = as_finite_float(L, "L", low=0.0, low_open=True, why="a smoothness constant")
     user = Provenance(USER)
-    return UserLandscape(
+    land = UserLandscape(
         losses=losses,
         grads=grads,
         directional=directional,
         L=L,
+        L_certified=L_certified,
         name=name,
         dim=dim,
         n=n,
@@ -169,3 +191,6 @@ def from_functions(
         interpolation=bool(np.isclose(f_star, fis.mean())),
         positive=bool(np.all(fis > 0)),
     )
+    if validate:
+        _validate_ground_truth(land, points=FAST_POINTS, search=4)
+    return land

@@ -14,6 +14,10 @@ minutes on a busy two-core machine; ``TOYLANDS_MAX_WORK``). The estimates are pe
 formulas of the sizes (README "Limits"), calibrated by timing, accurate to a small factor. Both
 messages say what was asked, what it would need, and the limit.
 
+Torch tensors pass through ``as_points`` unchanged (float32 or float64, any device; integer
+tensors become float64) for the landscapes whose kernels are written in the array API
+(``toylands._xp``); ``as_indices`` then returns int64 indices on the tensor's device.
+
 Examples
 --------
 >>> as_finite_float(2, "alpha", low=0.0)
@@ -36,8 +40,12 @@ import os
 
 import numpy as np
 
+from ._xp import is_torch
+
 __all__ = [
     "as_points",
+    "as_tensor_points",
+    "same_library",
     "as_indices",
     "as_finite_float",
     "as_int",
@@ -248,8 +256,19 @@ def out_dtype(x) -> np.dtype:
     return np.dtype(np.float32) if dt == np.float32 else np.dtype(np.float64)
 
 
-def as_points(x, dim: int, name: str = "x") -> np.ndarray:
-    """Validate points of shape ``(..., dim)`` and return them as a finite float64 array."""
+def as_points(x, dim: int, name: str = "x", *, tensors: bool = False):
+    """Validate points of shape ``(..., dim)`` and return them as a finite float64 array.
+
+    With ``tensors=True`` a torch tensor is validated and returned as a tensor
+    (``as_tensor_points``); otherwise a tensor is a ``TypeError`` that says what to do.
+    """
+    if is_torch(x):
+        if not tensors:
+            raise TypeError(
+                f"{name} is a torch tensor, but this landscape's kernels are numpy only; pass "
+                f"a numpy array ({name}.detach().cpu().numpy())"
+            )
+        return as_tensor_points(x, dim, name)
     arr = _as_numeric_array(x, name)
     if arr.ndim == 0 or arr.shape[-1] != dim:
         raise ValueError(f"{name} must have shape (..., {dim}), got shape {arr.shape}")
@@ -257,6 +276,42 @@ def as_points(x, dim: int, name: str = "x") -> np.ndarray:
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains NaN or inf")
     return arr
+
+
+def as_tensor_points(x, dim: int, name: str = "x"):
+    """Validate a torch tensor of points ``(..., dim)``: float32 or float64 kept as they are
+    (same device), integer tensors converted to float64; finite. Returns the tensor."""
+    import torch
+
+    if x.dtype in (torch.float32, torch.float64):
+        pass
+    elif not x.dtype.is_floating_point and not x.dtype.is_complex and x.dtype != torch.bool:
+        x = x.to(torch.float64)
+    else:
+        raise TypeError(
+            f"{name} must be a real tensor of dtype float32 or float64 (or integer), got "
+            f"{x.dtype}; convert it with {name}.double() or {name}.float()"
+        )
+    if x.ndim == 0 or x.shape[-1] != dim:
+        raise ValueError(f"{name} must have shape (..., {dim}), got shape {tuple(x.shape)}")
+    if x.requires_grad:
+        x = x.detach()
+    if not bool(torch.isfinite(x).all()):
+        raise ValueError(f"{name} contains NaN or inf")
+    return x
+
+
+def same_library(x, v, names=("x", "v")) -> None:
+    """Both numpy, or both torch tensors on one device with one dtype (else a clear error)."""
+    tx, tv = is_torch(x), is_torch(v)
+    if tx != tv:
+        raise TypeError(f"{names[0]} and {names[1]} must both be numpy arrays or both torch "
+                        f"tensors, got {type(x).__name__} and {type(v).__name__}")
+    if tx and x.device != v.device:
+        raise ValueError(f"{names[0]} is on {x.device} and {names[1]} on {v.device}: move one "
+                         f"of them (e.g. {names[1]}.to({names[0]}.device))")
+    if tx and x.dtype != v.dtype:
+        raise TypeError(f"{names[0]} has dtype {x.dtype} and {names[1]} {v.dtype}: use one dtype")
 
 
 def check_finite_output(out: np.ndarray, x: np.ndarray, what: str, landscape: str) -> np.ndarray:
@@ -278,8 +333,15 @@ def check_finite_output(out: np.ndarray, x: np.ndarray, what: str, landscape: st
     )
 
 
-def as_indices(i, batch_shape: tuple, n: int, name: str = "i") -> np.ndarray:
-    """Validate sample indices: integers in ``[0, n)`` broadcastable to ``batch_shape``."""
+def as_indices(i, batch_shape: tuple, n: int, name: str = "i", *, like=None):
+    """Validate sample indices: integers in ``[0, n)`` broadcastable to ``batch_shape``.
+
+    With a torch tensor ``like`` (the points) the result is an int64 tensor on its device.
+    """
+    if like is not None and is_torch(like):
+        return _tensor_indices(i, batch_shape, n, name, like)
+    if is_torch(i):
+        raise TypeError(f"{name} is a torch tensor but the points are not: use numpy for both")
     if isinstance(i, (str, bytes)) or i is None:
         raise TypeError(
             f"{name} must be an integer array of sample indices, got {type(i).__name__}"
@@ -297,6 +359,33 @@ def as_indices(i, batch_shape: tuple, n: int, name: str = "i") -> np.ndarray:
     except ValueError:
         raise ValueError(
             f"{name} of shape {arr.shape} does not broadcast to the batch shape {batch_shape}"
+        ) from None
+
+
+def _tensor_indices(i, batch_shape, n, name, like):
+    import torch
+
+    if is_torch(i):
+        t = i
+        if t.dtype.is_floating_point or t.dtype.is_complex or t.dtype == torch.bool:
+            raise TypeError(f"{name} must be an integer tensor of sample indices, got {t.dtype}")
+        t = t.to(device=like.device, dtype=torch.int64)
+    else:
+        arr = np.asarray(i)
+        if arr.dtype.kind not in "iu":
+            raise TypeError(
+                f"{name} must be an integer array of sample indices, got dtype {arr.dtype}")
+        t = torch.as_tensor(arr.astype(np.int64), device=like.device)
+    if t.numel():
+        lo, hi = int(t.min()), int(t.max())
+        if lo < 0 or hi >= n:
+            raise ValueError(f"{name} must lie in [0, {n}), got values in [{lo}, {hi}]")
+    try:
+        return torch.broadcast_to(t, tuple(batch_shape))
+    except RuntimeError:
+        raise ValueError(
+            f"{name} of shape {tuple(t.shape)} does not broadcast to the batch shape "
+            f"{tuple(batch_shape)}"
         ) from None
 
 
@@ -406,6 +495,8 @@ def _rng(v, name, ctx):
 
 
 def _points(v, name, ctx):
+    if is_torch(v):  # the function (or the landscape's array-API kernels) checks tensors
+        return v
     dim = ctx.get("dim")
     if dim is None:
         arr = _as_numeric_array(v, name).astype(np.float64, copy=False)

@@ -23,6 +23,8 @@ Ground truth:
   ``critical_points[0]`` is the saddle nearest the point where SGD's full gradient is smallest
   (while the loss is still 0.05 above f*), described in ``sgd_saddle`` (step, gradient norm,
   loss, distance); the others follow by value (at most 12 listed).
+
+The kernels are written once in the array API (numpy arrays or torch tensors; ``toylands._xp``).
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ from ._validate import (
     check_memory,
     check_work,
 )
+from ._xp import const, namespace, vdot
+from ._xp import expit as _xexpit
 from .domain import Box
 from .sets import PointSet
 
@@ -117,32 +121,44 @@ class HalfSpace(Landscape):
             positive=True,
         )
 
+    # ---- kernels (array API: numpy or torch, see toylands._xp) ---------------------------
+    _ARRAY_API = True
+
     def _u(self, x):
-        return x @ self.BA.T  # (..., n)
+        return x @ const(self, "BA", x).T  # (..., n)
 
     def _reg(self, x):
-        return 0.5 * self.lam * np.sum(x * x, axis=-1)
+        return 0.5 * self.lam * namespace(x).sum(x * x, axis=-1)
+
+    def _ds(self, xp, z):
+        e = _xexpit(xp, z)
+        return e * (1.0 - e)
 
     def _losses(self, x):
-        return expit(-self._u(x)) + self._reg(x)[..., None]
+        return _xexpit(namespace(x), -self._u(x)) + self._reg(x)[..., None]
 
     def _directional(self, x, v):
-        return -_ds(-self._u(x)) * (v @ self.BA.T) + self.lam * np.sum(x * v, -1)[..., None]
+        xp = namespace(x)
+        return (-self._ds(xp, -self._u(x)) * (v @ const(self, "BA", x).T)
+                + self.lam * xp.sum(x * v, axis=-1)[..., None])
 
     def _grads(self, x):
-        return -_ds(-self._u(x))[..., None] * self.BA + self.lam * x[..., None, :]
+        ds = self._ds(namespace(x), -self._u(x))
+        return -ds[..., None] * const(self, "BA", x) + self.lam * x[..., None, :]
 
     def _gradient(self, x):
-        return -_ds(-self._u(x)) @ self.BA / self.n + self.lam * x
+        return -self._ds(namespace(x), -self._u(x)) @ const(self, "BA", x) / self.n + self.lam * x
 
     def _loss_at(self, x, i):
-        u = np.einsum("...d,...d->...", x, self.BA[i])
-        return expit(-u) + self._reg(x)
+        xp = namespace(x)
+        u = vdot(xp, x, const(self, "BA", x)[i])
+        return _xexpit(xp, -u) + self._reg(x)
 
     def _grad_at(self, x, i):
-        ba = self.BA[i]
-        u = np.einsum("...d,...d->...", x, ba)
-        return -_ds(-u)[..., None] * ba + self.lam * x
+        xp = namespace(x)
+        ba = const(self, "BA", x)[i]
+        u = vdot(xp, x, ba)
+        return -self._ds(xp, -u)[..., None] * ba + self.lam * x
 
     def hessian(self, x) -> np.ndarray:
         """``∇²f(x) = (1/n) Σ s''(−u_i) a_i a_iᵀ + λ I``, shape ``(..., dim, dim)``."""

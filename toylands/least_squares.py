@@ -14,6 +14,9 @@ Ground truth, closed form (pseudo-inverse by SVD):
   interpolation holds. Otherwise ``f* = ‖A x† − b‖² / (2n) > 0`` (for noise > 0) and
   ``σ_int² = f*``.
 - Smoothness: ``∇²f_i = a_i a_iᵀ``, so ``L = max_i ‖a_i‖²`` exactly, on any domain.
+
+The kernels are written once in the array API: numpy arrays and torch tensors (float32/float64,
+any device) alike (``toylands._xp``).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import numpy as np
 from ._builtins import SUMMARY
 from ._landscape import CLOSED_FORM, Landscape, Provenance, Smoothness, Symbolic
 from ._validate import as_data, as_finite_array, as_finite_float, as_int, check_memory, check_work
+from ._xp import const, namespace, vdot
 from .domain import Box
 from .sets import AffineSet
 
@@ -105,10 +109,12 @@ class LeastSquares(Landscape):
             closed_form=True,
         )
 
-    # ---- kernels ----------------------------------------------------------------------
+    # ---- kernels (array API: numpy or torch, see toylands._xp) ---------------------------
+    _ARRAY_API = True
+
     def _r(self, x):
-        r = x @ self._At
-        r -= self.b  # in place: at 10⁵ points the temporaries cost as much as the product
+        r = x @ const(self, "_At", x)
+        r -= const(self, "b", x)  # in place: at 10⁵ points the temporaries cost as much as x @ Aᵀ
         return r
 
     def _losses(self, x):
@@ -118,23 +124,24 @@ class LeastSquares(Landscape):
         return r
 
     def _grads(self, x):
-        return self._r(x)[..., None] * self.A
+        return self._r(x)[..., None] * const(self, "A", x)
 
     def _directional(self, x, v):
         r = self._r(x)
-        r *= v @ self._At
+        r *= v @ const(self, "_At", x)
         return r
 
     def _gradient(self, x):
-        return (self._r(x) @ self.A) / self.A.shape[0]
+        return (self._r(x) @ const(self, "A", x)) / self.A.shape[0]
 
     def _loss_at(self, x, i):
-        r = np.einsum("...d,...d->...", x, self.A[i]) - self.b[i]
+        A, b = const(self, "A", x), const(self, "b", x)
+        r = vdot(namespace(x), x, A[i]) - b[i]
         return 0.5 * r * r
 
     def _grad_at(self, x, i):
-        a = self.A[i]
-        return (np.einsum("...d,...d->...", x, a) - self.b[i])[..., None] * a
+        a = const(self, "A", x)[i]
+        return (vdot(namespace(x), x, a) - const(self, "b", x)[i])[..., None] * a
 
     def _smoothness(self, domain):
         L = float(np.max(np.einsum("nd,nd->n", self.A, self.A)))

@@ -15,6 +15,8 @@ Ground truth:
   ``toylands.orbits.GLOrbitSet`` (k×k Newton, certified by its first-order residual);
 - ``fixed_pair``: the single pair the proof of [AB] App. C.1.5 uses as x_p, kept apart because it
   is not the projection.
+
+The kernels are written once in the array API (numpy arrays or torch tensors; ``toylands._xp``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import numpy as np
 
 from ._landscape import CLOSED_FORM, SOLVED, Landscape, Provenance, Smoothness
 from ._validate import as_data, as_finite_array, as_finite_float, as_int, check_memory, check_work
+from ._xp import const, namespace, vdot
 from .domain import Box
 from .orbits import FixedPairSet, GLOrbitSet, split_pair
 
@@ -82,68 +85,78 @@ class MatrixFactorization(Landscape):
             positive=False,
         )
 
-    # ---- kernels ----------------------------------------------------------------------
+    # ---- kernels (array API: numpy or torch, see toylands._xp) ---------------------------
+    _ARRAY_API = True
+
     def _split(self, x):
         return split_pair(x, self.k, self.rows, self.cols)
 
     def _resid(self, x):
         W, S = self._split(x)
-        return np.swapaxes(W, -1, -2) @ S - self.X  # R = WᵀS − X  (..., n, m)
+        return W.mT @ S - const(self, "X", x)  # R = WᵀS − X  (..., n, m)
 
     def _losses(self, x):
         R = self._resid(x)
-        return 0.5 * (R * R).reshape(x.shape[:-1] + (-1,))
+        return 0.5 * (R * R).reshape(tuple(x.shape[:-1]) + (-1,))
 
     def _directional(self, x, v):
         # <∇f_ij, v> = r_ij (δw_iᵀ s_j + w_iᵀ δs_j) = r ∘ (δWᵀ S + Wᵀ δS): two matrix products.
         W, S = self._split(x)
         dW, dS = self._split(v)
-        R = np.swapaxes(W, -1, -2) @ S - self.X
-        J = np.swapaxes(dW, -1, -2) @ S + np.swapaxes(W, -1, -2) @ dS
-        return (R * J).reshape(x.shape[:-1] + (-1,))
+        R = W.mT @ S - const(self, "X", x)
+        J = dW.mT @ S + W.mT @ dS
+        return (R * J).reshape(tuple(x.shape[:-1]) + (-1,))
 
     def _grads(self, x):
+        xp = namespace(x)
         k, n, m = self.k, self.rows, self.cols
         W, S = self._split(x)
-        R = np.swapaxes(W, -1, -2) @ S - self.X
-        b = x.shape[:-1]
+        R = W.mT @ S - const(self, "X", x)
+        b = tuple(x.shape[:-1])
+        eye_n = xp.eye(n, dtype=x.dtype, device=getattr(x, "device", None))
+        eye_m = xp.eye(m, dtype=x.dtype, device=getattr(x, "device", None))
         # ∂f_ij/∂W[:, p] = r_ij s_j δ_ip,  ∂f_ij/∂S[:, q] = r_ij w_i δ_jq  (the slow reference)
-        gW = np.einsum("...ij,...kj,ip->...ijkp", R, S, np.eye(n))
-        gS = np.einsum("...ij,...ki,jq->...ijkq", R, W, np.eye(m))
-        g = np.concatenate([gW.reshape(b + (n, m, k * n)), gS.reshape(b + (n, m, k * m))], -1)
+        gW = xp.einsum("...ij,...kj,ip->...ijkp", R, S, eye_n)
+        gS = xp.einsum("...ij,...ki,jq->...ijkq", R, W, eye_m)
+        g = xp.concat([gW.reshape(b + (n, m, k * n)), gS.reshape(b + (n, m, k * m))], axis=-1)
         return g.reshape(b + (n * m, k * (n + m)))
 
     def _gradient(self, x):
+        xp = namespace(x)
         W, S = self._split(x)
-        R = np.swapaxes(W, -1, -2) @ S - self.X
+        R = W.mT @ S - const(self, "X", x)
         c = 1.0 / (self.rows * self.cols)
-        gW = c * S @ np.swapaxes(R, -1, -2)  # (k, n)
+        gW = c * S @ R.mT  # (k, n)
         gS = c * W @ R  # (k, m)
-        b = x.shape[:-1]
-        return np.concatenate([gW.reshape(b + (-1,)), gS.reshape(b + (-1,))], -1)
+        b = tuple(x.shape[:-1])
+        return xp.concat([gW.reshape(b + (-1,)), gS.reshape(b + (-1,))], axis=-1)
 
     def _ij(self, i):
         return i // self.cols, i % self.cols
 
-    def _loss_at(self, x, i):
+    def _pair_at(self, x, i):
+        xp = namespace(x)
         W, S = self._split(x)
         ii, jj = self._ij(i)
-        w = np.take_along_axis(W, ii[..., None, None], axis=-1)[..., 0]  # (..., k)
-        s = np.take_along_axis(S, jj[..., None, None], axis=-1)[..., 0]
-        r = np.einsum("...k,...k->...", w, s) - self.X[ii, jj]
+        w = xp.take_along_axis(W, ii[..., None, None], axis=-1)[..., 0]  # (..., k)
+        s = xp.take_along_axis(S, jj[..., None, None], axis=-1)[..., 0]
+        r = vdot(xp, w, s) - const(self, "X", x)[ii, jj]
+        return xp, w, s, r, ii, jj
+
+    def _loss_at(self, x, i):
+        r = self._pair_at(x, i)[3]
         return 0.5 * r * r
 
     def _grad_at(self, x, i):
         n, m = self.rows, self.cols
-        W, S = self._split(x)
-        ii, jj = self._ij(i)
-        w = np.take_along_axis(W, ii[..., None, None], axis=-1)[..., 0]
-        s = np.take_along_axis(S, jj[..., None, None], axis=-1)[..., 0]
-        r = np.einsum("...k,...k->...", w, s) - self.X[ii, jj]
-        gW = (r[..., None] * s)[..., :, None] * (ii[..., None] == np.arange(n))[..., None, :]
-        gS = (r[..., None] * w)[..., :, None] * (jj[..., None] == np.arange(m))[..., None, :]
-        b = x.shape[:-1]
-        return np.concatenate([gW.reshape(b + (-1,)), gS.reshape(b + (-1,))], -1)
+        xp, w, s, r, ii, jj = self._pair_at(x, i)
+        dev = getattr(x, "device", None)
+        gW = (r[..., None] * s)[..., :, None] * (ii[..., None] == xp.arange(n, device=dev))[
+            ..., None, :]
+        gS = (r[..., None] * w)[..., :, None] * (jj[..., None] == xp.arange(m, device=dev))[
+            ..., None, :]
+        b = tuple(x.shape[:-1])
+        return xp.concat([gW.reshape(b + (-1,)), gS.reshape(b + (-1,))], axis=-1)
 
     def _smoothness(self, domain):
         r"""Certified: with ``u = (s_j, w_i)``, ``∇²f_ij = u uᵀ + r_ij [[0, I], [I, 0]]`` in the

@@ -23,6 +23,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from ._validate import as_finite_array
+from ._xp import namespace
 from .sets import MinimizerSet, PointSet
 
 _TS = 0.5 ** np.arange(0, 30)  # line-search grid
@@ -60,9 +61,9 @@ def split_units(x: np.ndarray, k: int, d: int) -> tuple[np.ndarray, np.ndarray]:
     return x[..., : k * d].reshape(x.shape[:-1] + (k, d)), x[..., k * d :]
 
 
-def join_units(W: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """Inverse of ``split_units``."""
-    return np.concatenate([W.reshape(W.shape[:-2] + (-1,)), v], axis=-1)
+def join_units(W, v):
+    """Inverse of ``split_units`` (numpy arrays or torch tensors)."""
+    return namespace(W, v).concat([W.reshape(tuple(W.shape[:-2]) + (-1,)), v], axis=-1)
 
 
 # ---- the GL(k) orbit ------------------------------------------------------------------------

@@ -32,6 +32,9 @@ Ground truth, by case:
 
 The exact f_i* and its 1-D reduction are in :mod:`toylands._relu_infimum`; the global search,
 the kink-aware polish and the sets S in :mod:`toylands._relu_search`.
+
+The kernels are written once in the array API (numpy arrays or torch tensors; ``toylands._xp``);
+the ground truth is computed in float64 numpy.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from ._landscape import Landscape, Smoothness
 from ._relu_infimum import _act, _dact, dphi, exact_f_i_star, phi, relu_f_i_star
 from ._relu_search import global_search, stationarity_residual
 from ._validate import as_finite_float, as_int, as_labelled_data, check_memory, check_work
+from ._xp import const, namespace, relu_, vdot
 from .domain import Box
 from .orbits import join_units, split_units
 
@@ -87,75 +91,85 @@ class TwoLayerNet(Landscape):
             positive=loss == "logistic",
         )
 
-    # ---- kernels ----------------------------------------------------------------------
+    # ---- kernels (array API: numpy or torch, see toylands._xp) ---------------------------
+    _ARRAY_API = True
+
     def _forward(self, x):
         W, v = split_units(x, self.k, self.d)
-        Z = self.data @ np.swapaxes(W, -1, -2)  # (..., n, k)
+        Z = const(self, "data", x) @ W.mT  # (..., n, k)
         H = _act(Z, self.activation)
-        out = np.einsum("...nk,...k->...n", H, v)
+        out = namespace(x).einsum("...nk,...k->...n", H, v)
         return W, v, Z, H, out
 
     def _reg(self, W, v):
-        return self.lam1 * np.sum(v * v, axis=-1) + self.lam2 * np.sum(W * W, axis=(-2, -1))
+        xp = namespace(W)
+        return self.lam1 * xp.sum(v * v, axis=-1) + self.lam2 * xp.sum(W * W, axis=(-2, -1))
 
     def _losses(self, x):
         W, v = split_units(x, self.k, self.d)
-        Z = self.data @ np.swapaxes(W, -1, -2)  # (..., n, k): the one product needed
-        H = np.maximum(Z, 0.0, out=Z) if self.activation == "relu" else _act(Z, "softplus")
+        Z = const(self, "data", x) @ W.mT  # (..., n, k): the one product needed
+        H = relu_(namespace(x), Z) if self.activation == "relu" else _act(Z, "softplus")
         out = (H @ v[..., None])[..., 0]
-        return phi(self.labels * out, self.loss) + self._reg(W, v)[..., None]
+        y = const(self, "labels", x)
+        return phi(y * out, self.loss) + self._reg(W, v)[..., None]
 
     def _directional(self, x, u):
         r"""Forward mode: ``d out = (σ'(Z) ∘ (X δWᵀ)) v + σ(Z) δv``, ``d reg = 2λ₁ v·δv +
         2λ₂ <W, δW>``. For relu, ``σ(Z) = 1[Z ≥ 0] Z``, so ``d out = Σ_j 1[Z_j ≥ 0] G_j`` with
         ``G = X (v∘δW + δv∘W)ᵀ``: two products and masked sums, no per-sample gradients."""
+        xp = namespace(x)
         W, v = split_units(x, self.k, self.d)
         dW, dv = split_units(u, self.k, self.d)
-        Z = self.data @ np.swapaxes(W, -1, -2)
+        data, y = const(self, "data", x), const(self, "labels", x)
+        Z = data @ W.mT
         if self.activation == "relu":
-            G = self.data @ np.swapaxes(v[..., None] * dW + dv[..., None] * W, -1, -2)
-            np.multiply(G, Z >= 0.0, out=G)  # (faster than copyto(where=) here)
-            np.maximum(Z, 0.0, out=Z)  # Z is now σ(Z)
-            dout = G.sum(axis=-1)
+            G = data @ (v[..., None] * dW + dv[..., None] * W).mT
+            G *= Z >= 0.0  # (faster than copyto(where=) here)
+            relu_(xp, Z)  # Z is now σ(Z)
+            dout = xp.sum(G, axis=-1)
             out = (Z @ v[..., None])[..., 0]
         else:
-            dZ = self.data @ np.swapaxes(dW, -1, -2)
+            dZ = data @ dW.mT
             H = _act(Z, self.activation)
             out = (H @ v[..., None])[..., 0]
             dout = ((_dact(Z, self.activation) * dZ) @ v[..., None])[..., 0]
             dout += (H @ dv[..., None])[..., 0]
-        dreg = 2 * self.lam1 * np.sum(v * dv, -1) + 2 * self.lam2 * np.sum(W * dW, (-2, -1))
-        return dphi(self.labels * out, self.loss) * self.labels * dout + dreg[..., None]
+        dreg = 2 * self.lam1 * xp.sum(v * dv, axis=-1) + 2 * self.lam2 * xp.sum(
+            W * dW, axis=(-2, -1))
+        return dphi(y * out, self.loss) * y * dout + dreg[..., None]
 
     def _parts(self, x):
         W, v, Z, H, out = self._forward(x)
-        c = dphi(self.labels * out, self.loss) * self.labels  # (..., n)
+        y = const(self, "labels", x)
+        c = dphi(y * out, self.loss) * y  # (..., n)
         return W, v, Z, H, c
 
     def _grads(self, x):
+        xp = namespace(x)
         W, v, Z, H, c = self._parts(x)
-        gW = (c[..., None] * _dact(Z, self.activation) * v[..., None, :])[..., None] * self.data[
-            :, None, :
-        ]  # (..., n, k, d)
+        gW = (c[..., None] * _dact(Z, self.activation) * v[..., None, :])[..., None] * const(
+            self, "data", x)[:, None, :]  # (..., n, k, d)
         gv = c[..., None] * H
-        b = x.shape[:-1] + (self.n,)
-        g = np.concatenate([gW.reshape(b + (-1,)), gv], axis=-1)
+        b = tuple(x.shape[:-1]) + (self.n,)
+        g = xp.concat([gW.reshape(b + (-1,)), gv], axis=-1)
         reg = join_units(2 * self.lam2 * W, 2 * self.lam1 * v)
         return g + reg[..., None, :]
 
     def _gradient(self, x):
+        xp = namespace(x)
         W, v, Z, H, c = self._parts(x)
         A = c[..., None] * _dact(Z, self.activation) * v[..., None, :] / self.n  # (..., n, k)
-        gW = np.swapaxes(A, -1, -2) @ self.data + 2 * self.lam2 * W
-        gv = np.einsum("...n,...nk->...k", c, H) / self.n + 2 * self.lam1 * v
+        gW = A.mT @ const(self, "data", x) + 2 * self.lam2 * W
+        gv = xp.einsum("...n,...nk->...k", c, H) / self.n + 2 * self.lam1 * v
         return join_units(gW, gv)
 
     def _sample_forward(self, x, i):
+        xp = namespace(x)
         W, v = split_units(x, self.k, self.d)
-        xi, yi = self.data[i], self.labels[i]  # (..., d), (...)
-        z = np.einsum("...kd,...d->...k", W, xi)
+        xi, yi = const(self, "data", x)[i], const(self, "labels", x)[i]  # (..., d), (...)
+        z = xp.einsum("...kd,...d->...k", W, xi)
         h = _act(z, self.activation)
-        m = yi * np.einsum("...k,...k->...", h, v)
+        m = yi * vdot(xp, h, v)
         return W, v, xi, yi, z, h, m
 
     def _loss_at(self, x, i):

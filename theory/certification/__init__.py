@@ -1,4 +1,4 @@
-r"""Certify, refute or map the α-β-condition on a landscape (spec §2; design.md "Certificate").
+r"""Certify, refute or map the α-β-condition on a landscape (MATHEMATICS.md §2).
 
 ``certify(landscape, α, β, method=…)`` returns a
 :class:`~theory.certification.certificate.Certificate`:

@@ -55,7 +55,7 @@ def available_methods(landscape) -> list[str]:
 def certify(
     landscape, alpha, beta, *, method=None, domain=None, budget=None, rng=None, quiet=True
 ) -> Certificate:
-    r"""Check the α-β-condition (spec §2, [AB Definition 1]) for ``(α, β)`` on ``domain``.
+    r"""Check the α-β-condition (MATHEMATICS.md §2, [AB Definition 1]) for ``(α, β)`` on ``domain``.
 
     Parameters
     ----------

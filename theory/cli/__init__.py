@@ -41,6 +41,9 @@ _COMMANDS = [
     "theory.cli.report",
     "theory.cli.certify",
     "theory.cli.simulate",
+    "theory.cli.conditions",
+    "theory.cli.experiment",
+    "theory.cli.pep",
 ]
 
 # Exit statuses (module docstring).

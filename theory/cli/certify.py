@@ -14,13 +14,15 @@ import math
 
 import toylands
 
-from .common import UserError, add_landscape_args, parse_sets
+from .common import UserError, add_landscape_args, landscape_from_args, parse_sets
 
 __all__ = ["add_parser"]
 
 
 def _landscape(args):
     params = parse_sets(args.set)
+    if args.landscape or not args.name:  # a user's landscape, or the error that names neither
+        return landscape_from_args(args, params=params)
     if args.seed is not None:
         from toylands import _registry
 

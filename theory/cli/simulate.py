@@ -18,7 +18,7 @@ import toylands
 from ..optim import compare as C
 from ..optim import optimizers as O
 from ..optim.simulate import initial_points, simulate
-from .common import UserError, parse_sets
+from .common import UserError, add_landscape_name, landscape_from_args
 
 __all__ = ["add_parser", "CHECK_KEYS"]
 
@@ -30,7 +30,7 @@ CHECK_KEYS = (
 
 
 def _landscape(args):
-    return toylands.get(args.name, **parse_sets(args.set))
+    return landscape_from_args(args)
 
 
 def _box(args, land):
@@ -134,7 +134,7 @@ def _check_human(res):
 
 
 def _common(p):
-    p.add_argument("name", help="landscape name (see `toylands list`)")
+    add_landscape_name(p)
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="landscape parameter")
     p.add_argument("--seed", type=int, default=0, help="simulation seed (starts and indices)")
     p.add_argument("--runs", type=int, default=200)

@@ -43,6 +43,7 @@ from .simulate import initial_points, simulate
 
 __all__ = [
     "Comparison",
+    "ASSUMED_USER_L",
     "measure",
     "condition_rows",
     "choose_pair",
@@ -58,6 +59,8 @@ __all__ = [
 ]
 
 Z95 = 1.959963984540054
+# ``hypotheses_ok`` when every checked hypothesis holds and L is the user's own, uncertified one.
+ASSUMED_USER_L = "assumed (user-supplied L)"
 
 # Pairs of the paper that MATHEMATICS.md §4 lists as holding on each landscape's default domain (the
 # fallback when the region module cannot be used). Source: MATHEMATICS.md §4.1–4.4 check values.
@@ -96,7 +99,7 @@ class Comparison:
     holds: bool | None = None
     within_ci: bool | None = None
     ratio: float | None = None
-    hypotheses_ok: bool = False
+    hypotheses_ok: bool | str = False  # or ASSUMED_USER_L
     reason: str = ""
     pair_source: str = ""
     n_diverged: int = 0
@@ -310,12 +313,14 @@ def _check_sim(landscape, theorem, *, alpha=None, beta=None, scale=1.0, gamma=No
     unverified = []
     if not landscape.smooth:
         unverified.append("the f_i are not smooth, so the L-smoothness hypothesis fails")
+    user_L = bool(getattr(sm, "user_supplied", False)) and not sm.certified
     if not sm.certified:
         if require_certified_L:
             base.reason = f"L = {L:g} is not certified ({sm.method})"
             return base, None
         warnings.warn(f"{landscape.name}: L = {L:g} is not certified ({sm.method})", stacklevel=3)
-        unverified.append("L not certified")
+        if not user_L:
+            unverified.append("L not certified")
     if not box_inside(box, landscape.domain):
         base.reason = "the starting box must lie inside the landscape's domain (where L holds)"
         return base, None
@@ -386,6 +391,10 @@ def _check_sim(landscape, theorem, *, alpha=None, beta=None, scale=1.0, gamma=No
     fails += unverified
     base.hypotheses_ok = not fails
     base.reason = "; ".join(fails) or "hypotheses hold"
+    if user_L and not fails:  # a user's L is taken as stated, and the report says so
+        base.hypotheses_ok = ASSUMED_USER_L
+        base.reason = (f"hypotheses hold, with L = {L:g} supplied by the user (L not certified: "
+                       "the L-smoothness hypothesis is assumed, not verified)")
     return base, ctx
 
 
@@ -400,7 +409,10 @@ def check(landscape, theorem, *, alpha=None, beta=None, scale=1.0, gamma=None, c
     divergence, leaving the domain, or the α-β-condition failing at a visited iterate make
     ``hypotheses_ok`` False (the numbers are still reported). With ``refine`` and (α, β) chosen
     here, a pair violated at visited iterates is re-chosen with those iterates added, once.
-    ``region`` (optional) is passed to :func:`choose_pair` for the first choice.
+    ``region`` (optional) is passed to :func:`choose_pair` for the first choice. With an
+    uncertified L that the user supplied (``from_functions(..., L=...)``) and every other
+    hypothesis holding, ``hypotheses_ok`` is ``"assumed (user-supplied L)"`` and ``reason``
+    says so, instead of False.
     """
     return _check_sim(landscape, theorem, alpha=alpha, beta=beta, scale=scale, gamma=gamma,
                       c=c, gamma_b=gamma_b, b0=b0, runs=runs, steps=steps, seed=seed,

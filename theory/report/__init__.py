@@ -30,7 +30,15 @@ from dataclasses import asdict
 from pathlib import Path
 
 # The section modules register themselves in SECTIONS on import; ORDER is the report's order.
-from . import _sec_ground_truth, _sec_overparam, _sec_protocol, _sec_regions, _sec_theorems  # noqa: F401
+from . import (  # noqa: F401
+    _sec_experiments,
+    _sec_ground_truth,
+    _sec_overparam,
+    _sec_pep,
+    _sec_protocol,
+    _sec_regions,
+    _sec_theorems,
+)
 from ._common import SECTIONS, section, section_name
 from ._jobs import run_jobs
 from ._model import (
@@ -72,8 +80,10 @@ ORDER = (
     "regions",
     "protocol",
     "theorems",
+    "pep",
     "paper_text",
     "overparam",
+    "experiments",
 )
 SECTIONS.sort(key=lambda fn: ORDER.index(section_name(fn)))
 

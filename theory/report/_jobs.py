@@ -26,11 +26,14 @@ def _run_section(fn, cfg, ctx, progress, strict: bool) -> Section:
 # Figure scripts that plot a section's numbers: they run after it and receive its data
 # (``draw(..., data={script: section.data})``) when the section succeeded with the figures'
 # budgets (``quick == figure_smoke``); otherwise the script computes its own.
-FIGURE_INPUTS = {"fig_overparam": "overparam"}
+FIGURE_INPUTS = {"fig_overparam": "overparam", "fig_experiments": "experiments", "fig_pep": "pep"}
 
 # Longest jobs first, so that two workers finish together.
 _PRIORITY = (
+    "experiments",
+    "fig_experiments",
     "theorems",
+    "pep",
     "overparam",
     "fig_overparam",
     "regions",
@@ -38,6 +41,7 @@ _PRIORITY = (
     "fig_regions",
     "fig_proxy",
     "fig_rates",
+    "fig_pep",
     "ground_truth",
     "certification",
     "fig_halfspace",

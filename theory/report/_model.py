@@ -25,7 +25,11 @@ CORRECTED = "confirmed (corrected)"  # the paper prints it wrong; our corrected 
 PRINTED_WRONG = "printed value wrong"
 REFUTED = "refuted"
 NOT_MEASURED = "not measured"
-VERDICTS = (CONFIRMED, CORRECTED, PRINTED_WRONG, REFUTED, NOT_MEASURED)
+# A toy network showing a finding of [AB §5] about real networks: never "confirmed".
+REPRODUCED = "reproduced qualitatively"
+NOT_REPRODUCED = "not reproduced at toy scale"
+VERDICTS = (CONFIRMED, CORRECTED, PRINTED_WRONG, REFUTED, NOT_MEASURED, REPRODUCED,
+            NOT_REPRODUCED)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from toylands._validate import checked
 from ...conditions import check_constants
 from ..certificate import INCONCLUSIVE, PROVED, REFUTED, Certificate
 from .arithmetic import Interval
+from .generated import SympyKernel, supports_generated
 from .kernels import _PROFILE_IV, _GenericKernel, _RadialKernel, _ValleyKernel
 
 __all__ = ["supports_interval", "certify_interval", "DEFAULT_BUDGET"]
@@ -53,6 +54,8 @@ def _family(landscape) -> str | None:
     from toylands.sets import AffineSet, PointSet, UnionSet
 
     S = landscape.minimizers
+    if type(landscape).__name__ == "SympyLandscape":  # toylands.from_sympy: generated kernel
+        return "sympy" if supports_generated(landscape)[0] else None
     if hasattr(landscape, "a") and type(landscape).__name__ == "Valley":
         comps = S.components if isinstance(S, UnionSet) else (S,)
         if all(isinstance(c, AffineSet) for c in comps):
@@ -77,8 +80,9 @@ def _family(landscape) -> str | None:
 @checked()
 def supports_interval(landscape) -> bool:
     """Whether :func:`certify_interval` applies: valley landscapes (Example 1, Remark 1 valley,
-    any d), radial sums (Examples 2, 3, 6, Remark 1 bumps) in dimension ≤ 3, and the printed
-    Example 3 (generic kernel)."""
+    any d), radial sums (Examples 2, 3, 6, Remark 1 bumps) in dimension ≤ 3, the printed
+    Example 3 (generic kernel), and ``toylands.from_sympy`` landscapes with a finite S in
+    dimension ≤ 3 (the kernel generated from their expressions, ``generated``)."""
     return _family(landscape) is not None
 
 
@@ -232,7 +236,8 @@ def certify_interval(landscape, alpha, beta, *, domain=None, budget=None) -> Cer
     if fam is None:
         raise ValueError(
             f"the interval method does not apply to {landscape.name!r}: it handles valley "
-            f"and radial-sum landscapes in dimension <= {_MAX_RADIAL_DIM}"
+            f"and radial-sum landscapes and from_sympy landscapes with a finite S in "
+            f"dimension <= {_MAX_RADIAL_DIM}"
         )
     domain = landscape.domain if domain is None else domain
     if not isinstance(domain, Box) or domain.dim != landscape.dim:
@@ -254,7 +259,8 @@ def certify_interval(landscape, alpha, beta, *, domain=None, budget=None) -> Cer
         to_x = _s_to_point_fn(domain)
         reduced = "s = sum(x)"
     else:
-        kernel = (_RadialKernel if fam == "radial" else _GenericKernel)(landscape, a, b)
+        kinds = {"radial": _RadialKernel, "generic": _GenericKernel, "sympy": SympyKernel}
+        kernel = kinds[fam](landscape, a, b)
         res = _branch_and_bound(kernel, domain.lo.copy(), domain.hi.copy(), budget=bud)
 
         def to_x(p):
@@ -264,6 +270,7 @@ def certify_interval(landscape, alpha, beta, *, domain=None, budget=None) -> Cer
     seconds = time.perf_counter() - t0
     budget_used = {"boxes": res["boxes"], "seconds": seconds}
     details = {"family": fam, "reduced_variable": reduced}
+    details.update(getattr(kernel, "details", {}))
     common = dict(
         condition="alpha-beta",
         constants={"alpha": a, "beta": b},

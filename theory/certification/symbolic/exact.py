@@ -61,6 +61,7 @@ from toylands._validate import checked
 from ...conditions import check_constants
 from ..certificate import INCONCLUSIVE, PROVED, REFUTED, Certificate
 from .convex import _certify_quadratic, _quadratic_losses
+from .rational1d import certify_rational1d, supports_rational1d
 from .valley import (
     _DIGITS,
     _critical_points,
@@ -94,6 +95,8 @@ def _kind(landscape) -> str | None:
 
     if type(landscape).__name__ == "Valley" and isinstance(landscape.minimizers, AffineSet):
         return "valley"
+    if supports_rational1d(landscape):  # from_sympy in one variable: decides every pair
+        return "rational1d"
     if _quadratic_losses(landscape) is not None:
         return "quadratic"
     return None
@@ -102,7 +105,8 @@ def _kind(landscape) -> str | None:
 @checked()
 def supports_symbolic(landscape) -> bool:
     """Whether an exact argument is implemented: valley landscapes with one minimizing
-    hyperplane (Example 1, Remark 1 valley) and landscapes with quadratic f_i (least squares)."""
+    hyperplane (Example 1, Remark 1 valley), landscapes with quadratic f_i (least squares), and
+    ``from_sympy`` landscapes in one variable with rational f_i and exact S (``rational1d``)."""
     return _kind(landscape) is not None
 
 
@@ -157,6 +161,13 @@ def certify_symbolic(
     )
     if kind == "quadratic":
         return _certify_quadratic(landscape, a_f, b_f, common, t0)
+    if kind == "rational1d":
+        if dom is None:
+            return Certificate(verdict=INCONCLUSIVE, min_slack=np.nan, worst_point=None,
+                               budget={"seconds": time.perf_counter() - t0},
+                               reason="the one-variable rational argument needs a bounded "
+                                      "interval", **common)
+        return certify_rational1d(landscape, a_f, b_f, common, t0, dom.lo[0], dom.hi[0])
 
     A, B = sp.Rational(a_f), sp.Rational(b_f)
     V = _valley(landscape)
