@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from toylands._validate import checked
+from toylands._checked import checked
 
 __all__ = ["Claim", "Check", "CLAIMS", "claim_for", "claim_domain", "check_values"]
 

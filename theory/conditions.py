@@ -40,7 +40,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from toylands._validate import as_finite_float, checked
+from toylands._checked import checked
+from toylands._validate import as_finite_float
 
 __all__ = [
     "Rows",
@@ -269,6 +270,7 @@ def _reduce(name, x, vals, note) -> ConditionConstant:
     return ConditionConstant(name, float(flat[k]), pts[k].copy(), vals, note)
 
 
+@checked()
 def stationary_witness(landscape, x=None, *, domain=None, min_value=None):
     r"""A non-global stationary point of ``landscape.critical_points`` in the region, or None.
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
+from toylands._checked import checked
 from toylands._validate import (
     as_choice,
     as_finite_array,
@@ -34,7 +35,6 @@ from toylands._validate import (
     as_int,
     as_points,
     check_work,
-    checked,
 )
 
 from .optim.bounds import HypothesisError, local_plstar

@@ -42,7 +42,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from toylands._validate import as_finite_array, as_finite_float, as_int, check_memory, checked
+from toylands._checked import checked
+from toylands._validate import as_finite_array, as_finite_float, as_int, check_memory
 from toylands._xp import is_torch, to_numpy64
 
 from .region import Region

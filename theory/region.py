@@ -51,7 +51,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from toylands._validate import as_finite_array, as_finite_float, as_int, checked
+from toylands._checked import checked
+from toylands._validate import as_finite_array, as_finite_float, as_int
 
 __all__ = ["Region", "BestPair", "PiecewiseLinear", "THEOREMS", "upper_envelope", "combine"]
 

@@ -41,7 +41,8 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis import target
 
-from toylands._validate import as_finite_float, checked
+from toylands._checked import checked
+from toylands._validate import as_finite_float
 
 from .certification import certify, point_slack
 from .certification.certificate import INCONCLUSIVE, REFUTED, Certificate

@@ -27,13 +27,14 @@ from typing import Any
 
 import numpy as np
 
-from ._validate import as_box, as_indices, as_points, check_finite_output, out_dtype, same_library
+from ._validate import as_indices, as_points, check_finite_output, out_dtype, same_library
 from ._xp import is_torch, like, namespace, to_numpy64
-from .domain import Box
+from .domain import Box, as_box
 from .sets import MinimizerSet
 
 __all__ = [
     "Landscape",
+    "as_landscape",
     "Provenance",
     "Smoothness",
     "CriticalPoint",
@@ -386,3 +387,13 @@ def _jsonable(obj: Any):
     if isinstance(obj, np.generic):
         return obj.item()
     return obj
+
+
+def as_landscape(value, name: str = "landscape"):
+    """A ``toylands.Landscape`` (built-in or from ``toylands.from_functions``)."""
+    if not isinstance(value, Landscape):
+        raise TypeError(
+            f"{name} must be a toylands landscape (toylands.get(...) or "
+            f"toylands.from_functions(...)), got {type(value).__name__}"
+        )
+    return value

@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._ground_truth import FAST_POINTS
+from ._ground_truth import FAST_POINTS, GroundTruthError
 from ._ground_truth import validate as _validate_ground_truth
 from ._landscape import USER, Landscape, Provenance, Smoothness
-from ._validate import as_box, as_finite_array, as_finite_float, as_int, check_memory
-from .domain import Box
+from ._validate import as_finite_array, as_finite_float, as_int, check_memory
+from .domain import Box, as_box
 from .sets import MinimizerSet, ProjectedSet
 
 __all__ = ["from_functions"]
@@ -164,11 +164,6 @@ def from_functions(
     if fis.shape != (n,):
         raise ValueError(f"f_i_star must be {n} finite numbers, got shape {fis.shape}")
     f_star = as_finite_float(f_star, "f_star")
-    # f* = min (1/n) Σ f_i ≥ (1/n) Σ min f_i: a smaller f_star is not the infimum of f.
-    floor = float(np.mean(fis))
-    if f_star < floor - 1e-12 * max(1.0, abs(floor)):
-        raise ValueError(f"f_star = {f_star:g} is below the mean of f_i_star ({floor:g}); "
-                         "f* >= (1/n) sum_i f_i* always")
     if L is not None:
         L = as_finite_float(L, "L", low=0.0, low_open=True, why="a smoothness constant")
     user = Provenance(USER)
@@ -191,6 +186,11 @@ def from_functions(
         interpolation=bool(np.isclose(f_star, fis.mean())),
         positive=bool(np.all(fis > 0)),
     )
-    if validate:
+    if validate:  # first: its message says where the functions contradict the numbers
         _validate_ground_truth(land, points=FAST_POINTS, search=4)
+    # f* = min (1/n) Σ f_i ≥ (1/n) Σ min f_i: a smaller f_star is not the infimum of f.
+    floor = float(np.mean(fis))
+    if f_star < floor - 1e-12 * max(1.0, abs(floor)):
+        raise GroundTruthError(name, [("f_star", f"f_star = {f_star:g} is below the mean of "
+                                       f"f_i_star ({floor:g}); f* >= (1/n) sum_i f_i* always")])
     return land

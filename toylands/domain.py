@@ -8,7 +8,7 @@ import numpy as np
 
 from ._validate import as_finite_array, as_finite_float, as_int, as_rng, check_memory
 
-__all__ = ["Box"]
+__all__ = ["Box"]  # as_box: the argument check of toylands._checked, not public API
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,3 +105,24 @@ class Box:
         if np.all(self.lo == self.lo[0]) and np.all(self.hi == self.hi[0]):
             return f"Box.cube({self.lo[0]:g}, {self.hi[0]:g}, dim={self.dim})"
         return f"Box(lo={self.lo.tolist()}, hi={self.hi.tolist()})"
+
+
+def as_box(value, name: str, dim: int | None = None):
+    """A ``toylands.Box`` of dimension ``dim``, from a Box or a pair ``(lo, hi)`` (the cube
+    ``[lo, hi]^dim``)."""
+    if isinstance(value, Box):
+        box = value
+    else:
+        if isinstance(value, (str, bytes)) or np.ndim(value) != 1 or len(value) != 2:
+            raise TypeError(f"{name} must be a toylands.Box or a pair (lo, hi), got "
+                            f"{type(value).__name__}")
+        lo = as_finite_float(value[0], f"{name}[0] (lo)")
+        hi = as_finite_float(value[1], f"{name}[1] (hi)")
+        if not lo < hi:
+            raise ValueError(f"{name} is empty or inverted: lo = {lo:g} >= hi = {hi:g}")
+        if dim is None:
+            raise TypeError(f"{name} must be a toylands.Box here (no dimension for a pair)")
+        box = Box.cube(lo, hi, dim)
+    if dim is not None and box.dim != dim:
+        raise ValueError(f"{name} has dimension {box.dim}, the landscape {dim}")
+    return box

@@ -306,8 +306,7 @@ class ProjectedSet(MinimizerSet):
     """
 
     def __init__(self, project: Callable, dim: int, domain, *, error: float = 0.0):
-        from ._validate import as_box
-
+        from .domain import as_box
         if not callable(project):
             raise TypeError(f"project must be callable, got {type(project).__name__}")
         self._project = project

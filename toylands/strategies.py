@@ -18,7 +18,9 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from . import _registry
-from ._validate import as_finite_float, as_flag, as_landscape, checked
+from ._checked import checked
+from ._landscape import as_landscape
+from ._validate import as_finite_float, as_flag
 from .domain import Box
 
 __all__ = ["points", "points_near_minimizers", "instances", "alpha_beta_pairs", "seeds"]

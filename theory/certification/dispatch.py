@@ -6,7 +6,7 @@ r"""``certify``: choose the method and run it (the strongest available by defaul
 
 from __future__ import annotations
 
-from toylands._validate import checked
+from toylands._checked import checked
 
 from ..conditions import check_constants
 from .certificate import PROVED, REFUTED, Certificate

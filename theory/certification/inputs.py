@@ -7,8 +7,8 @@ import sys
 
 import numpy as np
 
-from toylands._validate import as_box, as_int, as_rng
-from toylands.domain import Box
+from toylands._validate import as_int, as_rng
+from toylands.domain import Box, as_box
 
 __all__ = ["_check_domain", "_rng", "_check_budget", "_default_budget", "progress"]
 

@@ -7,7 +7,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from toylands._validate import as_finite_array, checked
+from toylands._checked import checked
+from toylands._validate import as_finite_array
 
 from ..conditions import alpha_beta_rows
 from ..region import Region, combine

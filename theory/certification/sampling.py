@@ -12,7 +12,8 @@ import time
 
 import numpy as np
 
-from toylands._validate import as_int, check_memory, checked
+from toylands._checked import checked
+from toylands._validate import as_int, check_memory
 from toylands.domain import Box
 
 from ..conditions import alpha_beta_rows, slack, slack_tolerance

@@ -33,7 +33,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from toylands._validate import as_finite_array, as_finite_float, as_int, checked
+from toylands._checked import checked
+from toylands._validate import as_finite_array, as_finite_float, as_int
 
 from . import bounds as B
 from . import optimizers as O

@@ -13,7 +13,8 @@ import math
 
 import numpy as np
 
-from toylands._validate import as_finite_float, as_int, checked
+from toylands._checked import checked
+from toylands._validate import as_finite_float, as_int
 
 from . import optimizers as O
 

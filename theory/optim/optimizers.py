@@ -43,7 +43,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from toylands._validate import as_finite_array, as_finite_float, as_int, checked
+from toylands._checked import checked
+from toylands._validate import as_finite_array, as_finite_float, as_int
 
 __all__ = [
     "Optimizer",

@@ -15,7 +15,8 @@ import math
 
 import numpy as np
 
-from toylands._validate import as_finite_float, checked
+from toylands._checked import checked
+from toylands._validate import as_finite_float
 
 from . import bounds as B
 from . import optimizers as O

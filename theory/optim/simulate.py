@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from toylands._validate import as_finite_float, as_int, check_memory, check_work, checked
+from toylands._checked import checked
+from toylands._validate import as_finite_float, as_int, check_memory, check_work
 
 from .optimizers import Optimizer
 

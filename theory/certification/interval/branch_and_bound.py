@@ -31,7 +31,7 @@ import time
 
 import numpy as np
 
-from toylands._validate import checked
+from toylands._checked import checked
 
 from ...conditions import check_constants
 from ..certificate import INCONCLUSIVE, PROVED, REFUTED, Certificate

@@ -56,7 +56,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from toylands._validate import checked
+from toylands._checked import checked
 
 from ...conditions import check_constants
 from ..certificate import INCONCLUSIVE, PROVED, REFUTED, Certificate
