@@ -107,6 +107,41 @@ EXCLUDED = {
     "toylands.relu_net.stationarity_residual": "ground-truth kernel of two-layer-relu",
     # result records (dataclasses with a consistency check)
     "theory.optim.bounds.Bound": "a result record, built by the theorems (fuzzed)",
+    # merged from the network experiments: sweeps and studies take minutes per call (their
+    # arguments are checked by the CLI, fuzzed with `toylands experiment`); the rest format or
+    # post-process their results, or are internal steps of teacher_student
+    "theory.experiments.run": "runs an experiment: minutes (the CLI fuzz covers its name)",
+    "theory.experiments.mlp.width_sweep": "a study of minutes",
+    "theory.experiments.mlp.batch_sweep": "a study of minutes",
+    "theory.experiments.mlp.depth_sweep": "a study of minutes",
+    "theory.experiments.mlp.table2": "a study of minutes",
+    "theory.experiments.teacher.teacher_student": "a study of minutes",
+    "theory.experiments.teacher.orbit_projection": "internal step of teacher_student",
+    "theory.experiments.teacher.unit_cost": "internal step of teacher_student",
+    "theory.experiments.mlp.interpolation_threshold": "reads the results of width_sweep",
+    "theory.experiments.mlp.rise_then_fall": "reads the results of a sweep",
+    "theory.experiments.claims.claims": "formats the results of run()",
+    # the PEP bridge: its solvers take an Instance (instance_for, fuzzed) or PEPit objects and
+    # solve an SDP per call (seconds); the studies take minutes
+    "theory.pep.alpha_beta.AlphaBetaClass": "needs a PEPit problem object",
+    "theory.pep.steps.apply": "one step inside a PEPit problem",
+    "theory.pep.result.combine_max": "combines the results of the solvers",
+    "theory.pep.theorems.exact": "takes an Instance and solves an SDP",
+    "theory.pep.theorems.potential": "takes an Instance and solves an SDP",
+    "theory.pep.theorems.potential_curve": "takes an Instance and solves SDPs",
+    "theory.pep.theorems.triangle": "takes an Instance and solves SDPs",
+    "theory.pep.theorems.wc": "takes an Instance and solves an SDP",
+    "theory.pep.study.triangle_study": "a study of minutes",
+    "theory.pep.study.implied_constants": "reads the results of a study",
+    "theory.pep.study.verdict": "reads the results of a study",
+    "theory.pep.landscape.fitting": "builds every landscape and certifies pairs: minutes",
+    # internal pieces of the rigorous methods, called by certify_interval / certify_symbolic
+    # (fuzzed) with the landscape's own data
+    "theory.certification.interval.generated.SympyKernel": "internal kernel of certify_interval",
+    "theory.certification.symbolic.rational1d.certify_rational1d": "internal step of "
+    "certify_symbolic for from_sympy landscapes",
+    # built by toylands.from_module (fuzzed) from a torch module and its data
+    "toylands.torch_module.ModuleLandscape": "built by toylands.from_module",
     # abstract bases
     "toylands.sets.MinimizerSet": "abstract base (project/sample not implemented)",
     "toylands._landscape.Landscape": "abstract base; every concrete landscape is fuzzed",
@@ -162,7 +197,7 @@ NONFINITE_OK = {
 # Words that name an argument in an error message about a nested value (e.g. a landscape's
 # domain when the argument was the landscape).
 ARGUMENT_WORDS = ("landscape", "domain", "box", "rows", "point", "shape", "dtype", "optimizer",
-                  "theorem")
+                  "theorem", "experiment")
 
 
 # ---- discovery ------------------------------------------------------------------------------
@@ -612,7 +647,8 @@ def inputs_finite(args, kwargs) -> bool:
 
 
 def _names_an_argument(message: str, names) -> bool:
-    words = set(names) | set(ARGUMENT_WORDS)
+    # "x0" is also named by "x" (the point it is): strip trailing digits and underscores
+    words = set(names) | {re.sub(r"[\d_]+$", "", n) for n in names} | set(ARGUMENT_WORDS)
     return any(re.search(rf"(?<![A-Za-z0-9_]){re.escape(w)}s?(?![A-Za-z0-9_])", message)
                for w in words if w)
 

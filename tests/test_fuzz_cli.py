@@ -8,9 +8,10 @@ Contract: exit status 0, 1 or 2; no traceback; on status 2 nothing on stdout and
 line on stderr; on 0/1 with ``--json`` one line of strict JSON (no NaN/Infinity tokens).
 
 Cost control (documented, so that a case is seconds, not minutes): ``--quiet`` is always
-passed; ``--runs``, ``--steps`` and ``--budget`` get small values unless the case fuzzes them;
-``report`` and ``figures`` always get an ``--out`` that cannot be written (their successful
-runs take minutes and are tested in tests/test_report*.py).
+passed; ``--runs``, ``--steps``, ``--budget`` and ``--points`` get small values unless the case
+fuzzes them; ``report`` and ``figures`` always get an ``--out`` that cannot be written, and
+``experiment`` only names that are not experiments (their successful runs take minutes and are
+tested in tests/test_report*.py and tests/test_experiments.py).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ NAMES_QUICK = ["example1", "example6", "remark1-valley", "least-squares", "matri
                "nope", ""]
 NAMES = NAMES_QUICK + ["example2", "example3", "example3-printed", "remark1-bumps",
                        "two-layer-relu", "half-space"]
-SMALL = {"--runs": "3", "--steps": "5", "--budget": "200"}
+SMALL = {"--runs": "3", "--steps": "5", "--budget": "200", "--points": "200"}
 
 
 def _actions():
@@ -186,4 +187,7 @@ def test_fuzz_cli_slow(command, built):
 
 def test_every_subcommand_is_fuzzed():
     assert set(COMMANDS) >= {"list", "show", "certify", "region", "simulate", "check", "report",
-                             "figures"}
+                             "figures", "conditions", "experiment", "pep"}
+    from theory.experiments import EXPERIMENTS
+
+    assert not set(EXPERIMENTS) & set(NAMES)  # no valid experiment is run (minutes each)
