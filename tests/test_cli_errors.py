@@ -56,13 +56,33 @@ MISTAKES = [
 ]
 
 
+def in_process(capsys, argv):
+    from theory.cli import main
+
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:  # argparse's exits
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 @pytest.mark.parametrize("argv, words", MISTAKES, ids=[" ".join(a)[:60] for a, _ in MISTAKES])
-def test_a_mistake_is_one_line_and_exit_2(argv, words):
-    code, out, err = toylands(*argv)
+def test_a_mistake_is_one_line_and_exit_2(capsys, argv, words):
+    code, out, err = in_process(capsys, argv)
     assert code == 2, (code, err)
     assert out == "" and "Traceback" not in err
     assert err.count("\n") == 1 and err.startswith("toylands"), err
     assert words in err, err
+
+
+# A few of them as real processes: what the shell sees, interpreter shutdown included.
+@pytest.mark.parametrize("argv, words", [MISTAKES[0], MISTAKES[1], MISTAKES[12]],
+                         ids=["unwritable out", "runs beyond memory", "unknown option"])
+def test_a_mistake_in_a_real_process(argv, words):
+    code, out, err = toylands(*argv)
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert err.count("\n") == 1 and words in err, err
 
 
 def test_figures_into_a_regular_file_is_a_mistake(tmp_path):
