@@ -35,7 +35,14 @@ test: lint
 test-slow: $(VENV)/.installed-test
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -q -m slow
 
-bench: $(VENV)/.installed-test
+# The peers the benchmarks compare with: torch (torch.func.jvp under vmap; the test extras
+# install the pinned CPU build) and python-flint (arb), which `make bench` installs into .venv.
+# Each benchmark prints "skipped (not installed)" for a peer that is missing.
+$(VENV)/.installed-bench: $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet 'python-flint>=0.6'
+	touch $@
+
+bench: $(VENV)/.installed-bench
 	$(BIN)/python -m benchmarks
 
 clean:

@@ -1,8 +1,10 @@
 r"""Trajectories of SGD, SPS_max and NGN over the contours of 2-D examples.
 
 One seeded run of each optimizer (MATHEMATICS.md §5, with the landscape's exact f_i*) from the same
-start, drawn over the contours of f with S (red) and the other stationary points marked. The
-steps are set from the certified smoothness bound L of each landscape's default domain:
+start, drawn over the contours of f with S (red) and the other stationary points marked. Each
+method has one colour, for its path, its start (concentric rings: all start at the same point) and
+its last iterate (square); the box in the corner says where each ends (f − f* and the distance to
+S). The steps are set from the certified smoothness bound L of each landscape's default domain:
 SGD γ = 1/L, SPS_max c = ½ and γ_b = 2/L, NGN γ = 2/L.
 """
 
@@ -16,7 +18,10 @@ import toylands
 
 from . import plotting as P
 
-__all__ = ["main", "PANELS"]
+__all__ = ["main", "PANELS", "COLORS"]
+
+# one colour per method (SGD, SPS_max, NGN), none of them the red of S or the orange of saddles
+COLORS = ("tab:blue", "tab:pink", "tab:green")
 
 # (landscape, view box, start point)
 PANELS = (
@@ -59,10 +64,24 @@ def main(out_dir, smoke: bool = False, *, seed: int = 0) -> list[Path]:
         X, Y, Z = P.grid_values(f, box, num)
         cs = P.plot_contours(ax, X, Y, Z, levels=25, cmap="Greys_r", alpha=0.8)
         fig.colorbar(cs, ax=ax, label="f(x, y)", shrink=0.85)
-        for k, (label, opt) in enumerate(_optimizers(L)):
+        ends = []
+        opts = _optimizers(L)
+        for k, (label, opt) in enumerate(opts):
             rng = np.random.default_rng([seed, k])
-            P.plot_trajectory(ax, _path(f, opt, x0, steps, rng), label=label, color=f"C{k}")
-        ax.plot([], [], "o", color="0.6", mec="k", mew=0.5, label="start x⁰")
+            path = _path(f, opt, x0, steps, rng)
+            P.plot_trajectory(ax, path, label=label, color=COLORS[k],
+                              start_size=6.0 + 4.0 * (len(opts) - 1 - k))
+            xK = path[-1]
+            gap = float(f.value(xK) - f.f_star)
+            dist = float(f.distance(xK[None, :])[0])
+            ends.append((COLORS[k], f"{label.split(',')[0]} ends at ({xK[0]:.3g}, {xK[1]:.3g}): "
+                                  f"f − f* = {gap:.2g}, dist to S = {dist:.2g}"))
+        for j, (color, text) in enumerate(ends):
+            ax.text(0.02, 0.02 + 0.055 * (len(ends) - 1 - j), text, transform=ax.transAxes,
+                    fontsize=7, color=color, ha="left", va="bottom", zorder=20,
+                    bbox={"fc": "white", "ec": "none", "alpha": 0.8, "pad": 1.0})
+        ax.plot([], [], "o", color="0.6", mec="k", mew=0.5,
+                label="start x⁰ (rings: one per method)")
         ax.plot([], [], "s", color="0.6", mec="k", mew=0.5, label="last iterate x^K")
         P.plot_minimizers(ax, f.minimizers, box)
         P.plot_critical_points(ax, f.critical_points, box=box)

@@ -3,7 +3,9 @@ r"""Shared plotting functions of the toylands figures.
 Every function here draws on the ``ax`` it is given and returns the artist it made; none of
 them computes anything beyond evaluating a landscape on a grid (the mathematics lives in
 ``toylands`` and ``theory``). ``figure`` and ``save`` apply the one style sheet
-(``toylands.mplstyle``) and write byte-stable PNGs: fixed dpi and no run-dependent metadata.
+(``toylands.mplstyle``) and write byte-stable files: every figure as a PNG (fixed dpi) and a PDF
+beside it (vector, for papers), neither with run-dependent metadata (no software version, no
+creation date).
 
 >>> import matplotlib
 >>> matplotlib.use("Agg")
@@ -52,8 +54,10 @@ __all__ = [
 
 STYLE = Path(__file__).with_name("toylands.mplstyle")
 DPI = 120
-# PNG text chunks matplotlib would otherwise fill with run-dependent data (the version string).
+# Metadata matplotlib would otherwise fill with run-dependent data: the version string (PNG), the
+# producer, creator and creation date (PDF).
 _METADATA = {"Software": None}
+_PDF_METADATA = {"Creator": None, "Producer": None, "CreationDate": None}
 
 KIND_MARKERS = {
     "saddle": ("X", "tab:orange", "saddle"),
@@ -95,11 +99,15 @@ def figure(nrows: int = 1, ncols: int = 1, *, figsize=None, **kw):
 
 
 def save(fig, path) -> Path:
-    """Write ``fig`` to ``path`` as a byte-stable PNG at ``DPI`` and close it."""
+    """Write ``fig`` to ``path`` as a byte-stable PNG at ``DPI`` and, beside it, the same figure
+    as a byte-stable PDF (``path`` with the suffix ``.pdf``); close it and return the PNG's path.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with style():
         fig.savefig(path, dpi=DPI, metadata=_METADATA)
+        with matplotlib.rc_context({"pdf.compression": 6}):
+            fig.savefig(path.with_suffix(".pdf"), metadata=_PDF_METADATA)
     plt.close(fig)
     return path
 
@@ -327,13 +335,15 @@ def plot_curve(ax, x, y, *, label=None, **kw):
     return line
 
 
-def plot_trajectory(ax, xs, *, label, color=None, every=1, **kw):
-    """An optimizer's path ``xs (K, 2)`` with its start (o) and end (■). Returns the line."""
+def plot_trajectory(ax, xs, *, label, color=None, every=1, start_size=6.0, **kw):
+    """An optimizer's path ``xs (K, 2)`` with its start (o) and end (■), both in the path's
+    colour (``start_size``: several paths from one start stay visible as concentric rings when
+    drawn largest first). Returns the line."""
     xs = np.asarray(xs, dtype=float)[::every]
     (line,) = ax.plot(xs[:, 0], xs[:, 1], "-", lw=1.0, color=color, label=label, **kw)
     c = line.get_color()
-    ax.plot(xs[:1, 0], xs[:1, 1], "o", color=c, ms=6, mec="k", mew=0.5)
-    ax.plot(xs[-1:, 0], xs[-1:, 1], "s", color=c, ms=6, mec="k", mew=0.5)
+    ax.plot(xs[:1, 0], xs[:1, 1], "o", color=c, ms=start_size, mec="k", mew=0.5, zorder=12)
+    ax.plot(xs[-1:, 0], xs[-1:, 1], "s", color=c, ms=6, mec="k", mew=0.5, zorder=12)
     return line
 
 

@@ -41,6 +41,31 @@ def test_theorem3_uses_beta_not_two_beta():
     assert b.value == pytest.approx(want, rel=1e-15)
 
 
+def test_ngn_theorems_need_f_i_nonnegative_not_positive():
+    """MATHEMATICS.md §6, §9.10: f_i* = 0 admitted (σ_pos² = 0: the positivity term vanishes);
+    ``positive=True`` (every f_i > 0) still accepted; saying nothing is a TypeError."""
+    for fn in (B.theorem3_ngn, B.theorem6_ngn_dec):
+        b = fn(**BASE, gamma=0.8, D0_sq=4.0, sigma_pos2=0.0, nonnegative=True)
+        assert b.terms["positivity"] == 0.0 and b.value > 0
+        assert fn(**BASE, gamma=0.8, D0_sq=4.0, sigma_pos2=0.0, positive=True).value == b.value
+        with pytest.raises(TypeError, match="nonnegative"):
+            fn(**BASE, gamma=0.8, D0_sq=4.0, sigma_pos2=0.0)
+
+
+def test_nonnegative_reads_the_ground_truth():
+    import toylands
+    from theory.optim.settings import nonnegative
+
+    for name in ("example1", "example2", "example3", "example6", "least-squares",
+                 "matrix-factorization", "half-space"):
+        assert nonnegative(toylands.get(name)), name
+    bowl = toylands.from_functions(
+        name="shifted", dim=1, n=2, losses=lambda x: 0.5 * x**2 + np.array([-0.1, 0.2]),
+        grads=lambda x: np.broadcast_to(x[..., None, :], x.shape[:-1] + (2, 1)),
+        f_i_star=[-0.1, 0.2], f_star=0.05, project=lambda x: np.zeros_like(x), L=1.0)
+    assert not nonnegative(bowl)
+
+
 def test_theorem6_formula():
     g, L = 0.5, 2.0
     u = (1 + g * L) * (1 + 2 * g * L)
@@ -79,12 +104,12 @@ def test_theorem7_formula_and_safe_reading():
         (B.theorem1_sgd, dict(BASE, alpha=3.0, gamma=0.1, D0_sq=1.0), "alpha > beta"),
         (B.theorem4_sgd_dec, dict(BASE, gamma0=0.6, D0_sq=1.0), "gamma0 <= (alpha − beta)/(2L)"),
         (B.theorem2_sps_max, dict(BASE, c=0.2, gamma_b=1.0, D0_sq=1.0), "c > 1/(2(alpha − beta))"),
-        (B.theorem3_ngn, dict(BASE, gamma=1.0, D0_sq=1.0, sigma_pos2=0.0, positive=False),
-         "every f_i > 0 (positive)"),
+        (B.theorem3_ngn, dict(BASE, gamma=1.0, D0_sq=1.0, sigma_pos2=0.0, nonnegative=False),
+         "every f_i >= 0 (non-negative)"),
         (B.theorem3_ngn, dict(BASE, beta=4.5, gamma=1.0, D0_sq=1.0, sigma_pos2=0.0, positive=True),
          "alpha >= beta + 1"),
-        (B.theorem6_ngn_dec, dict(BASE, gamma=1.0, D0_sq=1.0, sigma_pos2=0.0, positive=False),
-         "every f_i > 0 (positive)"),
+        (B.theorem6_ngn_dec, dict(BASE, gamma=1.0, D0_sq=1.0, sigma_pos2=0.0, nonnegative=False),
+         "every f_i >= 0 (non-negative)"),
         (B.theorem5_dec_sps, dict(BASE, c_k=np.full(100, 0.1), gamma_b=1.0, D_sq=1.0),
          "c_k >= 1/(alpha − beta)"),
         (B.theorem5_dec_sps, dict(BASE, c_k=np.linspace(2, 1, 100), gamma_b=1.0, D_sq=1.0),

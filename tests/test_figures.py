@@ -9,6 +9,7 @@ import matplotlib
 import pytest
 
 import figures
+import toylands
 from figures import plotting as P
 
 matplotlib.use("Agg")
@@ -30,13 +31,27 @@ def test_script_draws_pngs_in_smoke_mode(name, tmp_path):
         assert data.startswith(PNG_MAGIC)
         assert b"Software" not in data  # no run-dependent metadata
         assert b"matplotlib version" not in data
+        pdf = f.with_suffix(".pdf").read_bytes()  # the same figure as a PDF, for papers
+        assert pdf.startswith(b"%PDF-") and b"CreationDate" not in pdf
+        assert b"Producer" not in pdf and b"matplotlib" not in pdf
 
 
-def test_pngs_are_byte_stable(tmp_path):
+def test_pngs_and_pdfs_are_byte_stable(tmp_path):
     a = _draw("fig_surfaces", tmp_path / "a")
     b = _draw("fig_surfaces", tmp_path / "b")
     for fa, fb in zip(a, b):
         assert hashlib.sha256(fa.read_bytes()).digest() == hashlib.sha256(fb.read_bytes()).digest()
+        pa, pb = fa.with_suffix(".pdf"), fb.with_suffix(".pdf")
+        assert pa.read_bytes() == pb.read_bytes()
+
+
+def test_rates_draws_the_trivial_bound_and_ngn_where_its_hypotheses_hold():
+    from figures import fig_rates
+
+    assert {t for t, _ in fig_rates.PLAN} == {"1", "2", "3", "4", "5", "6", "7", "C1"}
+    from theory.optim.settings import nonnegative
+
+    assert all(nonnegative(toylands.get(name)) for t, name in fig_rates.PLAN if t in "36")
 
 
 def test_draw_all_reports_every_script(tmp_path):

@@ -158,8 +158,78 @@ def test_polyak_numerator_clipped_when_f_equals_f_star():
     g = O.gamma_sps_max(np.array([1.0, 1.0]), np.array([1.0, 1.0 + 1e-16]), np.array([2.0, 2.0]),
                         0.5, 3.0)
     np.testing.assert_array_equal(g, [0.0, 0.0])
-    assert O.gamma_ngn(np.array([0.0]), np.array([1.0]), 1.0)[0] == 0.0
-    assert O.gamma_ngn(np.array([0.0]), np.array([0.0]), 1.0)[0] == 1.0
+
+
+def test_ngn_step_where_f_i_is_zero():
+    """MATHEMATICS.md §5 (corrected): where f_i(x) = 0 the step size is γ (the rule's value where
+    the ratio ‖∇f_i‖²/(2f_i) is 0), whatever rounding left of the gradient; the update is zero."""
+    np.testing.assert_array_equal(
+        O.gamma_ngn(np.array([0.0, 0.0, 0.5]), np.array([0.0, 1e-300, 1.0]), 0.7),
+        [0.7, 0.7, 0.7 / (1 + 0.7 * 1.0 / (2 * 0.5))])
+    f = toylands.get("example6")  # f_1 = u/(1+u) is 0 exactly at its centre (0, 0)
+    x = np.array([[0.0, 0.0], [1.0, 1.0], [0.3, -0.2]])
+    i = np.array([0, 1, 0])
+    for opt in (O.ngn(0.9), O.ngn_dec(0.9)):
+        x1, _, info = opt.step(f, x, opt.init(x), i)
+        np.testing.assert_array_equal(info.loss[:2], [0.0, 0.0])
+        np.testing.assert_array_equal(info.gamma[:2], [0.9, 0.9])
+        np.testing.assert_array_equal(x1[:2], x[:2])  # the gradient is 0 there: no move
+        assert 0.9 / (1 + 0.9 * f.smoothness().L) <= info.gamma[2] < 0.9
+
+
+def test_polyak_flag_marks_the_active_branch(rng):
+    """``info.polyak``: SPS_max's Polyak step below γ_b; DecSPS's ratio below c_{k−1}γ_{k−1}."""
+    f = toylands.get("example3")
+    x = f.domain.sample(rng, 300) / 4
+    i = rng.integers(0, f.n, 300)
+    L = f.smoothness().L
+    for c, gb in ((0.5, 4.0 / L), (0.5, 1.0 / (2 * 0.5 * L))):
+        opt = O.sps_max(c, gb)
+        _, _, info = opt.step(f, x, opt.init(x), i)
+        ratio = O.polyak_ratio(info.loss, info.f_i_star, info.grad_sq) / c
+        np.testing.assert_array_equal(info.polyak, ratio < gb)
+        np.testing.assert_array_equal(info.gamma, np.where(info.polyak, ratio, gb))
+    # γ_b = 1/(2cL) is at or below every Polyak step (L-smoothness): SPS_max is SGD there
+    assert not info.polyak.any()
+    opt = O.dec_sps(4.0 / L)
+    state = opt.init(x)
+    _, state1, info = opt.step(f, x, state, i)
+    ratio = O.polyak_ratio(info.loss, info.f_i_star, info.grad_sq)
+    np.testing.assert_array_equal(info.polyak, ratio < state.c_gamma_prev)
+    assert info.polyak.any() and not info.polyak.all()
+    for opt in (O.sgd(0.1), O.ngn(0.1), O.adagrad_norm_max(0.1, 1.0)):
+        assert opt.step(f, x, opt.init(x), i)[2].polyak is None
+
+
+@pytest.mark.parametrize(
+    "opt",
+    [O.sgd(0.3), O.sgd_dec(0.3), O.sps_max(0.5, 0.4), O.dec_sps(0.4), O.ngn(0.5), O.ngn_dec(0.5),
+     O.adagrad_norm_max(0.5, 1.0)],
+    ids=lambda o: o.name,
+)
+def test_rule_reads_only_what_it_declares(quad, opt, rng):
+    """The simulator evaluates only ``needs``: the rule must give the same step without the rest."""
+    x = rng.normal(size=(6, 2))
+    i = rng.integers(0, quad.n, 6)
+    state = opt.init(x)
+    _, s1, info = opt.step(quad, x, state, i)
+    args = {"loss": info.loss, "f_i_star": info.f_i_star, "grad_sq": info.grad_sq}
+    gam, s2, _ = opt.rule(state, *(args[k] if k in opt.needs else None for k in args))
+    np.testing.assert_array_equal(np.broadcast_to(gam, (6,)), info.gamma)
+    assert s2.k == s1.k == 1
+
+
+def test_sample_oracle_is_loss_at_and_grad_at(rng):
+    for name in ("example3", "example6", "least-squares", "example1"):
+        f = toylands.get(name)
+        x = f.domain.sample(rng, 50)
+        i = rng.integers(0, f.n, 50)
+        for validate in (True, False):
+            loss_grad, grad = O.sample_oracle(f, validate=validate)
+            loss, g = loss_grad(x, i)
+            np.testing.assert_allclose(loss, f.loss_at(x, i), rtol=1e-15, atol=0)
+            np.testing.assert_allclose(g, f.grad_at(x, i), rtol=1e-15, atol=1e-300)
+            np.testing.assert_array_equal(grad(x, i), f.grad_at(x, i))
 
 
 def test_ngn_rejects_negative_losses():

@@ -171,12 +171,28 @@ def alpha_beta_rows(landscape, x, *, f_i_lower=None, reference=None) -> Rows:
         pts = np.broadcast_to(ref, x.shape).copy()[..., None, :]
         mask = np.ones(pts.shape[:-1], dtype=bool)
     pts_t = like(pts, xt)
-    xb = namespace(xt).broadcast_to(xt[..., None, :], tuple(pts_t.shape))
-    fx = to_numpy64(landscape.losses(xt))
+    # The first candidate shares the forward pass of f_i(x) (``losses_and_directional``); the
+    # landscape evaluates in blocks of points, so its temporaries are those of one block.
+    first = pts_t[..., 0, :]
+    fused = getattr(landscape, "losses_and_directional", None)
+    if fused is not None:
+        fx, a0 = fused(xt, xt - first)
+    else:  # a duck-typed landscape without the fused method
+        fx, a0 = landscape.losses(xt), landscape.directional(xt, xt - first)
+    fx, a0 = to_numpy64(fx), to_numpy64(a0)
     fp = to_numpy64(landscape.losses(pts_t))
-    a = to_numpy64(landscape.directional(xb, xb - pts_t))
+    if pts.shape[-2] == 1:
+        a = a0[..., None, :]
+    else:  # finite S with several candidates: one more JVP per further candidate
+        a = np.empty(fp.shape)
+        a[..., 0, :] = a0
+        rest = pts_t[..., 1:, :]
+        xb = namespace(xt).broadcast_to(xt[..., None, :], tuple(rest.shape))
+        a[..., 1:, :] = to_numpy64(landscape.directional(xb, xb - rest))
     b = fx[..., None, :] - fp
-    c = np.broadcast_to(np.maximum(fx - lower, 0.0)[..., None, :], b.shape).copy()
+    c = np.maximum(fx - lower, 0.0)[..., None, :]
+    if c.shape != b.shape:
+        c = np.broadcast_to(c, b.shape).copy()
     return Rows(a, b, c, np.asarray(mask, dtype=bool), pts, fx, fp, lower)
 
 

@@ -330,7 +330,8 @@ def alpha_beta_sweep(widths, *, budget: int, seed: int, progress=None) -> list[d
     sampled
     points, one refinement round) and Theorem 1's best pair (the one minimising β/(α − β)) of
     the ``two-layer-relu`` landscape of width k, for each k of ``widths``; ``params`` is its
-    parameter count, ``n`` its number of samples."""
+    parameter count, ``n`` its number of samples, ``sigma_int2`` its σ_int² (the neighbourhood
+    term of Theorem 1 is ``2·term·σ_int²``)."""
     import toylands
 
     from .certification import region_map
@@ -343,7 +344,8 @@ def alpha_beta_sweep(widths, *, budget: int, seed: int, progress=None) -> list[d
         reg = region_map(f, budget=budget, rng=seed, rounds=1)
         bp = reg.best_pair(1)
         out.append({"width": int(k), "params": f.dim, "n": f.n, "alpha_min": reg.alpha_min,
-                    "alpha": bp.alpha, "beta": bp.beta, "term": bp.value})
+                    "alpha": bp.alpha, "beta": bp.beta, "term": bp.value,
+                    "sigma_int2": float(f.sigma_int2)})
     return out
 
 

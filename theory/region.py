@@ -234,8 +234,37 @@ def upper_envelope(b, a, c) -> PiecewiseLinear:
         raise ValueError(f"b, a, c must have one size, got {b.size}, {a.size}, {c.size}")
     if np.any(c <= 0):
         raise ValueError("c must be > 0 in every row (rows with c = 0 bound alpha, not beta)")
+    b, a, c = _hull_rows(b, a, c)
     if b.size == 0:
         return PiecewiseLinear.constant(-np.inf)
+    if b.size > 1:
+        # crossing of consecutive hull lines: α = (a_i c_k − a_k c_i) / (b_i c_k − b_k c_i)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            xs = (a[:-1] * c[1:] - a[1:] * c[:-1]) / (b[:-1] * c[1:] - b[1:] * c[:-1])
+            bad = ~np.isfinite(xs)
+            if np.any(bad):  # slopes equal in homogeneous form but not as doubles: use m, q
+                m, q = b / c, -a / c
+                xs = np.where(bad, (q[:-1] - q[1:]) / (m[1:] - m[:-1]), xs)
+        xs = np.maximum.accumulate(xs)  # guards against rounding making it non-monotone
+        uniq = np.r_[xs[1:] > xs[:-1], True]
+        # drop lines whose piece collapsed to a point (rounding), keeping the chain consistent
+        keep_line = np.r_[True, uniq]
+        xs = xs[uniq]
+        b, a, c = b[keep_line], a[keep_line], c[keep_line]
+    else:
+        xs = np.empty(0)
+    return PiecewiseLinear(xs, b / c, -a / c)
+
+
+def _hull_rows(b, a, c) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows ``(b, a, c)`` (``c > 0``) whose lines are on the upper envelope, by slope.
+
+    The envelope of any set of rows is that of its hull rows, so the hull of a union is the hull
+    of the union of hulls: ``Region.from_arrays`` reduces rows block by block with it.
+    """
+    b, a, c = (np.asarray(v, dtype=np.float64).ravel() for v in (b, a, c))
+    if b.size == 0:
+        return b, a, c
     m, q = b / c, -a / c
     if b.size > 4096:
         sel = _prefilter(m, q)
@@ -265,24 +294,7 @@ def upper_envelope(b, a, c) -> PiecewiseLinear:
             # the passes peel slowly (a long gently curved run): finish sequentially
             idx = _monotone_chain(b, a, c, idx)
             break
-    b, a, c = b[idx], a[idx], c[idx]
-    if b.size > 1:
-        # crossing of consecutive hull lines: α = (a_i c_k − a_k c_i) / (b_i c_k − b_k c_i)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            xs = (a[:-1] * c[1:] - a[1:] * c[:-1]) / (b[:-1] * c[1:] - b[1:] * c[:-1])
-            bad = ~np.isfinite(xs)
-            if np.any(bad):  # slopes equal in homogeneous form but not as doubles: use m, q
-                m, q = b / c, -a / c
-                xs = np.where(bad, (q[:-1] - q[1:]) / (m[1:] - m[:-1]), xs)
-        xs = np.maximum.accumulate(xs)  # guards against rounding making it non-monotone
-        uniq = np.r_[xs[1:] > xs[:-1], True]
-        # drop lines whose piece collapsed to a point (rounding), keeping the chain consistent
-        keep_line = np.r_[True, uniq]
-        xs = xs[uniq]
-        b, a, c = b[keep_line], a[keep_line], c[keep_line]
-    else:
-        xs = np.empty(0)
-    return PiecewiseLinear(xs, b / c, -a / c)
+    return b[idx], a[idx], c[idx]
 
 
 def _monotone_chain(b, a, c, idx) -> np.ndarray:
@@ -339,20 +351,67 @@ def _prefilter(m, q) -> np.ndarray:
     return ~(inside & below)
 
 
+class _Frontier:
+    """``F`` of one candidate built from its rows block by block: the hull rows of the ``c > 0``
+    rows (``_hull_rows``) and the α-range the ``c = 0`` rows allow, folded as blocks arrive."""
+
+    def __init__(self):
+        self.parts: list = []
+        self.lo, self.hi = -np.inf, np.inf
+        self.infeasible = False
+
+    def add(self, a, b, c) -> None:
+        """Fold in normalised rows (any shape, one candidate)."""
+        a, b, c = (np.ravel(v) for v in (a, b, c))
+        pos = c > 0
+        if np.any(pos):
+            self.parts.append(_hull_rows(b[pos], a[pos], c[pos]))
+        if np.all(pos):
+            return
+        zb, za = b[~pos], a[~pos]
+        if np.any((zb == 0) & (za < 0)):
+            self.infeasible = True
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = za / zb
+        self.lo = max(self.lo, float(np.max(r[zb < 0], initial=-np.inf)))
+        self.hi = min(self.hi, float(np.min(r[zb > 0], initial=np.inf)))
+
+    def result(self) -> PiecewiseLinear:
+        if self.infeasible:
+            return PiecewiseLinear.constant(np.inf)
+        if self.parts:
+            env = upper_envelope(*(np.concatenate(p) for p in zip(*self.parts)))
+        else:
+            env = PiecewiseLinear.constant(-np.inf)
+        return env.clip_domain(self.lo, self.hi)
+
+
 def _candidate_frontier(a, b, c) -> PiecewiseLinear:
     """F for rows (a, b, c) (1-D, same candidate): envelope, cut to the α-range of c = 0 rows."""
-    pos = c > 0
-    env = upper_envelope(b[pos], a[pos], c[pos])
-    zb, za = b[~pos], a[~pos]
-    if np.any((zb == 0) & (za < 0)):
-        return PiecewiseLinear.constant(np.inf)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r = za / zb
-    lo = float(np.max(r[zb < 0], initial=-np.inf))
-    hi = float(np.min(r[zb > 0], initial=np.inf))
-    if env.xs.size == 0 and np.isneginf(env.q[0]):
-        env = PiecewiseLinear.constant(-np.inf)
-    return env.clip_domain(lo, hi)
+    acc = _Frontier()
+    acc.add(a, b, c)
+    return acc.result()
+
+
+def _normalised(a, b, c):
+    """Rows divided by ``max(|a|, |b|, c)`` (1 where that is 0); ``c`` below ``C_ZERO_RTOL``
+    becomes 0."""
+    scale = np.maximum(np.maximum(np.abs(a), np.abs(b)), c)
+    scale = np.where(scale > 0, scale, 1.0)
+    a, b, c = a / scale, b / scale, c / scale
+    return a, b, np.where(c < C_ZERO_RTOL, 0.0, c)
+
+
+def _check_rows(a, b, c) -> None:
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b)) and np.all(np.isfinite(c))):
+        raise ValueError("rows must be finite (got NaN or inf)")
+    if np.any(c < 0):
+        raise ValueError("c = f_i(x) − f_i* must be >= 0 (clip rounding before)")
+
+
+#: Rows normalised and reduced per block in ``Region.from_arrays``: 2¹⁶ rows keep the block's
+#: temporaries (about a dozen float64 arrays of that length) near 8 MiB.
+ROW_BLOCK = 1 << 16
 
 
 # ---- theorems' neighbourhood terms -----------------------------------------------------------
@@ -448,10 +507,6 @@ class Region:
         a, b, c = (_any_rows(v, k) for v, k in ((a, "a"), (b, "b"), (c, "c")))
         if not (a.shape == b.shape == c.shape):
             raise ValueError(f"a, b, c must have one shape, got {a.shape}, {b.shape}, {c.shape}")
-        if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b)) and np.all(np.isfinite(c))):
-            raise ValueError("rows must be finite (got NaN or inf)")
-        if np.any(c < 0):
-            raise ValueError("c = f_i(x) − f_i* must be >= 0 (clip rounding before)")
         if mask is None:
             if a.ndim == 0:
                 a, b, c = a[None], b[None], c[None]
@@ -459,27 +514,35 @@ class Region:
             mask = np.ones(a.shape[:-1], dtype=bool)
         mask = np.asarray(mask, dtype=bool)
         if a.ndim < 2 or mask.shape != a.shape[:-1]:
+            _check_rows(a, b, c)
             raise ValueError(f"mask must have shape {a.shape[:-1]}, got {mask.shape}")
         n, m = a.shape[-1], a.shape[-2]
         a, b, c = (v.reshape(-1, m, n) for v in (a, b, c))
         mask = mask.reshape(-1, m)
         k = mask.sum(axis=-1)
+        first = np.argmax(mask, axis=-1)
+        # Blocks of points: check, normalise (each row divided by max(|a|, |b|, c)) and reduce
+        # the single-candidate rows to their hull rows, so that the temporaries are those of one
+        # block; points with tied candidates (measure zero) are kept for exact PL min/max.
+        acc = _Frontier()
+        step = max(1, ROW_BLOCK // max(n * m, 1))
+        for lo in range(0, a.shape[0], step):
+            sl = slice(lo, lo + step)
+            _check_rows(a[sl], b[sl], c[sl])
+            one = np.flatnonzero(k[sl] == 1)
+            if one.size == k[sl].size and m == 1:
+                acc.add(*_normalised(a[sl, 0], b[sl, 0], c[sl, 0]))
+            elif one.size:
+                rows = (v[sl][one, first[sl][one]] for v in (a, b, c))
+                acc.add(*_normalised(*rows))
         if np.any(k == 0):
             raise ValueError("every point needs at least one projection candidate")
-        # normalise rows
-        scale = np.maximum(np.maximum(np.abs(a), np.abs(b)), c)
-        scale = np.where(scale > 0, scale, 1.0)
-        a, b, c = a / scale, b / scale, c / scale
-        c = np.where(c < C_ZERO_RTOL, 0.0, c)
-        single = k == 1
-        first = np.argmax(mask, axis=-1)
-        pick = np.arange(a.shape[0])[single], first[single]
-        F = _candidate_frontier(a[pick].ravel(), b[pick].ravel(), c[pick].ravel())
-        tied = np.flatnonzero(~single)
+        F = acc.result()
+        tied = np.flatnonzero(k > 1)
         for p in tied:  # points with ties are rare (measure zero); each is a few small PL ops
             h = None
             for j in np.flatnonzero(mask[p]):
-                hp = _candidate_frontier(a[p, j], b[p, j], c[p, j])
+                hp = _candidate_frontier(*_normalised(a[p, j], b[p, j], c[p, j]))
                 h = hp if h is None else combine(h, hp, np.minimum)
             F = combine(F, h, np.maximum)
         return cls(

@@ -8,9 +8,16 @@ Subclasses implement the private kernels on validated float64 input of shape ``(
 - ``_losses(x) -> (..., n)`` (required);
 - ``_directional(x, v) -> (..., n)`` = ``<∇f_i(x), v>`` for all i, without materialising the
   per-sample gradients; ``_grads(x) -> (..., n, dim)`` as the slow reference;
-- optionally ``_loss_at``, ``_grad_at``, ``_gradient`` where the structure makes them cheaper.
+- optionally ``_loss_at``, ``_grad_at``, ``_loss_grad_at`` (both at once, what a stochastic step
+  needs), ``_gradient`` where the structure makes them cheaper,
+  ``_losses_and_directional(x, v)`` where the two share their forward pass, and
+  ``_point_floats()`` (the float64 temporaries of a kernel per point) where they differ from the
+  default's ``n (dim + 4)``.
 
 The public methods validate and call them; validation lives in ``toylands._validate`` only.
+Methods whose result grows with n call the kernels on blocks of points sized by
+``_point_floats()`` (``toylands._blocks``): their memory is that of their output (numpy
+input; a tensor goes to its kernel in one call, its device's memory being the caller's to size).
 
 Torch: a subclass whose kernels are written once in the array API (``xp = namespace(x)``,
 ``toylands._xp``) sets ``_ARRAY_API = True``; its public methods then take torch tensors
@@ -27,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from ._blocks import block_points, blocked
 from ._validate import as_indices, as_points, check_finite_output, out_dtype, same_library
 from ._xp import is_torch, like, namespace, to_numpy64
 from .domain import Box, as_box
@@ -218,28 +226,57 @@ class Landscape:
     # a ValueError that says so is better than a silent inf or NaN (README "Limits"). Kernels
     # run with floating-point warnings silenced; the check reports what went wrong. (Tensor
     # results are not checked: that would synchronise the device on every call.)
-    def _eval(self, what, kernel, x, xv, *args, size=None):
+    def _checked(self, what, res, points):
+        """``res`` (an array or a tuple of arrays) once every numpy part is finite; ``points``
+        (the validated inputs) only name the size of x in the error."""
+        for r in res if isinstance(res, tuple) else (res,):
+            if isinstance(r, np.ndarray):
+                check_finite_output(r, points, what, self.name)
+        return res
+
+    def _eval(self, what, kernel, x, xv, *args):
+        """``kernel(xv, *args)`` in one call (results that do not grow with n), checked."""
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            out = self._out(kernel(xv, *args), x)
-        if isinstance(out, np.ndarray):
-            check_finite_output(out, xv if size is None else size, what, self.name)
-        return out
+            res = kernel(xv, *args)
+        res = tuple(self._out(r, x) for r in res) if isinstance(res, tuple) else \
+            self._out(res, x)
+        return self._checked(what, res, (xv,))
+
+    def _blocked(self, kernel, *args, like=None, what=None):
+        """``kernel(*args)`` on blocks of points (``toylands._blocks.blocked``), in the output
+        dtype of ``like`` (default ``args[0]``); a tensor goes to the kernel in one call. With
+        ``what`` (the public method's name) floating-point warnings are silenced and a
+        non-finite numpy result raises a ValueError (:meth:`_checked`)."""
+        like = args[0] if like is None else like
+        if what is None:
+            return self._blocked_raw(kernel, args, like)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            res = self._blocked_raw(kernel, args, like)
+        return self._checked(what, res, args)
+
+    def _blocked_raw(self, kernel, args, like):
+        if not isinstance(args[0], np.ndarray):
+            res = kernel(*args)
+            return tuple(self._out(r, like) for r in res) if isinstance(res, tuple) else \
+                self._out(res, like)
+        return blocked(kernel, args, block=block_points(self._point_floats()),
+                       dtype=out_dtype(like))
 
     def losses(self, x) -> np.ndarray:
         """``(f_1(x), …, f_n(x))``, shape ``(..., n)``."""
-        return self._eval("losses", self._losses, x, self._points(x))
+        return self._blocked(self._losses, self._points(x), like=x, what="losses")
 
     def value(self, x) -> np.ndarray:
         """``f(x) = (1/n) Σ_i f_i(x)``, shape ``(...)``."""
-        return self._eval("value", self._value, x, self._points(x))
+        return self._blocked(self._value, self._points(x), like=x, what="value")
 
     def gradient(self, x) -> np.ndarray:
         """``∇f(x)``, shape ``(..., dim)``."""
-        return self._eval("gradient", self._gradient, x, self._points(x))
+        return self._blocked(self._gradient, self._points(x), like=x, what="gradient")
 
     def grads(self, x) -> np.ndarray:
         """All per-sample gradients ``(..., n, dim)``: the slow reference; prefer the others."""
-        return self._eval("grads", self._grads, x, self._points(x))
+        return self._blocked(self._grads, self._points(x), like=x, what="grads")
 
     def loss_at(self, x, i) -> np.ndarray:
         """``f_{i}(x)`` with one index per point: x ``(..., dim)``, i ``(...)`` -> ``(...)``."""
@@ -273,11 +310,33 @@ class Landscape:
             raise ValueError("i must have shape (..., b): one row of b sample indices per point")
         return as_indices(i, tuple(xv.shape[:-1]) + (shape[-1],), self.n, like=xv)
 
+    def loss_grad_at(self, x, i):
+        """``(f_{i}(x), ∇f_{i}(x))`` with one index per point, in one call: ``(...)``,
+        ``(..., dim)``. The same numbers as ``loss_at`` and ``grad_at``; a landscape may fuse the
+        two evaluations (what every stochastic step needs)."""
+        xv = self._points(x)
+        iv = as_indices(i, xv.shape[:-1], self.n, like=xv)
+        return self._eval("loss_grad_at", self._loss_grad_at, x, xv, iv)
+
     def directional(self, x, v) -> np.ndarray:
         """``<∇f_i(x), v>`` for all i, shape ``(..., n)``, without per-sample gradients (a JVP).
 
         ``v`` has shape ``(..., dim)`` and broadcasts against ``x``.
         """
+        return self._blocked(self._directional, *self._point_pairs(x, v), like=x,
+                             what="directional")
+
+    def losses_and_directional(self, x, v) -> tuple[np.ndarray, np.ndarray]:
+        """``(losses(x), directional(x, v))`` in one pass: the forward products that both need
+        are computed once (three matrix products instead of four for ``two-layer-relu``).
+
+        ``v`` has shape ``(..., dim)`` and broadcasts against ``x``; both results have shape
+        ``(..., n)``.
+        """
+        return self._blocked(self._losses_and_directional, *self._point_pairs(x, v), like=x,
+                             what="losses_and_directional")
+
+    def _point_pairs(self, x, v):
         xv = self._points(x)
         vv = self._points(v, name="v")
         same_library(xv, vv)
@@ -287,9 +346,7 @@ class Landscape:
         except ValueError:
             raise ValueError(
                 f"x {tuple(xv.shape)} and v {tuple(vv.shape)} do not broadcast") from None
-        xv, vv = xp.broadcast_to(xv, shape), xp.broadcast_to(vv, shape)
-        size = np.maximum(np.abs(xv), np.abs(vv)) if isinstance(xv, np.ndarray) else None
-        return self._eval("directional", self._directional, x, xv, vv, size=size)
+        return xp.broadcast_to(xv, shape), xp.broadcast_to(vv, shape)
 
     def project(self, x) -> np.ndarray:
         """One nearest point of S (deterministic tie-break); shortcut for ``minimizers``.
@@ -352,6 +409,14 @@ class Landscape:
     def _directional(self, x, v):
         return namespace(x).einsum("...nd,...d->...n", self._grads(x), v)
 
+    def _losses_and_directional(self, x, v):
+        return self._losses(x), self._directional(x, v)
+
+    def _point_floats(self) -> int:
+        """Float64 temporaries of the costliest kernel per point; sizes the blocks. The default
+        covers the reference path through ``_grads`` (``n × dim`` per point)."""
+        return self.n * (self.dim + 4)
+
     def _loss_at(self, x, i):
         xp = namespace(x)
         return xp.take_along_axis(self._losses(x), i[..., None], axis=-1)[..., 0]
@@ -368,6 +433,9 @@ class Landscape:
     def _batch_gradient(self, x, i):
         xb = namespace(x).broadcast_to(x[..., None, :], tuple(i.shape) + (self.dim,))
         return namespace(x).mean(self._grad_at(xb, i), axis=-2)
+
+    def _loss_grad_at(self, x, i):
+        return self._loss_at(x, i), self._grad_at(x, i)
 
     def _smoothness(self, domain):
         raise NotImplementedError

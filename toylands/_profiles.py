@@ -38,7 +38,10 @@ def _recip(u, shift):
 
 
 def _frac_h(u):
-    q = _recip(u, 1.0)
+    u = np.asarray(u)
+    if u.size and np.maximum.reduce(u, axis=None) < np.inf:  # every u finite: one rounding
+        return u / (1.0 + u)
+    q = _recip(u, 1.0)  # u = +inf (an overflowed ‖x − c‖²) gives 1 without a warning
     small = u < 1.0
     return np.where(small, np.where(small, u, 0.0) * q, 1.0 - q)  # u/(1+u) = 1 − 1/(1+u)
 

@@ -12,7 +12,7 @@ toylands.relu_net).
 from __future__ import annotations
 
 import numpy as np
-from scipy.linalg import null_space
+import scipy.linalg
 from scipy.optimize import lsq_linear, minimize
 
 from ._landscape import CLOSED_FORM, GLOBAL_SEARCH, Provenance
@@ -22,12 +22,20 @@ from .sets import MinimizerSet, UnionSet
 
 __all__ = ["global_search", "stationarity_residual"]
 
+# Kink columns up to which stationarity_residual solves its bounded least squares exactly.
+_EXACT_KINKS = 4096
+
 
 def _canonical(theta, k, d):
     W, v = split_units(theta, k, d)
     U = np.concatenate([W, v[:, None]], axis=1)
     U = U[np.lexsort(U.T[::-1])]
     return join_units(U[:, :d], U[:, d])
+
+
+def _unit_columns(net, ii, jj):
+    """Indices ``(m, d)`` into θ of the weights ``W_j`` of the kinks ``(i, j)``."""
+    return jj[:, None] * net.d + np.arange(net.d)
 
 
 def _kink_columns(net, theta, active):
@@ -37,9 +45,29 @@ def _kink_columns(net, theta, active):
     c = dphi(net.labels * out, net.loss) * net.labels
     ii, jj = np.nonzero(active)
     B = np.zeros((net.dim, ii.size))
-    for col, (i, j) in enumerate(zip(ii, jj)):
-        B[j * net.d : (j + 1) * net.d, col] = c[i] * v[j] * net.data[i] / net.n
+    B[_unit_columns(net, ii, jj), np.arange(ii.size)[:, None]] = (
+        (c[ii] * v[jj])[:, None] * net.data[ii] / net.n
+    )
     return B, ii, jj
+
+
+def _kink_constraints(net, active):
+    """``C`` with one row per active kink (i, j): ``C θ = W_j · x_i``."""
+    ii, jj = np.nonzero(active)
+    C = np.zeros((ii.size, net.dim))
+    C[np.arange(ii.size)[:, None], _unit_columns(net, ii, jj)] = net.data[ii]
+    return C
+
+
+def _null_space(C):
+    """Orthonormal basis ``(dim, dim − rank)`` of ``{θ : C θ = 0}``: ``scipy.linalg.null_space``
+    (same LAPACK driver, same rank cut, the same bits) without its ``m × m`` factor, which a
+    tall C does not need (``V`` of the thin SVD is all of V) and which overflows LAPACK's 32-bit
+    sizes when C has tens of thousands of kink rows (dead units at n = 4096)."""
+    m, dim = C.shape
+    _, sv, Vt = scipy.linalg.svd(C, full_matrices=m < dim)  # Vt is (dim, dim) either way
+    rank = int(np.sum(sv > np.amax(sv, initial=0.0) * np.finfo(float).eps * max(m, dim)))
+    return Vt[rank:].T
 
 
 def stationarity_residual(net, theta, active=None) -> float:
@@ -61,7 +89,11 @@ def stationarity_residual(net, theta, active=None) -> float:
         return float(np.linalg.norm(g))
     B, ii, jj = _kink_columns(net, theta, active)
     g0 = g - B[:, Z[ii, jj] >= 0.0].sum(axis=1)  # remove the σ'(0) = 1 convention's terms
-    r = lsq_linear(B, -g0, bounds=(0.0, 1.0), lsmr_tol="auto", tol=1e-15)
+    # lsq_linear's exact solver builds a (kinks × kinks) factor: 8 GB for the 32879 kinks of
+    # n = 4096 when half the units have W_j = 0 (every sample on their kink). Beyond 4096 kinks
+    # (128 MB) it iterates with LSMR instead, whose memory is that of B.
+    solver = "exact" if B.shape[1] <= _EXACT_KINKS else "lsmr"
+    r = lsq_linear(B, -g0, bounds=(0.0, 1.0), lsq_solver=solver, lsmr_tol="auto", tol=1e-15)
     return float(np.linalg.norm(g0 + B @ r.x))
 
 
@@ -83,15 +115,12 @@ def _polish(net, theta, *, rounds: int = 4, iters: int = 25):
             W, v = split_units(theta, net.k, net.d)
             Z = net.data @ W.T
             active = (np.abs(Z) < 1e-4 * max(np.abs(Z).max(), 1.0)) & ~released
-            ii, jj = np.nonzero(active)
-            C = np.zeros((ii.size, net.dim))
-            for row, (i, j) in enumerate(zip(ii, jj)):
-                C[row, j * net.d : (j + 1) * net.d] = net.data[i]
+            C = _kink_constraints(net, active)
         else:
             C = np.zeros((0, net.dim))
         if C.shape[0]:
-            theta = theta - np.linalg.pinv(C) @ (C @ theta)
-            N = null_space(C)
+            theta = theta - np.linalg.pinv(C) @ (C @ theta)  # pinv: a thin SVD of C
+            N = _null_space(C)
         else:
             N = np.eye(net.dim)
         for _ in range(iters):
@@ -99,7 +128,9 @@ def _polish(net, theta, *, rounds: int = 4, iters: int = 25):
             if np.max(np.abs(g), initial=0.0) < 1e-14 or N.shape[1] == 0:
                 break
             E = N.T * h
-            Hs = N.T @ ((net._gradient(theta + E) - net._gradient(theta - E)) / (2 * h)).T
+            # central differences of the exact gradient, in blocks of points (large n)
+            grad = net._blocked(net._gradient, np.concatenate([theta + E, theta - E]))
+            Hs = N.T @ ((grad[: E.shape[0]] - grad[E.shape[0] :]) / (2 * h)).T
             Hs = 0.5 * (Hs + Hs.T)
             lam, vec = np.linalg.eigh(Hs)
             lam = np.maximum(np.abs(lam), 1e-12 * max(np.abs(lam).max(), 1e-300))
@@ -194,7 +225,8 @@ def global_search(net, f_i_star, prov_i, *, starts: int, seed: int):
     rng = np.random.default_rng(seed)
 
     def fun(th):
-        return float(net._value(th)), net._gradient(th)
+        val, grad = net._value_and_gradient(th)
+        return float(val), grad
 
     found = []
     for t in range(starts):

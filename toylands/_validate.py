@@ -315,19 +315,21 @@ def same_library(x, v, names=("x", "v")) -> None:
         raise TypeError(f"{names[0]} has dtype {x.dtype} and {names[1]} {v.dtype}: use one dtype")
 
 
-def check_finite_output(out: np.ndarray, x: np.ndarray, what: str, landscape: str) -> np.ndarray:
+def check_finite_output(out: np.ndarray, x, what: str, landscape: str) -> np.ndarray:
     """Refuse a non-finite result of a landscape's formulas at finite points ``x``.
 
     Every formula of the built-in landscapes is finite on a box around its data (README
     "Limits"); far outside it a sum or a square overflows. Rather than return inf or NaN, the
-    evaluation raises a ``ValueError`` naming the point's size. A cheap sum detects the rare
-    bad case; the exact test only runs then.
+    evaluation raises a ``ValueError`` naming the point's size (``x``: an array, or a tuple of
+    arrays such as ``(x, v)``, only read then). A cheap sum detects the rare bad case; the
+    exact test only runs then.
     """
     with np.errstate(over="ignore", invalid="ignore"):
         total = np.add.reduce(out, axis=None) if out.size else 0.0
     if np.isfinite(total) or np.all(np.isfinite(out)):
         return out
-    big = float(np.max(np.abs(x))) if x.size else 0.0
+    big = max((float(np.max(np.abs(a))) for a in (x if isinstance(x, tuple) else (x,))
+               if a.size), default=0.0)
     raise ValueError(
         f"{landscape}: {what} is not finite in float64 at x with max |x_j| = {big:.3g}: x lies "
         "outside the range where the landscape's formulas are finite (README \"Limits\")"

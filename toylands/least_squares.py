@@ -131,6 +131,13 @@ class LeastSquares(Landscape):
         r *= v @ const(self, "_At", x)
         return r
 
+    def _losses_and_directional(self, x, v):
+        r = self._r(x)  # shared: two products instead of three
+        return 0.5 * r * r, r * (v @ const(self, "_At", x))
+
+    def _point_floats(self):
+        return 4 * self.n
+
     def _gradient(self, x):
         return (self._r(x) @ const(self, "A", x)) / self.A.shape[0]
 
@@ -142,6 +149,11 @@ class LeastSquares(Landscape):
     def _grad_at(self, x, i):
         a = const(self, "A", x)[i]
         return (vdot(namespace(x), x, a) - const(self, "b", x)[i])[..., None] * a
+
+    def _loss_grad_at(self, x, i):
+        a = const(self, "A", x)[i]
+        r = vdot(namespace(x), x, a) - const(self, "b", x)[i]
+        return 0.5 * r * r, r[..., None] * a
 
     def _smoothness(self, domain):
         L = float(np.max(np.einsum("nd,nd->n", self.A, self.A)))

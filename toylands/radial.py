@@ -203,12 +203,16 @@ class RadialSum(Landscape):
             return diff, np.einsum("...nd,...nd->...n", diff, diff)
 
     def _apply(self, what, u):
+        if len(self._groups) == 1:  # one profile for every f_i (Examples 2 and 6, the bumps)
+            return getattr(self._groups[0][0], what)(u)
         out = np.empty_like(u)
         for prof, idx in self._groups:
             out[..., idx] = getattr(prof, what)(u[..., idx])
         return out
 
     def _apply_at(self, what, u, i):
+        if len(self._groups) == 1:
+            return getattr(self._groups[0][0], what)(u)
         out = np.empty_like(u)
         for prof, idx in self._groups:
             m = np.isin(i, idx)
@@ -243,6 +247,15 @@ class RadialSum(Landscape):
         with np.errstate(over="ignore"):
             u = np.einsum("...d,...d->...", d, d)
         return 2.0 * self._apply_at("dh", u, i)[..., None] * d
+
+    def _loss_grad_at(self, x, i):
+        # one ‖x − c_i‖² for both (what a stochastic step needs)
+        d = x - self.centres[i]
+        with np.errstate(over="ignore"):
+            u = np.einsum("...d,...d->...", d, d)
+        dh = self._apply_at("dh", u, i)
+        dh *= 2.0
+        return self._apply_at("h", u, i), dh[..., None] * d
 
     def hessian_kernel(self, x):
         r"""``∇²f = (1/n) Σ_i [2h_i' I + 4h_i'' (x − c_i)(x − c_i)ᵀ]``, shape ``(..., d, d)``."""

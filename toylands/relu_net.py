@@ -31,7 +31,9 @@ Ground truth, by case:
   and any case with exactly one of λ₁, λ₂ zero.
 
 The exact f_i* and its 1-D reduction are in :mod:`toylands._relu_infimum`; the global search,
-the kink-aware polish and the sets S in :mod:`toylands._relu_search`.
+the kink-aware polish and the sets S in :mod:`toylands._relu_search`. The search's result is
+cached in memory and on disk (:mod:`toylands._cache`, keyed by the data, every parameter and the
+code version), so an instance is searched once per machine.
 
 The kernels are written once in the array API (numpy arrays or torch tensors; ``toylands._xp``);
 the ground truth is computed in float64 numpy.
@@ -43,9 +45,11 @@ import functools
 
 import numpy as np
 
+from ._cache import cached
 from ._landscape import Landscape, Smoothness
 from ._relu_infimum import _act, _dact, dphi, exact_f_i_star, phi, relu_f_i_star
 from ._relu_search import global_search, stationarity_residual
+from ._threads import one_blas_thread
 from ._validate import as_finite_float, as_int, as_labelled_data, check_memory, check_work
 from ._xp import const, namespace, relu_, vdot
 from .domain import Box
@@ -105,38 +109,67 @@ class TwoLayerNet(Landscape):
         xp = namespace(W)
         return self.lam1 * xp.sum(v * v, axis=-1) + self.lam2 * xp.sum(W * W, axis=(-2, -1))
 
+    def _point_floats(self):
+        # one (2k, n) product per point, its mask and the (n,) rows of the result
+        return 3 * self.k * self.n + 8 * self.n
+
+    def _products(self, A, x):
+        """``A Xᵀ`` for unit rows ``A (..., r, d)``: ``(..., r, n)``, as one matrix product
+        ``(… r, d) @ (d, n)`` over the whole batch (one BLAS call, not one per point)."""
+        data = const(self, "data", x)
+        return (A.reshape(-1, self.d) @ data.T).reshape(tuple(A.shape[:-1]) + (self.n,))
+
     def _losses(self, x):
         W, v = split_units(x, self.k, self.d)
-        Z = const(self, "data", x) @ W.mT  # (..., n, k): the one product needed
+        Z = self._products(W, x)  # (..., k, n): the one product needed
         H = relu_(namespace(x), Z) if self.activation == "relu" else _act(Z, "softplus")
-        out = (H @ v[..., None])[..., 0]
+        out = (v[..., None, :] @ H)[..., 0, :]
         y = const(self, "labels", x)
         return phi(y * out, self.loss) + self._reg(W, v)[..., None]
 
-    def _directional(self, x, u):
-        r"""Forward mode: ``d out = (σ'(Z) ∘ (X δWᵀ)) v + σ(Z) δv``, ``d reg = 2λ₁ v·δv +
-        2λ₂ <W, δW>``. For relu, ``σ(Z) = 1[Z ≥ 0] Z``, so ``d out = Σ_j 1[Z_j ≥ 0] G_j`` with
-        ``G = X (v∘δW + δv∘W)ᵀ``: two products and masked sums, no per-sample gradients."""
+    def _jvp(self, x, u):
+        r"""``(W, v, dW, dv, out, dout)``: the network output ``out = vᵀσ(W x_i)`` and its
+        derivative along u, ``dout = (σ'(Z) ∘ (δW Xᵀ))ᵀ v + σ(Z)ᵀ δv``, from one product
+        ``[W; U] Xᵀ`` of 2k unit rows. For relu, ``σ(Z) = 1[Z ≥ 0] Z``, so
+        ``dout = Σ_j 1[Z_j ≥ 0] G_j`` with ``G = (v∘δW + δv∘W) Xᵀ``: masked sums, no
+        per-sample gradients."""
         xp = namespace(x)
-        W, v = split_units(x, self.k, self.d)
-        dW, dv = split_units(u, self.k, self.d)
-        data, y = const(self, "data", x), const(self, "labels", x)
-        Z = data @ W.mT
+        k = self.k
+        W, v = split_units(x, k, self.d)
+        dW, dv = split_units(u, k, self.d)
         if self.activation == "relu":
-            G = data @ (v[..., None] * dW + dv[..., None] * W).mT
+            ZG = self._products(xp.concat([W, v[..., None] * dW + dv[..., None] * W], axis=-2), x)
+            Z, G = ZG[..., :k, :], ZG[..., k:, :]
             G *= Z >= 0.0  # (faster than copyto(where=) here)
             relu_(xp, Z)  # Z is now σ(Z)
-            dout = xp.sum(G, axis=-1)
-            out = (Z @ v[..., None])[..., 0]
+            dout = xp.sum(G, axis=-2)
+            out = (v[..., None, :] @ Z)[..., 0, :]
         else:
-            dZ = data @ dW.mT
+            ZD = self._products(xp.concat([W, dW], axis=-2), x)
+            Z, dZ = ZD[..., :k, :], ZD[..., k:, :]
             H = _act(Z, self.activation)
-            out = (H @ v[..., None])[..., 0]
-            dout = ((_dact(Z, self.activation) * dZ) @ v[..., None])[..., 0]
-            dout += (H @ dv[..., None])[..., 0]
-        dreg = 2 * self.lam1 * xp.sum(v * dv, axis=-1) + 2 * self.lam2 * xp.sum(
+            out = (v[..., None, :] @ H)[..., 0, :]
+            dout = (v[..., None, :] @ (_dact(Z, self.activation) * dZ))[..., 0, :]
+            dout += (dv[..., None, :] @ H)[..., 0, :]
+        return W, v, dW, dv, out, dout
+
+    def _dreg(self, W, v, dW, dv):
+        xp = namespace(W)
+        return 2 * self.lam1 * xp.sum(v * dv, axis=-1) + 2 * self.lam2 * xp.sum(
             W * dW, axis=(-2, -1))
-        return dphi(y * out, self.loss) * y * dout + dreg[..., None]
+
+    def _directional(self, x, u):
+        W, v, dW, dv, out, dout = self._jvp(x, u)
+        y = const(self, "labels", x)
+        return dphi(y * out, self.loss) * y * dout + self._dreg(W, v, dW, dv)[..., None]
+
+    def _losses_and_directional(self, x, u):
+        """Losses at x and ``<∇f_i(x), u>`` from the same forward product (``_jvp``)."""
+        W, v, dW, dv, out, dout = self._jvp(x, u)
+        y = const(self, "labels", x)
+        m = y * out
+        losses = phi(m, self.loss) + self._reg(W, v)[..., None]
+        return losses, dphi(m, self.loss) * y * dout + self._dreg(W, v, dW, dv)[..., None]
 
     def _parts(self, x):
         W, v, Z, H, out = self._forward(x)
@@ -154,6 +187,29 @@ class TwoLayerNet(Landscape):
         g = xp.concat([gW.reshape(b + (-1,)), gv], axis=-1)
         reg = join_units(2 * self.lam2 * W, 2 * self.lam1 * v)
         return g + reg[..., None, :]
+
+    def _value(self, x):
+        # f through the (n, k) layout of ``_forward``, bit for bit the value the global search
+        # was written against (its line search compares values at the level of rounding)
+        W, v, _, H, _ = self._forward(x)
+        return self._mean_loss(W, v, H, x)
+
+    def _mean_loss(self, W, v, H, x):
+        out = (H @ v[..., None])[..., 0]
+        y = const(self, "labels", x)
+        return namespace(x).mean(phi(y * out, self.loss) + self._reg(W, v)[..., None], axis=-1)
+
+    def _value_and_gradient(self, x):
+        """``(f(x), ∇f(x))`` from one forward pass: the global search's objective, bit for bit
+        ``(_value(x), _gradient(x))``."""
+        xp = namespace(x)
+        W, v, Z, H, out = self._forward(x)
+        y = const(self, "labels", x)
+        c = dphi(y * out, self.loss) * y
+        A = c[..., None] * _dact(Z, self.activation) * v[..., None, :] / self.n  # (..., n, k)
+        gW = A.mT @ const(self, "data", x) + 2 * self.lam2 * W
+        gv = xp.einsum("...n,...nk->...k", c, H) / self.n + 2 * self.lam1 * v
+        return self._mean_loss(W, v, H, x), join_units(gW, gv)
 
     def _gradient(self, x):
         xp = namespace(x)
@@ -218,9 +274,14 @@ class TwoLayerNet(Landscape):
         )
 
 
-# ---- ground truth (cached per instance) -----------------------------------------------------
+# ---- ground truth (cached per instance, in memory and on disk) ------------------------------
 @functools.lru_cache(maxsize=32)
 def _ground_truth(key):
+    with one_blas_thread():  # scalar-sized BLAS calls; bits independent of the cores
+        return cached("two-layer-relu", key, functools.partial(_search, key))
+
+
+def _search(key):
     data_b, labels_b, shape, k, activation, loss, lam1, lam2, starts, seed = key
     data = np.frombuffer(data_b).reshape(shape)
     labels = np.frombuffer(labels_b)

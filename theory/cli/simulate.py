@@ -9,6 +9,8 @@ points, the step at ``--scale`` times the largest allowed) and reports every con
 
 from __future__ import annotations
 
+import sys
+import time
 import warnings
 
 import numpy as np
@@ -17,6 +19,7 @@ import toylands
 
 from ..optim import compare as C
 from ..optim import optimizers as O
+from ..optim.grid import fmt_num, fmt_pair, row_verdict
 from ..optim.simulate import initial_points, simulate
 from .common import UserError, add_landscape_name, landscape_from_args
 
@@ -24,8 +27,9 @@ __all__ = ["add_parser", "CHECK_KEYS"]
 
 CHECK_KEYS = (
     "theorem", "landscape", "optimizer", "alpha", "beta", "L", "gamma", "steps", "runs",
-    "D0_sq", "sigma_int2", "sigma_pos2", "measured", "ci", "bound", "holds", "hypotheses_ok",
-    "reason",
+    "D0_sq", "sigma_int2", "sigma_pos2", "measured", "ci", "bound", "holds", "trivial_bound",
+    "vacuous", "bound_over_trivial", "polyak_active_fraction", "hypotheses_ok", "reason",
+    "verdict",
 )
 
 
@@ -53,7 +57,8 @@ def _optimizer_params(args, L):
         return {"eta": 1.0 / L if g is None else g}
     if name == "sps-max":
         c = 0.5 if args.c is None else args.c
-        return {"c": c, "gamma_b": (1.0 / L if args.gamma_b is None else args.gamma_b)}
+        # twice the floor 1/(2cL) of the Polyak step, so that it binds (MATHEMATICS.md §6)
+        return {"c": c, "gamma_b": (1.0 / (c * L) if args.gamma_b is None else args.gamma_b)}
     if name == "dec-sps":
         return {"gamma_b": 1.0 / L if args.gamma_b is None else args.gamma_b,
                 "c_scale": 1.0 if args.c_scale is None else args.c_scale}
@@ -71,23 +76,41 @@ def _simulate(args):
     rng = np.random.default_rng(args.seed)
     box = _box(args, land) or C.default_start_box(land)
     x0 = initial_points(land, args.runs, rng, box)
+    t0 = time.perf_counter()
     sim = simulate(land, opt, x0, steps=args.steps, rng=rng, quiet=args.quiet)
+    if not args.quiet:  # wall-clock time on stderr only: the JSON is the same run to run
+        rate = args.runs * args.steps / max(time.perf_counter() - t0, 1e-9)
+        print(f"simulate: {time.perf_counter() - t0:.2f} s ({rate:,.0f} run-steps/s)",
+              file=sys.stderr)
     out = sim.summary()
     out.update(seed=args.seed, L=L, f_star=land.f_star, sigma_int2=land.sigma_int2,
-               start_box=box.to_json())
+               start_box=box.to_json(), trivial_bound=float(sim.gap_mean[0]))
     if args.steps >= 1:
-        m, ci, avg, k = C.measure(sim)
-        out.update(measured=m, ci=list(ci), measured_avg=avg)
+        meas = C.measure(sim)
+        out.update(measured=meas.measured, ci=list(meas.ci), measured_avg=meas.average)
     return out  # non-finite values: written by the JSON writer as null (theory.cli)
 
 
+def _params_text(params) -> str:
+    return ", ".join(f"{k} = {fmt_num(v)}" for k, v in params.items())
+
+
+def _ci_text(ci) -> str:
+    return "—" if ci is None else f"[{fmt_num(ci[0])}, {fmt_num(ci[1])}]"
+
+
 def _simulate_human(res):
-    lines = [f"{res['optimizer']} {res['params']} on {res['landscape']}: "
-             f"{res['runs']} runs x {res['steps']} steps "
-             f"(seed {res['seed']}, {res['seconds']:.2f} s)"]
-    lines.append(f"  D0^2 = {res['D0_sq']:.6g}   final E[f - f*] = {res['final_gap_mean']:.6g}")
+    lines = [f"{res['optimizer']} ({_params_text(res['params'])}) on {res['landscape']}: "
+             f"{res['runs']} runs x {res['steps']} steps, seed {res['seed']}"]
+    lines.append(f"  D0^2 = {fmt_num(res['D0_sq'])}   E[f(x^0) - f*] = "
+                 f"{fmt_num(res['trivial_bound'])}   final E[f - f*] = "
+                 f"{fmt_num(res['final_gap_mean'])}")
     if "measured" in res:
-        lines.append(f"  min_k E[f(x^k) - f*] = {res['measured']:.6g}  CI {res['ci']}")
+        lines.append(f"  min_k E[f(x^k) - f*] = {fmt_num(res['measured'])}, 95% band "
+                     f"{_ci_text(res['ci'])} (simultaneous over k)")
+    if res.get("polyak_active_fraction") is not None:
+        lines.append(f"  Polyak step active on {100 * res['polyak_active_fraction']:.1f}% of "
+                     "the steps")
     lines.append(f"  diverged {res['n_diverged']}, left domain {res['n_left_domain']}")
     return "\n".join(lines)
 
@@ -109,28 +132,38 @@ def _check(args):
     if cmp.optimizer == "sps-max":
         keys[keys.index("gamma")] = "c"
         keys.insert(keys.index("c") + 1, "gamma_b")
-    out = {k: full.get(k) for k in keys}
     if caught:
-        out["reason"] = out["reason"] + "; " + "; ".join(str(w.message) for w in caught)
-    return out
+        full["reason"] = full["reason"] + "; " + "; ".join(str(w.message) for w in caught)
+    full["verdict"] = row_verdict(full)
+    return {k: full.get(k) for k in keys}
 
 
 def _check_human(res):
     head = f"Theorem {res['theorem']} ({res['optimizer']}) on {res['landscape']}"
     if res["bound"] is None or res["measured"] is None:
         return f"{head}: refused: {res['reason']}"
-    steps = (f"c = {res['c']:.4g}, gamma_b = {res['gamma_b']:.4g}" if "c" in res
-             else f"gamma = {res['gamma']:.4g}")
-    verdict = "holds" if res["holds"] else "EXCEEDED"
-    return "\n".join([
+    steps = (f"c = {fmt_num(res['c'])}, gamma_b = {fmt_num(res['gamma_b'])}" if "c" in res
+             else f"gamma = {fmt_num(res['gamma'])}")
+    alpha, beta = res["alpha"], res["beta"]
+    lines = [
         head,
-        f"  alpha = {res['alpha']:.6g}, beta = {res['beta']:.6g}, L = {res['L']:.6g}, {steps}",
-        f"  K = {res['steps']}, runs = {res['runs']}, D0^2 = {res['D0_sq']:.6g}, "
-        f"sigma_int^2 = {res['sigma_int2']:.6g}, sigma_pos^2 = {res['sigma_pos2']:.6g}",
-        f"  measured min_k E[f(x^k) - f*] = {res['measured']:.6g}  95% CI {res['ci']}",
-        f"  bound = {res['bound']:.6g}  -> {verdict}; hypotheses ok: {res['hypotheses_ok']} "
-        f"({res['reason']})",
-    ])
+        f"  (alpha, beta) = {fmt_pair(alpha, beta)}, alpha - beta = {fmt_num(alpha - beta)}, "
+        f"L = {fmt_num(res['L'])}, {steps}",
+        f"  K = {res['steps']}, runs = {res['runs']}, D0^2 = {fmt_num(res['D0_sq'])}, "
+        f"sigma_int^2 = {fmt_num(res['sigma_int2'])}, sigma_pos^2 = {fmt_num(res['sigma_pos2'])}",
+        f"  measured min_k E[f(x^k) - f*] = {fmt_num(res['measured'])}, 95% band "
+        f"{_ci_text(res['ci'])} (simultaneous over k)",
+        f"  bound = {fmt_num(res['bound'])}; trivial bound E[f(x^0) - f*] = "
+        f"{fmt_num(res['trivial_bound'])} (bound / trivial = "
+        f"{fmt_num(res['bound_over_trivial'], 3)})",
+    ]
+    if res.get("polyak_active_fraction") is not None:
+        lines.append(f"  Polyak step active on {100 * res['polyak_active_fraction']:.1f}% of "
+                     "the steps")
+    lines.append(f"  -> {res['verdict']}")
+    if res["hypotheses_ok"] or "hypothesis fails" not in res["verdict"]:
+        lines.append(f"  hypotheses: {res['reason']}")
+    return "\n".join(lines)
 
 
 def _common(p):

@@ -280,18 +280,22 @@ def corollary1_dec_sps(*, alpha, beta, L, gamma_b, K, D_sq, sigma_int2) -> Bound
     return Bound(t, sum(terms.values()), terms, consts)
 
 
-def _ngn_common(t, alpha, beta, L, gamma, K, D0_sq, sigma_int2, sigma_pos2, positive):
+def _ngn_common(t, alpha, beta, L, gamma, K, D0_sq, sigma_int2, sigma_pos2, nonnegative,
+                positive):
     a, b, L, K, s = _common(t, alpha, beta, L, K, sigma_int2, gap_one=True)
     g = _num("gamma", gamma, t, positive=True)
     D = _num("D0_sq", D0_sq, t, nonneg=True)
     p = _num("sigma_pos2", sigma_pos2, t, nonneg=True)
-    if not positive:
-        raise HypothesisError(t, "every f_i > 0 (positive)")
+    if nonnegative is None and positive is None:
+        raise TypeError(f"{t}: say whether every f_i >= 0 (nonnegative=True/False)")
+    if not (bool(nonnegative) or bool(positive)):
+        raise HypothesisError(t, "every f_i >= 0 (non-negative)")
     return a, b, L, K, s, g, D, p
 
 
 @_guarded
-def theorem3_ngn(*, alpha, beta, L, gamma, K, D0_sq, sigma_int2, sigma_pos2, positive) -> Bound:
+def theorem3_ngn(*, alpha, beta, L, gamma, K, D0_sq, sigma_int2, sigma_pos2, nonnegative=None,
+                 positive=None) -> Bound:
     r"""Theorem 3 of [AB], Eq. (11) / (40): NGN with constant γ. An upper bound on
     ``min_{k<K} E[f(x^k) − f*]``; with ``c₂ = 2γL(α − β − 1) + α − β``:
 
@@ -300,14 +304,17 @@ def theorem3_ngn(*, alpha, beta, L, gamma, K, D0_sq, sigma_int2, sigma_pos2, pos
               + \frac{\gamma L\max\{2\gamma L-1, 0\}\sigma_{pos}^2}{c_2}
               + \frac{\beta\sigma_{int}^2}{c_2}
 
-    **Correction**: the main text prints ``2βσ_int²`` in the last term; the appendix and the
-    algebra give ``βσ_int²`` (used here).
+    **Corrections** (MATHEMATICS.md §6, §9.4, §9.10): the main text prints ``2βσ_int²`` in the
+    last term; the appendix and the algebra give ``βσ_int²`` (used here). The paper asks for
+    every f_i > 0; the proof (Lemmas 4–5) needs only f_i ≥ 0, f_i* = 0 included, with
+    ``σ_pos² = (1/n) Σ f_i*`` (0 when every f_i* = 0).
 
-    Hypotheses: α ≥ β + 1, every f_i > 0 (``positive``), any γ > 0.
+    Hypotheses: α ≥ β + 1, every f_i ≥ 0 (``nonnegative``; ``positive=True``, every f_i > 0, is
+    accepted as well), any γ > 0.
     """
     t = "Theorem 3"
     a, b, L, K, s, g, D, p = _ngn_common(
-        t, alpha, beta, L, gamma, K, D0_sq, sigma_int2, sigma_pos2, positive
+        t, alpha, beta, L, gamma, K, D0_sq, sigma_int2, sigma_pos2, nonnegative, positive
     )
     c2 = 2 * g * L * (a - b - 1) + a - b
     terms = {
@@ -321,7 +328,8 @@ def theorem3_ngn(*, alpha, beta, L, gamma, K, D0_sq, sigma_int2, sigma_pos2, pos
 
 
 @_guarded
-def theorem6_ngn_dec(*, alpha, beta, L, gamma, K, D0_sq, sigma_int2, sigma_pos2, positive) -> Bound:
+def theorem6_ngn_dec(*, alpha, beta, L, gamma, K, D0_sq, sigma_int2, sigma_pos2, nonnegative=None,
+                     positive=None) -> Bound:
     r"""Theorem 6 of [AB], Eqs. (41)–(43): NGN with ``γ̃_k = γ/√(k+1)``. An upper bound on
     ``min_{k<K} E[f(x^k) − f*]``:
 
@@ -332,12 +340,12 @@ def theorem6_ngn_dec(*, alpha, beta, L, gamma, K, D0_sq, sigma_int2, sigma_pos2,
     with ``C₁ = 5(1+γL)(1+2γL)/(8γ)``, ``C₂ = 15Lγ(1+γL)(1+2γL)/2``, ``C₃ = (1+γL)(1+2γL)``,
     ``C₄ = 5(1+γL)(1+2γL)γL max{2γL − 1, 0}/2``.
 
-    Hypotheses: as Theorem 3 (α ≥ β + 1, every f_i > 0, γ > 0); the decreasing-step proof
+    Hypotheses: as Theorem 3 (α ≥ β + 1, every f_i ≥ 0, γ > 0); the decreasing-step proof
     reuses Theorem 3's inequalities.
     """
     t = "Theorem 6"
     a, b, L, K, s, g, D, p = _ngn_common(
-        t, alpha, beta, L, gamma, K, D0_sq, sigma_int2, sigma_pos2, positive
+        t, alpha, beta, L, gamma, K, D0_sq, sigma_int2, sigma_pos2, nonnegative, positive
     )
     u = (1 + g * L) * (1 + 2 * g * L)
     C1, C2, C3 = 5 * u / (8 * g), 15 * L * g * u / 2, u

@@ -29,8 +29,15 @@ Degenerate cases (defined here, tested in ``tests/test_optimizers.py``)
 - ``f_i(x) = f_i*``: the Polyak numerator is 0. For a differentiable f_i this is a minimizer of
   f_i, so ``∇f_i = 0`` and the step is 0 (the case above). If rounding gives ``f_i − f_i* ≤ 0``
   with a non-zero gradient, the numerator is clipped at 0 and the step size is 0.
-- NGN needs ``f_i ≥ 0`` (MATHEMATICS.md §5); at ``f_i = 0`` with a non-zero gradient the rule's
-  limit is ``γ_k = 0``; a negative ``f_i`` raises ``ValueError``.
+- NGN needs ``f_i ≥ 0`` (MATHEMATICS.md §5, corrected: non-negative, not positive). Where
+  ``f_i(x) = 0`` the step size is defined as ``γ_k = γ``: for a smooth ``f_i ≥ 0`` that point
+  minimizes ``f_i``, so ``∇f_i(x) = 0`` and the update is zero (a gradient that rounding leaves
+  non-zero there moves by ``γ`` times it, which keeps ``γ/(1+γL) ≤ γ_k ≤ γ``); a negative ``f_i``
+  raises ``ValueError``.
+
+The simulator calls ``rule`` (the step-size rule alone) with what :func:`sample_oracle`
+evaluated, and moves the runs itself; ``step`` is the same rule with the same oracle, so a
+per-run loop over ``step`` reproduces the simulator bit for bit.
 
 References: MATHEMATICS.md §5; [AB] Algorithms 1–4; SPS_max (Loizou et al. 2021), DecSPS (Orvieto et
 al. 2022), NGN (Orvieto & Xiao 2024), AdaGrad-norm-max ([AB] Alg. 4).
@@ -59,6 +66,7 @@ __all__ = [
     "gamma_adagrad_norm_max",
     "polyak_ratio",
     "c_sqrt",
+    "sample_oracle",
     "sgd",
     "sgd_dec",
     "sps_max",
@@ -74,12 +82,14 @@ __all__ = [
 
 class StepInfo(NamedTuple):
     """What one step used, per run: ``gamma`` (γ_k), ``loss`` (f_i(x^k)), ``f_i_star``,
-    ``grad_sq`` (‖∇f_i(x^k)‖²)."""
+    ``grad_sq`` (‖∇f_i(x^k)‖²) and, for the Polyak-type rules, ``polyak``: where the Polyak
+    branch of the rule's min was the active one (None for the other rules)."""
 
     gamma: np.ndarray
     loss: np.ndarray
     f_i_star: np.ndarray
     grad_sq: np.ndarray
+    polyak: np.ndarray | None = None
 
 
 class SGDState(NamedTuple):
@@ -105,12 +115,20 @@ class AdaGradNormMaxState(NamedTuple):
 
 class Optimizer(NamedTuple):
     """A pure optimizer: ``init(x0, rng=None) -> state``;
-    ``step(landscape, x, state, i) -> (x_next, state, info)``."""
+    ``step(landscape, x, state, i) -> (x_next, state, info)``.
+
+    ``rule(state, loss, f_i_star, grad_sq) -> (gamma, state, polyak)`` is the step-size rule
+    alone (``gamma`` a scalar where it is the same for every run); ``needs`` names what it reads
+    of ``("loss", "f_i_star", "grad_sq")``, so that the simulator evaluates nothing else. ``gd``
+    (full batch) has no rule.
+    """
 
     name: str
     params: dict
     init: Callable
     step: Callable
+    rule: Callable | None = None
+    needs: tuple = ("loss", "f_i_star", "grad_sq")
 
 
 # ---- step-size rules (vectorised over runs) ----------------------------------------------------
@@ -147,8 +165,11 @@ def polyak_ratio(loss, f_i_star, grad_sq):
     The ``+∞`` convention is the limit that keeps the SPS lemma ``γ_k ≥ min{1/(2cL), γ_b}`` true
     (by L-smoothness the ratio is always ``≥ 1/(2L)``); see the module docstring.
     """
-    num = np.maximum(np.asarray(loss, dtype=np.float64) - f_i_star, 0.0)
+    num = np.subtract(loss, f_i_star, dtype=np.float64)
+    np.maximum(num, 0.0, out=num)
     g2 = np.asarray(grad_sq, dtype=np.float64)
+    if g2.size and g2.min() > 0.0:  # the common case: no gradient vanishes
+        return np.divide(num, g2, out=num)
     zero = g2 == 0.0
     return np.where(zero, np.inf, num / np.where(zero, 1.0, g2))
 
@@ -189,17 +210,31 @@ def gamma_dec_sps(loss, f_i_star, grad_sq, c_k: float, c_gamma_prev):
 def gamma_ngn(loss, grad_sq, gamma: float):
     r"""NGN step ``γ_k = γ / (1 + γ ‖∇f_i(x)‖² / (2 f_i(x)))`` (MATHEMATICS.md §5; [AB] Theorem 3).
 
-    Needs ``f_i ≥ 0``. The ratio ``‖∇f_i‖²/(2 f_i)`` is 0 where the gradient is 0 and ``+∞``
-    where ``f_i = 0`` with a non-zero gradient (then ``γ_k = 0``).
+    Needs ``f_i ≥ 0`` (a negative loss raises ``ValueError``). Where ``f_i(x) = 0`` the rule is
+    defined as ``γ_k = γ`` (MATHEMATICS.md §5, corrected): for an L-smooth ``f_i ≥ 0``,
+    ``‖∇f_i‖² ≤ 2L f_i``, so ``f_i(x) = 0`` forces ``∇f_i(x) = 0`` and the update is zero whatever
+    γ_k is; with this value the lemma ``γ/(1+γL) ≤ γ_k ≤ γ`` holds at every step. Where the
+    gradient is 0 the ratio is 0 and ``γ_k = γ`` as well.
+
+    Examples
+    --------
+    >>> gamma_ngn(np.array([0.5, 0.0]), np.array([1.0, 0.0]), 1.0).tolist()
+    [0.5, 1.0]
     """
     f = np.asarray(loss, dtype=np.float64)
     g2 = np.asarray(grad_sq, dtype=np.float64)
-    if np.any(f < 0):
+    fmin = f.min() if f.size else 1.0
+    if fmin < 0:
         raise ValueError("NGN needs f_i(x) >= 0; got a negative loss")
-    zero_g = g2 == 0.0
-    zero_f = (f == 0.0) & ~zero_g
-    q = np.where(zero_g | zero_f, 0.0, g2 / np.where(zero_f | zero_g, 1.0, 2.0 * f))
-    return np.where(zero_f, 0.0, gamma / (1.0 + gamma * q))
+    if fmin > 0:  # the common case
+        q = np.asarray(g2 / (2.0 * f))
+    else:
+        pos = f > 0.0
+        q = np.divide(g2, 2.0 * f, out=np.zeros(np.broadcast_shapes(f.shape, g2.shape)),
+                      where=pos)
+    q *= gamma
+    q += 1.0
+    return np.divide(gamma, q, out=q)
 
 
 @checked(gamma=_positive_kind)
@@ -211,15 +246,36 @@ def gamma_adagrad_norm_max(grad_sq, c_sq_prev, b_sq_prev, gamma: float):
     return gamma / np.sqrt(b_sq), c_sq, b_sq
 
 
-# ---- the shared step ----------------------------------------------------------------------------
-def _oracle(land, x, i):
-    """``f_i(x)``, ``f_i*``, ``∇f_i(x)``, ``‖∇f_i(x)‖²`` for one index per run."""
-    loss = land.loss_at(x, i)
-    g = land.grad_at(x, i)
-    return loss, land.f_i_star[i], g, np.einsum("...d,...d->...", g, g)
+# ---- the oracle: f_i(x) and ∇f_i(x) of the sampled indices, in one call ----------------------
+def sample_oracle(landscape, *, validate: bool = True):
+    r"""``(loss_grad, grad)``: functions of ``(x, i)`` giving ``(f_i(x), ∇f_i(x))`` and ``∇f_i(x)``
+    for one index per point, in one call each.
+
+    They call the landscape's fused kernel ``loss_grad_at`` (``toylands.Landscape`` defines it;
+    a landscape may fuse the two evaluations, e.g. a radial bump computes ``‖x − c_i‖²`` once).
+    ``validate=False`` calls the unvalidated kernels ``_loss_grad_at`` / ``_grad_at`` (what the
+    simulator does after validating ``x⁰`` once: its indices are in range by construction and
+    its iterates are checked for divergence); an object without those kernels gets the public,
+    validated methods either way. Both paths evaluate the same kernels, so they agree bit for bit.
+    """
+    fused = getattr(landscape, "_loss_grad_at" if not validate else "loss_grad_at", None)
+    grad = getattr(landscape, "_grad_at" if not validate else "grad_at", None)
+    if fused is None or grad is None:
+        grad = landscape.grad_at
+
+        def fused(x, i):
+            return landscape.loss_at(x, i), landscape.grad_at(x, i)
+
+    return fused, grad
+
+
+def _sq_norm(g):
+    return np.einsum("...d,...d->...", g, g)
 
 
 def _move(x, gamma, g):
+    if np.ndim(gamma) == 0:
+        return x - gamma * g
     return x - gamma[..., None] * g
 
 
@@ -230,44 +286,72 @@ def _runs(x0):
     return x0.shape[:-1]
 
 
-def _counter_only(name: str, params: dict, rule: Callable) -> Optimizer:
-    """An optimizer whose state is the step counter alone; ``rule(loss, f_i*, ‖∇f_i‖², k)``
-    gives ``γ_k`` per run."""
-
-    def init(x0, rng=None):
-        _runs(x0)
-        return SGDState(0)
+def _with_rule(name: str, params: dict, init: Callable, rule: Callable, needs: tuple) -> Optimizer:
+    """An optimizer from its step-size rule ``rule(state, loss, f_i*, ‖∇f_i‖²) -> (γ_k, state,
+    polyak)``; ``step`` evaluates the oracle once and moves ``x − γ_k ∇f_i(x)``."""
 
     def step(land, x, state, i):
-        loss, fis, g, g2 = _oracle(land, x, i)
-        gam = np.broadcast_to(rule(loss, fis, g2, state.k), loss.shape).astype(np.float64)
-        return _move(x, gam, g), SGDState(state.k + 1), StepInfo(gam, loss, fis, g2)
+        loss_grad, _ = sample_oracle(land)
+        loss, g = loss_grad(x, i)
+        fis = np.asarray(land.f_i_star)[i]
+        g2 = _sq_norm(g)
+        gam, new, polyak = rule(state, loss, fis, g2)
+        gam_arr = np.broadcast_to(np.asarray(gam, dtype=np.float64), loss.shape)
+        return _move(x, gam, g), new, StepInfo(gam_arr, loss, fis, g2, polyak)
 
-    return Optimizer(name, params, init, step)
+    return Optimizer(name, params, init, step, rule, needs)
+
+
+# The rules call the formulas above unchecked: in the simulator's loop their inputs are the
+# landscape's outputs and the optimizer's parameters (validated when it was made), and the
+# checks of the public functions would scan every array at every step.
+_polyak_ratio = polyak_ratio.__wrapped__
+_gamma_sgd_dec = gamma_sgd_dec.__wrapped__
+_c_sqrt = c_sqrt.__wrapped__
+_gamma_ngn = gamma_ngn.__wrapped__
+_gamma_adagrad_norm_max = gamma_adagrad_norm_max.__wrapped__
+
+
+def _counter_init(x0, rng=None):
+    _runs(x0)
+    return SGDState(0)
 
 
 def sgd(gamma: float) -> Optimizer:
     r"""SGD with constant step ``γ`` (MATHEMATICS.md §5; [AB] Alg. 1, Theorem 1)."""
     gamma = _positive(gamma, "gamma")
-    return _counter_only("sgd", {"gamma": gamma}, lambda loss, fis, g2, k: gamma)
+
+    def rule(state, loss, fis, g2):
+        return gamma, SGDState(state.k + 1), None
+
+    return _with_rule("sgd", {"gamma": gamma}, _counter_init, rule, ())
 
 
 def sgd_dec(gamma0: float) -> Optimizer:
     r"""SGD with ``γ_k = γ₀/√(k+1)`` (MATHEMATICS.md §5; [AB] Theorem 4)."""
     gamma0 = _positive(gamma0, "gamma0")
-    return _counter_only(
-        "sgd-dec", {"gamma0": gamma0}, lambda loss, fis, g2, k: gamma_sgd_dec(gamma0, k)
-    )
+
+    def rule(state, loss, fis, g2):
+        return float(_gamma_sgd_dec(gamma0, state.k)), SGDState(state.k + 1), None
+
+    return _with_rule("sgd-dec", {"gamma0": gamma0}, _counter_init, rule, ())
 
 
 def sps_max(c: float, gamma_b: float) -> Optimizer:
-    r"""SPS_max (MATHEMATICS.md §5; [AB] Alg. 2, Theorem 2), with the landscape's true f_i*."""
+    r"""SPS_max (MATHEMATICS.md §5; [AB] Alg. 2, Theorem 2), with the landscape's true f_i*.
+
+    ``info.polyak`` marks the runs whose Polyak step ``(f_i − f_i*)/(c‖∇f_i‖²)`` is below ``γ_b``
+    (the rule is not plain SGD with step γ_b there).
+    """
     c, gamma_b = _positive(c, "c"), _positive(gamma_b, "gamma_b")
-    return _counter_only(
-        "sps-max",
-        {"c": c, "gamma_b": gamma_b},
-        lambda loss, fis, g2, k: gamma_sps_max(loss, fis, g2, c, gamma_b),
-    )
+
+    def rule(state, loss, fis, g2):
+        p = _polyak_ratio(loss, fis, g2)
+        p /= c
+        return np.minimum(p, gamma_b), SGDState(state.k + 1), p < gamma_b
+
+    return _with_rule("sps-max", {"c": c, "gamma_b": gamma_b}, _counter_init, rule,
+                      ("loss", "f_i_star", "grad_sq"))
 
 
 def dec_sps(gamma_b: float, c_scale: float = 1.0) -> Optimizer:
@@ -276,39 +360,47 @@ def dec_sps(gamma_b: float, c_scale: float = 1.0) -> Optimizer:
 
     ``c_scale = 1`` is the paper's default (Corollary 1); other scales keep the sequence positive
     and non-decreasing, as Theorem 5 requires.
+
+    Since ``c_{k−1}γ_{k−1} = min{c₀γ_b, ratio_0, …, ratio_{k−1}}`` (the running minimum of the
+    Polyak ratios), a Polyak ratio sets the step whenever that minimum is below the cap
+    ``c₀γ_b``; ``info.polyak`` marks those runs (``γ_k c_k < c₀γ_b``: the step is below the pure
+    schedule ``c₀γ_b/c_k``, which DecSPS follows when no Polyak ratio ever binds).
     """
     gamma_b, c_scale = _positive(gamma_b, "gamma_b"), _positive(c_scale, "c_scale")
+    cap = float(_c_sqrt(0, c_scale)) * gamma_b
 
     def init(x0, rng=None):
         shape = _runs(x0)
-        return DecSPSState(0, np.full(shape, float(c_sqrt(0, c_scale)) * gamma_b))
+        return DecSPSState(0, np.full(shape, cap))
 
-    def step(land, x, state, i):
-        loss, fis, g, g2 = _oracle(land, x, i)
-        ck = float(c_sqrt(state.k, c_scale))
-        gam = gamma_dec_sps(loss, fis, g2, ck, state.c_gamma_prev)
-        new = DecSPSState(state.k + 1, ck * gam)
-        return _move(x, gam, g), new, StepInfo(gam, loss, fis, g2)
+    def rule(state, loss, fis, g2):
+        ck = float(_c_sqrt(state.k, c_scale))
+        cg = np.minimum(_polyak_ratio(loss, fis, g2), state.c_gamma_prev)  # c_k γ_k
+        return cg / ck, DecSPSState(state.k + 1, cg), cg < cap
 
-    return Optimizer("dec-sps", {"gamma_b": gamma_b, "c_scale": c_scale}, init, step)
+    return _with_rule("dec-sps", {"gamma_b": gamma_b, "c_scale": c_scale}, init, rule,
+                      ("loss", "f_i_star", "grad_sq"))
 
 
 def ngn(gamma: float) -> Optimizer:
     r"""NGN with constant ``γ`` (MATHEMATICS.md §5; [AB] Theorem 3). Needs every ``f_i ≥ 0``."""
     gamma = _positive(gamma, "gamma")
-    return _counter_only(
-        "ngn", {"gamma": gamma}, lambda loss, fis, g2, k: gamma_ngn(loss, g2, gamma)
-    )
+
+    def rule(state, loss, fis, g2):
+        return _gamma_ngn(loss, g2, gamma), SGDState(state.k + 1), None
+
+    return _with_rule("ngn", {"gamma": gamma}, _counter_init, rule, ("loss", "grad_sq"))
 
 
 def ngn_dec(gamma: float) -> Optimizer:
     r"""NGN with ``γ`` replaced by ``γ/√(k+1)`` (MATHEMATICS.md §5; [AB] Theorem 6)."""
     gamma = _positive(gamma, "gamma")
-    return _counter_only(
-        "ngn-dec",
-        {"gamma": gamma},
-        lambda loss, fis, g2, k: gamma_ngn(loss, g2, gamma_sgd_dec(gamma, k)),
-    )
+
+    def rule(state, loss, fis, g2):
+        g = float(_gamma_sgd_dec(gamma, state.k))
+        return _gamma_ngn(loss, g2, g), SGDState(state.k + 1), None
+
+    return _with_rule("ngn-dec", {"gamma": gamma}, _counter_init, rule, ("loss", "grad_sq"))
 
 
 def adagrad_norm_max(gamma: float, b0: float) -> Optimizer:
@@ -320,13 +412,11 @@ def adagrad_norm_max(gamma: float, b0: float) -> Optimizer:
         shape = _runs(x0)
         return AdaGradNormMaxState(0, np.zeros(shape), np.full(shape, b0 * b0))
 
-    def step(land, x, state, i):
-        loss, fis, g, g2 = _oracle(land, x, i)
-        gam, c_sq, b_sq = gamma_adagrad_norm_max(g2, state.c_sq, state.b_sq, gamma)
-        new = AdaGradNormMaxState(state.k + 1, c_sq, b_sq)
-        return _move(x, gam, g), new, StepInfo(gam, loss, fis, g2)
+    def rule(state, loss, fis, g2):
+        gam, c_sq, b_sq = _gamma_adagrad_norm_max(g2, state.c_sq, state.b_sq, gamma)
+        return gam, AdaGradNormMaxState(state.k + 1, c_sq, b_sq), None
 
-    return Optimizer("adagrad-norm-max", {"gamma": gamma, "b0": b0}, init, step)
+    return _with_rule("adagrad-norm-max", {"gamma": gamma, "b0": b0}, init, rule, ("grad_sq",))
 
 
 def gd(eta: float) -> Optimizer:
@@ -334,23 +424,19 @@ def gd(eta: float) -> Optimizer:
     MATHEMATICS.md §3).
 
     The index argument of ``step`` is ignored; ``info.loss`` is ``f(x^k)`` and ``info.f_i_star``
-    is ``f*``.
+    is ``f*``. It has no per-sample ``rule``: the simulator calls its ``step``.
     """
     eta = _positive(eta, "eta")
-
-    def init(x0, rng=None):
-        _runs(x0)
-        return SGDState(0)
 
     def step(land, x, state, i=None):
         loss = land.value(x)
         g = land.gradient(x)
-        g2 = np.einsum("...d,...d->...", g, g)
+        g2 = _sq_norm(g)
         gam = np.full(loss.shape, eta)
         info = StepInfo(gam, loss, np.full(loss.shape, land.f_star), g2)
         return _move(x, gam, g), SGDState(state.k + 1), info
 
-    return Optimizer("gd", {"eta": eta}, init, step)
+    return Optimizer("gd", {"eta": eta}, _counter_init, step)
 
 
 # name -> (factory, parameter names in CLI order)

@@ -34,6 +34,7 @@ from . import (  # noqa: F401
     _sec_experiments,
     _sec_ground_truth,
     _sec_overparam,
+    _sec_paper,
     _sec_pep,
     _sec_protocol,
     _sec_regions,
@@ -44,9 +45,12 @@ from ._jobs import run_jobs
 from ._model import (
     CONFIRMED,
     CORRECTED,
+    HOLDS_VACUOUS,
     NOT_MEASURED,
+    NOT_REPRODUCED,
     PRINTED_WRONG,
     REFUTED,
+    REPRODUCED,
     VERDICTS,
     Claim,
     Config,
@@ -71,6 +75,9 @@ __all__ = [
     "CORRECTED",
     "PRINTED_WRONG",
     "REFUTED",
+    "HOLDS_VACUOUS",
+    "REPRODUCED",
+    "NOT_REPRODUCED",
     "NOT_MEASURED",
 ]
 
@@ -82,6 +89,7 @@ ORDER = (
     "theorems",
     "pep",
     "paper_text",
+    "paper_claims",
     "overparam",
     "experiments",
 )

@@ -1,13 +1,21 @@
 r"""The report's jobs: each section and each figure script is one job, run in forked worker
 processes (longest first) where the platform allows, in this process otherwise. A job that
-fails becomes a failed section or figure (``strict=True`` raises instead)."""
+fails becomes a failed section or figure (``strict=True`` raises instead).
+
+Each worker limits its BLAS (and OpenMP) threads to its share of the cores (``threadpoolctl``):
+two workers whose BLAS each starts a thread per core fight over the cores and spin. As jobs
+finish, a progress line says how many are done and about how long the rest will take, from the
+jobs' relative costs (``_COST``)."""
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from pathlib import Path
 
 from ._common import SECTIONS, failed, section_name
-from ._model import Config, Section
+from ._model import Config, Section, format_step
 
 __all__ = ["run_jobs"]
 
@@ -28,24 +36,69 @@ def _run_section(fn, cfg, ctx, progress, strict: bool) -> Section:
 # budgets (``quick == figure_smoke``); otherwise the script computes its own.
 FIGURE_INPUTS = {"fig_overparam": "overparam", "fig_experiments": "experiments", "fig_pep": "pep"}
 
-# Longest jobs first, so that two workers finish together.
-_PRIORITY = (
-    "experiments",
-    "fig_experiments",
-    "theorems",
-    "pep",
-    "overparam",
-    "fig_overparam",
-    "regions",
-    "protocol",
-    "fig_regions",
-    "fig_proxy",
-    "fig_rates",
-    "fig_pep",
-    "ground_truth",
-    "certification",
-    "fig_halfspace",
-)
+# Relative cost of each job (CPU seconds of the default report on one core of a quiet machine,
+# ground truth cached). They order the jobs, longest first, so that two workers finish
+# together, and turn the jobs done into an estimate of the time left.
+_COST = {
+    "experiments": 45.0,
+    "fig_experiments": 8.0,
+    "theorems": 40.0,
+    "paper_claims": 25.0,
+    "pep": 20.0,
+    "fig_pep": 4.0,
+    "overparam": 12.0,
+    "fig_overparam": 2.0,
+    "regions": 14.0,
+    "protocol": 8.0,
+    "fig_regions": 5.0,
+    "fig_proxy": 6.0,
+    "fig_rates": 6.0,
+    "ground_truth": 3.0,
+    "certification": 3.0,
+    "fig_halfspace": 3.0,
+    "paper_text": 1.0,
+    "fig_surfaces": 3.0,
+    "fig_trajectories": 3.0,
+}
+_DEFAULT_COST = 2.0
+
+
+def _cost(job) -> float:
+    return _COST.get(job[1], _DEFAULT_COST)
+
+
+class _Tally:
+    """Counts finished jobs and writes ``k/N`` lines with the time left: the elapsed time scaled
+    by the cost still to run over the cost run so far (``_COST``), which is exact when the
+    costs are proportional to the true times."""
+
+    def __init__(self, jobs, progress):
+        self.total = len(jobs)
+        self.cost_total = sum(_cost(j) for j in jobs)
+        self.cost_done = 0.0
+        self.done = 0
+        self.t0 = time.perf_counter()
+        self.progress = progress
+        self.lock = threading.Lock()  # pool callbacks arrive on the pool's result thread
+
+    def finished(self, job) -> None:
+        with self.lock:
+            self.done += 1
+            self.cost_done += _cost(job)
+            elapsed = time.perf_counter() - self.t0
+            left = elapsed * (self.cost_total - self.cost_done) / max(self.cost_done, 1e-9)
+            self.progress(format_step(self.done, self.total, f"{job[0]} {job[1]}", left))
+
+
+def _pin_threads(threads: int) -> None:
+    """Worker initializer: at most ``threads`` BLAS/OpenMP threads in this process."""
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(threads)  # for libraries loaded from now on
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - a dependency; without it the threads are not pinned
+        return
+    threadpool_limits(limits=threads)  # the libraries already loaded (numpy's, scipy's BLAS)
 
 
 def _job(kind: str, name, cfg: Config, folder: Path, draw, progress, strict: bool, given=None):
@@ -115,8 +168,9 @@ def _preload() -> None:
             pass  # the section that needs it says so
 
 
-def _worker_init() -> None:
-    """Set up a forked worker: it dies with the report process and leaves signals to it.
+def _worker_init(threads: int | None = None) -> None:
+    """Set up a forked worker: at most ``threads`` BLAS threads (:func:`_pin_threads`); it dies
+    with the report process and leaves signals to it.
 
     A worker must never outlive its parent (a killed report must not leave processes writing
     into its temporary folder): a daemon thread watches the parent's pid and ends the worker
@@ -127,13 +181,14 @@ def _worker_init() -> None:
     SIGTERM (``Pool.terminate``) keeps its default action, whatever handler the parent set.
     """
     import multiprocessing as mp
-    import os
     import signal
     import threading
     import time
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if threads is not None:
+        _pin_threads(threads)
     known = mp.parent_process()
     parent = known.pid if known is not None else os.getppid()  # dead already: exits at once
 
@@ -149,29 +204,29 @@ def run_jobs(jobs, cfg: Config, folder: Path, draw, progress, strict: bool) -> d
     """Run the jobs, in worker processes where possible; results keyed by job."""
     import multiprocessing as mp
 
-    order = sorted(
-        jobs, key=lambda j: _PRIORITY.index(j[1]) if j[1] in _PRIORITY else len(_PRIORITY)
-    )
+    order = sorted(jobs, key=lambda j: (-_cost(j), jobs.index(j)))
     after = {
         j: ("section", FIGURE_INPUTS[j[1]])
         for j in order
         if j[0] == "figure" and ("section", FIGURE_INPUTS.get(j[1])) in order
     }
+    tally = _Tally(order, progress)
     workers = min(cfg.workers, len(jobs))
     if workers > 1 and "fork" in mp.get_all_start_methods():
         _preload()
         if draw is not None and hasattr(draw, "preload"):
             draw.preload()
-        pool = mp.get_context("fork").Pool(workers, initializer=_worker_init, maxtasksperchild=1)
+        threads = max(1, (os.cpu_count() or 1) // workers)
+        pool = mp.get_context("fork").Pool(workers, initializer=_worker_init,
+                                           initargs=(threads,), maxtasksperchild=1)
         try:
-            pending = {
-                j: pool.apply_async(_job, (*j, cfg, folder, draw, progress, strict))
-                for j in order
-                if j not in after
-            }
+            def submit(j, *extra):
+                return pool.apply_async(_job, (*j, cfg, folder, draw, progress, strict, *extra),
+                                        callback=lambda _res, j=j: tally.finished(j))
+
+            pending = {j: submit(j) for j in order if j not in after}
             for j, dep in after.items():  # queued once the section they plot is done
-                args = (*j, cfg, folder, draw, progress, strict, pending[dep].get())
-                pending[j] = pool.apply_async(_job, args)
+                pending[j] = submit(j, pending[dep].get())
             out = {j: pending[j].get() for j in order}
         except BaseException:
             pool.terminate()  # an interrupted report stops its workers at once
@@ -182,4 +237,5 @@ def run_jobs(jobs, cfg: Config, folder: Path, draw, progress, strict: bool) -> d
     out = {}
     for j in sorted(order, key=lambda j: j in after):  # sections before the figures they feed
         out[j] = _job(*j, cfg, folder, draw, progress, strict, out.get(after.get(j)))
+        tally.finished(j)
     return out

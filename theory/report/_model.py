@@ -11,12 +11,17 @@ __all__ = [
     "CORRECTED",
     "PRINTED_WRONG",
     "REFUTED",
+    "HOLDS_VACUOUS",
+    "REPRODUCED",
+    "NOT_REPRODUCED",
     "NOT_MEASURED",
     "VERDICTS",
+    "WRONG",
     "Config",
     "Claim",
     "Section",
     "Progress",
+    "format_step",
 ]
 
 # Verdicts of the claims table.
@@ -24,12 +29,17 @@ CONFIRMED = "confirmed"
 CORRECTED = "confirmed (corrected)"  # the paper prints it wrong; our corrected version holds
 PRINTED_WRONG = "printed value wrong"
 REFUTED = "refuted"
-NOT_MEASURED = "not measured"
-# A toy network showing a finding of [AB §5] about real networks: never "confirmed".
+# a bound that holds only because it is at or above the trivial bound E[f(x⁰) − f*]: it
+# confirms nothing (MATHEMATICS.md §6), so it is never counted as a confirmation
+HOLDS_VACUOUS = "holds (vacuous)"
+# a toy that reproduces a finding of the paper's real networks in kind, not in its numbers
 REPRODUCED = "reproduced qualitatively"
 NOT_REPRODUCED = "not reproduced at toy scale"
-VERDICTS = (CONFIRMED, CORRECTED, PRINTED_WRONG, REFUTED, NOT_MEASURED, REPRODUCED,
-            NOT_REPRODUCED)
+NOT_MEASURED = "not measured"
+VERDICTS = (CONFIRMED, CORRECTED, PRINTED_WRONG, REFUTED, HOLDS_VACUOUS, REPRODUCED,
+            NOT_REPRODUCED, NOT_MEASURED)
+# what the paper got wrong (the summary lists these first)
+WRONG = (CORRECTED, PRINTED_WRONG, REFUTED)
 
 
 @dataclass(frozen=True)
@@ -68,7 +78,10 @@ class Config:
 
 @dataclass
 class Claim:
-    """One row of the claims table: a claim of the paper, our measurement, a verdict."""
+    """One row of the claims table: a claim of the paper, our measurement, a verdict.
+
+    ``summary`` (optional) is the one line the report's first screen shows for it; without it
+    the first screen shortens ``measured``."""
 
     id: str
     source: str  # where the paper says it (and the MATHEMATICS.md section)
@@ -76,6 +89,7 @@ class Claim:
     measured: str
     verdict: str
     numbers: dict = field(default_factory=dict)
+    summary: str = ""
 
     def __post_init__(self):
         if self.verdict not in VERDICTS:
@@ -84,7 +98,8 @@ class Claim:
 
 @dataclass
 class Section:
-    """What a section contributes: numbers, Markdown and claims."""
+    """What a section contributes: numbers, Markdown and claims; ``headline`` (optional) is its
+    one-line takeaway for the report's first screen."""
 
     name: str
     title: str
@@ -93,10 +108,23 @@ class Section:
     claims: list = field(default_factory=list)
     status: str = "ok"  # "ok" | "error"
     reason: str = ""
+    headline: str = ""
+
+
+def format_step(done: int, total: int, label: str, left: float | None = None) -> str:
+    """``"3/14 done (theorems), about 25 s left"``: a progress line for counted work."""
+    text = f"{done}/{total} done ({label})"
+    if left is not None and done < total:
+        text += f", about {left:.0f} s left" if left >= 1 else ", under a second left"
+    return text
 
 
 class Progress:
-    """Progress lines on stderr: ``[report  12.3s] message``; silent when ``quiet``."""
+    """Progress lines on stderr: ``[report  12.3s] message``; silent when ``quiet``.
+
+    ``step(k, N, label, left)`` writes a ``k/N`` line with an estimate of the time left
+    (``format_step``).
+    """
 
     def __init__(self, quiet: bool = False, stream=None, prefix: str = ""):
         self.quiet = quiet
@@ -112,6 +140,10 @@ class Progress:
                 file=stream,
                 flush=True,
             )
+
+    def step(self, done: int, total: int, label: str, left: float | None = None) -> None:
+        """Say that ``done`` of ``total`` are done, and about how long the rest will take."""
+        self(format_step(done, total, label, left))
 
     def tagged(self, prefix: str) -> Progress:
         """The same clock and stream, with ``prefix`` before each message."""

@@ -1,0 +1,135 @@
+"""The two-layer-relu build at scale: the kink constraints and multipliers (vectorised), the null
+space of the kink constraints (a thin SVD, whatever the number of kinks), the one-pass objective
+of the global search, and a large instance building end to end (slow)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.linalg import null_space
+
+from toylands import _relu_search as rs
+from toylands.relu_net import two_layer_relu
+
+
+@pytest.fixture(scope="module")
+def net():
+    return two_layer_relu(n=9, d=3, k=4, seed=2, starts=3)
+
+
+def _active(net, rng):
+    act = rng.random((net.n, net.k)) < 0.4
+    act[:, 1] = True  # one unit on every sample's kink
+    return act
+
+
+def test_kink_constraints_match_the_definition(net):
+    act = _active(net, np.random.default_rng(0))
+    C = rs._kink_constraints(net, act)
+    ii, jj = np.nonzero(act)
+    want = np.zeros((ii.size, net.dim))
+    for row, (i, j) in enumerate(zip(ii, jj)):
+        want[row, j * net.d : (j + 1) * net.d] = net.data[i]
+    np.testing.assert_array_equal(C, want)
+
+
+def test_kink_columns_match_the_definition(net):
+    from toylands._relu_infimum import dphi
+    from toylands.orbits import split_units
+
+    act = _active(net, np.random.default_rng(1))
+    theta = net.minimizers.base + 0.1
+    B, ii, jj = rs._kink_columns(net, theta, act)
+    _, v = split_units(theta, net.k, net.d)
+    out = net._forward(theta)[-1]
+    c = dphi(net.labels * out, net.loss) * net.labels
+    want = np.zeros((net.dim, ii.size))
+    for col, (i, j) in enumerate(zip(ii, jj)):
+        want[j * net.d : (j + 1) * net.d, col] = c[i] * v[j] * net.data[i] / net.n
+    np.testing.assert_array_equal(B, want)
+
+
+@pytest.mark.parametrize("shape", [(3, 10), (10, 10), (40, 6), (0, 5)])
+def test_null_space_is_scipys_subspace(shape):
+    rng = np.random.default_rng(sum(shape))
+    m, dim = shape
+    C = rng.normal(size=(m, 2)) @ rng.normal(size=(2, dim)) if m else np.zeros((0, dim))
+    N = rs._null_space(C)
+    ref = null_space(C) if m else np.eye(dim)
+    assert N.shape == ref.shape
+    np.testing.assert_allclose(N.T @ N, np.eye(N.shape[1]), atol=1e-12)
+    np.testing.assert_allclose(C @ N, 0.0, atol=1e-12 * np.abs(C).max(initial=1.0))
+    # the same subspace: the projectors agree
+    np.testing.assert_allclose(N @ N.T, ref @ ref.T, atol=1e-12)
+
+
+def test_null_space_of_a_very_tall_constraint_matrix():
+    # Dead units put every sample on a kink: C has n·(dead units) rows. scipy.linalg.null_space
+    # builds the m × m factor (here 2·10⁵ × 2·10⁵, beyond LAPACK's 32-bit sizes); the thin SVD
+    # only the dim × dim one.
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(100_000, 4))
+    C = np.zeros((200_000, 12))
+    C[:100_000, 0:4] = X  # unit 0 dead
+    C[100_000:, 4:8] = X  # unit 1 dead
+    N = rs._null_space(C)
+    assert N.shape == (12, 4)
+    np.testing.assert_allclose(np.abs(N[8:]) @ np.abs(N[8:]).T, np.eye(4), atol=1e-12)
+
+
+@pytest.mark.parametrize("activation", ["relu", "softplus"])
+def test_search_objective_is_value_and_gradient(activation):
+    f = two_layer_relu(n=7, d=2, k=3, activation=activation, seed=1, starts=2)
+    rng = np.random.default_rng(4)
+    for th in rng.normal(size=(5, f.dim)):
+        val, grad = f._value_and_gradient(th)
+        assert val == f._value(th)  # bit for bit: the search's line search compares values
+        assert val == pytest.approx(float(np.mean(f.losses(th))), rel=1e-14)
+        np.testing.assert_allclose(grad, f.gradient(th), rtol=1e-13, atol=1e-15)
+        np.testing.assert_array_equal(grad, f._gradient(th))
+
+
+@pytest.mark.slow
+def test_large_instance_builds():
+    # The size scipy.linalg.null_space could not reach (a 60838 × 352 kink matrix); a single
+    # start keeps the test to a few minutes.
+    f = two_layer_relu(n=4096, d=10, k=32, starts=1)
+    assert f.dim == 352 and f.n == 4096
+    assert np.isfinite(f.f_star) and f.f_star >= float(np.mean(f.f_i_star)) - 1e-12
+    x = f.minimizers.base + 0.1 * np.random.default_rng(0).normal(size=(3, f.dim))
+    assert np.all(np.isfinite(f.losses(x)))
+
+
+def test_the_search_runs_on_one_blas_thread(monkeypatch):
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from toylands import relu_net
+
+    seen = []
+    search = relu_net._search
+
+    def spy(key):
+        seen.extend(lib["num_threads"] for lib in threadpoolctl.threadpool_info())
+        return search(key)
+
+    monkeypatch.setattr(relu_net, "_search", spy)
+    monkeypatch.setenv("TOYLANDS_NO_CACHE", "1")
+    relu_net._ground_truth.cache_clear()
+    try:
+        two_layer_relu(n=5, d=2, k=2, seed=9, starts=2)
+    finally:
+        relu_net._ground_truth.cache_clear()
+    assert seen and set(seen) == {1}
+
+
+def test_stationarity_residual_with_many_kinks_stays_within_memory(monkeypatch):
+    # Past _EXACT_KINKS the bounded least squares iterates (LSMR) instead of building a
+    # kinks × kinks factor; on a problem small enough for both, the two agree.
+    f = two_layer_relu(n=40, d=2, k=3, seed=4, starts=2)
+    theta = f.minimizers.base.copy()
+    W = theta[: f.k * f.d].reshape(f.k, f.d)
+    W[0] = 0.0  # unit 0: W_0 = 0, v_0 ≠ 0, so every sample sits on its kink
+    theta[f.k * f.d] = 1.0
+    exact = rs.stationarity_residual(f, theta)
+    monkeypatch.setattr(rs, "_EXACT_KINKS", 5)
+    iterative = rs.stationarity_residual(f, theta)
+    assert iterative == pytest.approx(exact, rel=1e-6, abs=1e-10)

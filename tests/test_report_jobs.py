@@ -1,0 +1,107 @@
+"""theory.report._jobs: k/N progress lines with the time left, BLAS threads pinned per worker."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+
+import pytest
+
+from theory import report as R
+from theory.report import _jobs
+from theory.report._model import Progress, format_step
+
+
+def test_format_step():
+    assert format_step(3, 14, "section theorems", 25.4) == (
+        "3/14 done (section theorems), about 25 s left")
+    assert format_step(2, 3, "x", 0.2) == "2/3 done (x), under a second left"
+    assert format_step(3, 3, "x", 10.0) == "3/3 done (x)"
+    assert format_step(1, 3, "x") == "1/3 done (x)"
+
+
+def test_progress_step_writes_one_line(capsys):
+    p = Progress(stream=None)
+    p.step(1, 4, "figure fig_rates", 12.0)
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "1/4 done (figure fig_rates), about 12 s left" in err
+    Progress(quiet=True).step(1, 4, "x", 1.0)
+    assert capsys.readouterr().err == ""
+
+
+def test_time_left_scales_elapsed_by_the_cost_still_to_run(monkeypatch):
+    lines = []
+    clock = iter([100.0, 110.0, 130.0])
+    monkeypatch.setattr(_jobs.time, "perf_counter", lambda: next(clock))
+    jobs = [("section", "theorems"), ("section", "paper_text"), ("figure", "unknown")]
+    tally = _jobs._Tally(jobs, lines.append)
+    cost = [_jobs._cost(j) for j in jobs]
+    assert cost == [_jobs._COST["theorems"], _jobs._COST["paper_text"], _jobs._DEFAULT_COST]
+    tally.finished(jobs[1])  # 10 s for the cheap job: the rest costs (total − it)/it as much
+    left = 10.0 * (sum(cost) - cost[1]) / cost[1]
+    assert lines[-1] == format_step(1, 3, "section paper_text", left)
+    tally.finished(jobs[0])
+    left = 30.0 * cost[2] / (cost[0] + cost[1])
+    assert lines[-1] == format_step(2, 3, "section theorems", left)
+
+
+def test_jobs_run_longest_first():
+    jobs = [("figure", "fig_surfaces"), ("section", "paper_text"), ("section", "theorems")]
+    order = sorted(jobs, key=lambda j: (-_jobs._cost(j), jobs.index(j)))
+    assert order[0] == ("section", "theorems")
+
+
+def _threads_in_this_process():
+    from threadpoolctl import threadpool_info
+
+    return sorted({lib["num_threads"] for lib in threadpool_info()})
+
+
+def _pin_and_report(q):
+    _jobs._pin_threads(1)
+    q.put((_threads_in_this_process(), os.environ.get("OMP_NUM_THREADS")))
+
+
+@pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="needs fork")
+def test_pin_threads_limits_blas_in_the_worker():
+    pytest.importorskip("threadpoolctl")
+    import numpy  # noqa: F401 - the BLAS is loaded before the fork, as in the report
+
+    ctx = mp.get_context("fork")
+    q = ctx.Queue()
+    p = ctx.Process(target=_pin_and_report, args=(q,))
+    p.start()
+    threads, omp = q.get(timeout=60)
+    p.join(timeout=60)
+    assert threads == [1] and omp == "1"
+
+
+@R._section("threads_sec", "Reports the BLAS threads of the process it runs in")
+def _threads_sec(cfg, ctx, progress):
+    return R.Section("threads_sec", "threads", data={"threads": _threads_in_this_process()})
+
+
+R.SECTIONS.remove(_threads_sec)  # registered only inside the test below
+
+
+@pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="needs fork")
+@pytest.mark.parametrize("workers", [1, 2])
+def test_report_prints_k_of_n_and_pins_worker_threads(tmp_path, workers):
+    pytest.importorskip("threadpoolctl")
+    lines = []
+    R.SECTIONS.append(_threads_sec)
+    try:
+        cfg = R.Config.tiny(sections=("threads_sec", "paper_text"), figures=False,
+                            workers=workers)
+        R.build_report(tmp_path / "r", cfg, quiet=True, strict=True, progress=lines.append)
+    finally:
+        R.SECTIONS.remove(_threads_sec)
+    steps = [ln for ln in lines if " done (" in ln]
+    assert sorted(s.split(" ")[0] for s in steps) == ["1/2", "2/2"]
+    assert any("left" in s for s in steps if s.startswith("1/2"))
+    import json
+
+    got = json.loads((tmp_path / "r" / "results.json").read_text())
+    threads = got["sections"]["threads_sec"]["threads"]
+    if workers == 2:
+        assert threads == [max(1, (os.cpu_count() or 1) // 2)]
