@@ -147,6 +147,11 @@ EXCLUDED = {
     "toylands._landscape.Landscape": "abstract base; every concrete landscape is fuzzed",
     # hypothesis's own exception type
     "theory.optim.bounds.HypothesisError": "an exception class",
+    # merged from the theorem checks: a check per informative setting and a global search
+    # per batch landscape take minutes; their arguments are checked at entry (@checked) and
+    # what they call (check, region_map, batch_landscape) is fuzzed
+    "theory.optim.grid.informative_checks": "a check per informative setting: minutes",
+    "theory.paper_studies.batch_study": "a global search and a region per batch size: minutes",
     # the registry is global state: register() would add fuzz names for every later test
     "toylands._registry.register": "mutates the global registry (tested in test_contract)",
 }
@@ -192,6 +197,8 @@ NONFINITE_OK = {
     "theory.certification.sampling.beta_needed": "+/-inf for rows with c = 0 (documented)",
     "theory.certification.symbolic.exact.exact_region": "alpha_min +inf for an empty region",
     "theory.certification.mapping.region_map": "a Region: +inf where no beta works",
+    "theory.optim.compare.verdict": "ratio/bound_over_trivial +inf where bound/trivial <= 0",
+    "theory.paper_studies.halfspace_study": "carries aiming_along/pl_estimate_along (NaN there)",
 }
 
 # Words that name an argument in an error message about a nested value (e.g. a landscape's
@@ -470,6 +477,8 @@ def _generators():
 _SENSIBLE: list[tuple[str, Callable[[], SearchStrategy]]] = [
     (r"landscapes?|land|system", _landscapes),
     (r"net", lambda: st.just(_cached("net", _net))),
+    (r"base", _landscapes),
+    (r"b", lambda: st.one_of(st.integers(1, 4), _points_for(2))),
     (r"x|x0|v|w|w0|xk|x_star|reference|points?|x_K", lambda: _points_for()),
     (r"i|idx|index", lambda: st.integers(0, 3)),
     (r"alpha|alpha_max|max_alpha", lambda: st.sampled_from([1.0, 2.0, 5.0, 41.37, 1e3])),

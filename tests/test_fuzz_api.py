@@ -41,6 +41,8 @@ COSTLY = {
     "toylands.relu_net.two_layer_relu": 20,
     "toylands.matfac.matrix_factorization": 30,
     "toylands.radial.remark1_bumps": 30,
+    "theory.paper_studies.halfspace_study": 10,
+    "theory.paper_studies.gap_one_study": 10,
 }
 
 # Targets left out of the quick sample (a single call takes seconds: sympy, simulations); the

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from toylands._validate import as_int
+from toylands._validate import as_flag, as_int
 
 __all__ = [
     "HypothesisError",
@@ -288,6 +288,8 @@ def _ngn_common(t, alpha, beta, L, gamma, K, D0_sq, sigma_int2, sigma_pos2, nonn
     p = _num("sigma_pos2", sigma_pos2, t, nonneg=True)
     if nonnegative is None and positive is None:
         raise TypeError(f"{t}: say whether every f_i >= 0 (nonnegative=True/False)")
+    nonnegative = None if nonnegative is None else as_flag(nonnegative, "nonnegative")
+    positive = None if positive is None else as_flag(positive, "positive")
     if not (bool(nonnegative) or bool(positive)):
         raise HypothesisError(t, "every f_i >= 0 (non-negative)")
     return a, b, L, K, s, g, D, p

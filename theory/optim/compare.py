@@ -221,11 +221,17 @@ def measure(sim, level: float = 0.95, *, K: int | None = None) -> Measurement:
     return out
 
 
+def _band(value, name, ctx):
+    return tuple(float(v) for v in as_finite_array(value, name, shape=(2,)))
+
+
+@checked(measured="real", ci=_band, bound="real", trivial="real")
 def verdict(measured: float, ci, bound: float, trivial: float) -> dict:
     r"""``holds``, ``within_ci``, ``ratio``, ``vacuous``, ``bound_over_trivial`` of a check (see
     the module docstring): ``holds`` needs the band's upper end ``ci[1] ≤ bound``;
     ``within_ci`` is False only when its lower end is above the bound; ``vacuous`` when
-    ``bound ≥ trivial``.
+    ``bound ≥ trivial``. ``ratio`` is +inf where ``bound ≤ 0`` and ``bound_over_trivial`` where
+    ``trivial ≤ 0`` (every start a minimizer).
 
     >>> v = verdict(0.5, (0.4, 0.7), 0.6, 2.0)
     >>> v["holds"], v["within_ci"], v["vacuous"]

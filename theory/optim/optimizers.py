@@ -247,6 +247,7 @@ def gamma_adagrad_norm_max(grad_sq, c_sq_prev, b_sq_prev, gamma: float):
 
 
 # ---- the oracle: f_i(x) and ∇f_i(x) of the sampled indices, in one call ----------------------
+@checked(validate="flag")
 def sample_oracle(landscape, *, validate: bool = True):
     r"""``(loss_grad, grad)``: functions of ``(x, i)`` giving ``(f_i(x), ∇f_i(x))`` and ``∇f_i(x)``
     for one index per point, in one call each.

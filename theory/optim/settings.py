@@ -33,6 +33,7 @@ def _theorem_key(theorem) -> str:
     return t
 
 
+@checked()
 def nonnegative(landscape) -> bool:
     r"""Whether every ``f_i ≥ 0`` on all of ``R^dim`` (NGN's hypothesis, MATHEMATICS.md §5, §6).
 
