@@ -603,7 +603,7 @@ class Region:
         fin = np.isfinite(q)
         # on a piece: (s − 1) α + q + κ < 0  (or ≤)
         d = s - 1.0
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # ±inf: beyond float64
             t = -(q + kappa) / d
         inf_piece = np.full(s.shape, np.inf)
         flat = fin & (d == 0)
@@ -668,7 +668,8 @@ class Region:
         v = self.vertices()
         v = v[v[:, 0] <= hi]
         lo = max(a0, 1e-12)
-        grid = np.geomspace(lo, hi, num) if hi > lo else np.array([lo])
+        with np.errstate(over="ignore"):  # hi near the float64 limit: numpy's power overflows
+            grid = np.minimum(np.geomspace(lo, hi, num), hi) if hi > lo else np.array([lo])
         al = np.unique(np.r_[v[:, 0], grid, hi])
         return np.stack([al, self.beta_min(al)], axis=-1)
 
@@ -693,7 +694,9 @@ class Region:
         if isinstance(theorem, bool) or not isinstance(theorem, (int, np.integer)) or (
             int(theorem) not in table
         ):
-            raise ValueError(f"unknown theorem {theorem!r}; known: {sorted(table)}")
+            shown = repr(theorem) if isinstance(theorem, (int, str)) and len(repr(theorem)) < 40 \
+                else f"of type {type(theorem).__name__}"
+            raise ValueError(f"unknown theorem {shown}; known: {sorted(table)}")
         (p1, p2, p3), (r1, r2, r3), kappa, strict, desc = table[theorem]
         a_start = self._first_below(kappa, strict)
         if not np.isfinite(a_start):

@@ -126,9 +126,11 @@ def points(landscape, *, domain=None) -> st.SearchStrategy:
     from .certification.inputs import _check_domain
 
     box = _check_domain(landscape, domain)
-    near = points_near_minimizers(landscape, radius=1e-2 * float(np.max(box.width))).map(
-        box.clip
-    )
+    radius = 1e-2 * float(np.max(box.width))
+    if not radius <= 1e300:
+        raise ValueError(f"domain is too wide (width {np.max(box.width):.3g}): points near S are "
+                         "drawn within 1 % of it, at most 1e300")
+    near = points_near_minimizers(landscape, radius=radius).map(box.clip)
     return st.one_of(box_points(landscape, domain=box), near)
 
 

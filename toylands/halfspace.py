@@ -46,6 +46,7 @@ from ._validate import (
     as_int,
     as_labelled_data,
     as_points,
+    check_finite_output,
     check_memory,
     check_work,
 )
@@ -177,7 +178,10 @@ class HalfSpace(Landscape):
 
     def hessian(self, x) -> np.ndarray:
         """``∇²f(x) = (1/n) Σ s''(−u_i) a_i a_iᵀ + λ I``, shape ``(..., dim, dim)``."""
-        return _hessian(self.A, self.BA, self.lam, as_points(x, self.dim))
+        xv = as_points(x, self.dim)
+        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+            H = _hessian(self.A, self.BA, self.lam, xv)
+        return check_finite_output(H, xv, "hessian", self.name)
 
     def _smoothness(self, domain):
         r"""``‖∇²f_i‖ ≤ max|s''| ‖a_i‖² + λ`` with ``max|s''| = 1/(6√3)``: certified everywhere."""

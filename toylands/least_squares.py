@@ -71,10 +71,18 @@ class LeastSquares(Landscape):
         if interpolating is None:
             interpolating = rank == n
         f_star = 0.0 if interpolating else float(r @ r / (2 * n))
-        kappa = sv[0] / sv[rank - 1] if rank else 1.0
+        kappa = float(sv[0] / sv[rank - 1]) if rank else 1.0
         xnorm = float(np.linalg.norm(x_dag))
-        rel = kappa + kappa**2 * float(np.linalg.norm(r)) / max(sv[0] * xnorm, 1e-300)
-        err = float(10 * max(n, d) * _EPS * rel * max(xnorm, 1.0))
+        # the perturbation estimate of x_dag; rank 0: x_dag = 0 and S = R^d exactly
+        with np.errstate(over="ignore"):
+            rel = (np.float64(kappa) + np.float64(kappa) ** 2 * float(np.linalg.norm(r))
+                   / max(sv[0] * xnorm, 1e-300)) if rank else 0.0
+            err = float(10 * max(n, d) * _EPS * rel * max(xnorm, 1.0))
+            spread = np.float64(sv[0]) ** 2 * np.float64(err) ** 2 / n
+            f_err = 0.0 if interpolating else float(8 * n * _EPS * f_star + spread)
+        if not (np.isfinite(err) and np.isfinite(f_err)):
+            raise ValueError(f"A is too ill-conditioned (cond {kappa:.3g}): the error bound of "
+                             "its minimizer set overflows float64")
         S = AffineSet(x_dag, null, error=err)
         R = max(10.0, float(np.ceil(2 * np.max(np.abs(x_dag), initial=0.0))))
         row2 = np.einsum("nd,nd->n", A, A)
@@ -90,9 +98,7 @@ class LeastSquares(Landscape):
             provenance={
                 "f_star": Provenance(
                     CLOSED_FORM,
-                    0.0
-                    if interpolating
-                    else float(8 * n * _EPS * f_star + sv[0] ** 2 * err**2 / n),
+                    f_err,
                     "0: b in range(A)" if interpolating else "|A x_dag - b|^2 / (2n)",
                 ),
                 "f_i_star": Provenance(CLOSED_FORM, 0.0, "0 on the hyperplane a_i.x = b_i"),

@@ -165,7 +165,7 @@ def polyak_ratio(loss, f_i_star, grad_sq):
     The ``+∞`` convention is the limit that keeps the SPS lemma ``γ_k ≥ min{1/(2cL), γ_b}`` true
     (by L-smoothness the ratio is always ``≥ 1/(2L)``); see the module docstring.
     """
-    num = np.subtract(loss, f_i_star, dtype=np.float64)
+    num = np.asarray(np.subtract(loss, f_i_star, dtype=np.float64))  # 0-d stays an array
     np.maximum(num, 0.0, out=num)
     g2 = np.asarray(grad_sq, dtype=np.float64)
     if g2.size and g2.min() > 0.0:  # the common case: no gradient vanishes
@@ -237,12 +237,23 @@ def gamma_ngn(loss, grad_sq, gamma: float):
     return np.divide(gamma, q, out=q)
 
 
-@checked(gamma=_positive_kind)
+def _nonneg_array_kind(value, name, ctx):
+    return as_finite_array(value, name, low=0.0)
+
+
+@checked(gamma=_positive_kind, grad_sq=_nonneg_array_kind, c_sq_prev=_nonneg_array_kind,
+         b_sq_prev=_positive_array_kind)
 def gamma_adagrad_norm_max(grad_sq, c_sq_prev, b_sq_prev, gamma: float):
     r"""AdaGrad-norm-max: ``c_k² = max{c_{k−1}², ‖∇f_i‖²}``, ``b_k² = b_{k−1}² + c_k²``,
-    ``γ_k = γ / b_k`` (MATHEMATICS.md §5, [AB] Alg. 4). Returns ``(γ_k, c_k², b_k²)``."""
+    ``γ_k = γ / b_k`` (MATHEMATICS.md §5, [AB] Alg. 4). Returns ``(γ_k, c_k², b_k²)``.
+
+    ``b_{k−1}² > 0`` (``b_{−1} = b0 > 0``); a ``b_k²`` beyond float64 raises ``ValueError``.
+    """
     c_sq = np.maximum(c_sq_prev, grad_sq)
-    b_sq = b_sq_prev + c_sq
+    with np.errstate(over="ignore"):
+        b_sq = b_sq_prev + c_sq
+    if not np.all(np.isfinite(b_sq)):
+        raise ValueError("b_sq_prev + max(c_sq_prev, grad_sq) overflows float64")
     return gamma / np.sqrt(b_sq), c_sq, b_sq
 
 

@@ -261,12 +261,17 @@ def best_start(landscape, L, *, seed=0, radii=(0.1, 0.25, 0.5, 1.0), directions=
     p = landscape.project(landscape.domain.center[None, :])[0]
     u = rng.normal(size=(directions, landscape.dim))
     u /= np.linalg.norm(u, axis=1, keepdims=True)
-    cand = (p[None, None, :] + np.asarray(radii)[:, None, None] * u[None]).reshape(-1,
-                                                                                   landscape.dim)
+    with np.errstate(over="ignore", invalid="ignore"):  # huge radii: candidates beyond float64
+        cand = (p[None, None, :] + np.asarray(radii)[:, None, None] * u[None]).reshape(
+            -1, landscape.dim)
+    cand = cand[np.all(np.isfinite(cand), axis=-1)]
     cand = cand[landscape.domain.contains(cand)]
     d2 = landscape.distance(cand) ** 2
     ok = d2 > 1e-12
     cand, d2 = cand[ok], d2[ok]
+    if cand.size == 0:
+        raise ValueError(f"radii: no candidate p + r u lies in the domain of {landscape.name} "
+                         "away from S (radii too large or too small)")
     ratio = (landscape.value(cand) - landscape.f_star) / (L * d2 / 2)
     return cand[int(np.argmax(ratio))]
 
