@@ -90,9 +90,11 @@ def test_search_objective_is_value_and_gradient(activation):
 
 
 @pytest.mark.slow
-def test_large_instance_builds():
+def test_large_instance_builds(monkeypatch):
     # The size scipy.linalg.null_space could not reach (a 60838 × 352 kink matrix); a single
-    # start keeps the test to a few minutes.
+    # start keeps the test to a few minutes. Its worst-case estimate (1.3e11 operations, README
+    # "Limits") is above the default work limit: the test raises it, as a user would.
+    monkeypatch.setenv("TOYLANDS_MAX_WORK", "1e12")
     f = two_layer_relu(n=4096, d=10, k=32, starts=1)
     assert f.dim == 352 and f.n == 4096
     assert np.isfinite(f.f_star) and f.f_star >= float(np.mean(f.f_i_star)) - 1e-12

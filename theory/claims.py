@@ -29,6 +29,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from toylands._checked import checked
+
 __all__ = ["Claim", "Check", "CLAIMS", "claim_for", "claim_domain", "claim_family", "check_values"]
 
 
@@ -141,6 +143,7 @@ CLAIMS: dict[str, Claim] = {
 }
 
 
+@checked()
 def claim_for(landscape) -> dict | None:
     """The paper's claim for ``landscape`` as JSON-able data (None if the paper states none)."""
     claim = CLAIMS.get(landscape.name)
@@ -158,6 +161,7 @@ def claim_for(landscape) -> dict | None:
     }
 
 
+@checked()
 def claim_domain(landscape):
     """The box ``[lo, hi]^dim`` the paper's claim for ``landscape`` refers to (MATHEMATICS.md §4),
     or the landscape's default domain where the paper names none.
@@ -180,6 +184,13 @@ def claim_family(name: str) -> tuple | None:
     return None if claim is None else claim.family
 
 
+def _landscape_name(value, name, ctx):
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a landscape name (a string), got {type(value).__name__}")
+    return value
+
+
+@checked(name=_landscape_name)
 def check_values(name: str, landscape=None) -> list[Check]:
     """Spec §4's check values for landscape ``name`` (built with defaults if not given)."""
     claim = CLAIMS.get(name)

@@ -39,13 +39,14 @@ True
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
+
+from toylands._checked import checked
+from toylands._validate import as_finite_float
 
 __all__ = [
     "Rows",
@@ -104,6 +105,19 @@ class Rows(NamedTuple):
     lower: np.ndarray
 
 
+def _rows(value, name, ctx):
+    if not isinstance(value, Rows):
+        raise TypeError(f"{name} must be the Rows of alpha_beta_rows(), got {type(value).__name__}")
+    return value
+
+
+def _system(value, name, ctx):
+    if not callable(value) and not callable(getattr(value, "jacobian", None)):
+        raise TypeError(f"{name} must be a callable w -> DF(w) or have .jacobian(w), got "
+                        f"{type(value).__name__}")
+    return value
+
+
 def _points(landscape, x) -> np.ndarray:
     x = np.asarray(x, dtype=np.float64)
     if x.ndim == 0 or x.shape[-1] != landscape.dim:
@@ -131,6 +145,7 @@ def _host(a) -> np.ndarray:
     return to_numpy64(a)
 
 
+@checked()
 def alpha_beta_rows(landscape, x, *, f_i_lower=None, reference=None) -> Rows:
     r"""Slack rows ``(a, b, c)`` of the α-β-condition at points ``x (..., dim)``, for all i.
 
@@ -210,12 +225,7 @@ def alpha_beta_rows(landscape, x, *, f_i_lower=None, reference=None) -> Rows:
 
 def check_constants(alpha, beta) -> tuple[float, float]:
     """Validate the constants of Definition 1: real, finite, ``α > β ≥ 0``."""
-    for name, v in (("alpha", alpha), ("beta", beta)):
-        if isinstance(v, bool) or not isinstance(v, numbers.Real):
-            raise TypeError(f"{name} must be a real number, got {type(v).__name__}")
-    alpha, beta = float(alpha), float(beta)
-    if not (math.isfinite(alpha) and math.isfinite(beta)):
-        raise ValueError(f"alpha and beta must be finite, got alpha={alpha}, beta={beta}")
+    alpha, beta = as_finite_float(alpha, "alpha"), as_finite_float(beta, "beta")
     if beta < 0:
         raise ValueError(f"beta must be >= 0, got {beta}")
     if not alpha > beta:
@@ -224,12 +234,10 @@ def check_constants(alpha, beta) -> tuple[float, float]:
 
 
 def _check_pair(alpha, beta):
-    alpha, beta = float(alpha), float(beta)
-    if not (np.isfinite(alpha) and np.isfinite(beta)):
-        raise ValueError(f"alpha and beta must be finite, got {alpha}, {beta}")
-    return alpha, beta
+    return as_finite_float(alpha, "alpha"), as_finite_float(beta, "beta")
 
 
+@checked(rows=_rows)
 def slack(rows: Rows, alpha: float, beta: float, *, per_sample: bool = False):
     r"""The slack of each point: ``max_{x_p nearest} min_i T_i(x; α, β)``, shape ``(...)``.
 
@@ -245,6 +253,7 @@ def slack(rows: Rows, alpha: float, beta: float, *, per_sample: bool = False):
     return per_cand.max(axis=-1)
 
 
+@checked(rows=_rows)
 def slack_tolerance(rows: Rows, alpha: float, beta: float, *, x=None,
                     grad_norms=None) -> np.ndarray:
     r"""The rounding allowance of ``slack`` at each point, shape ``(...)``: a computed slack
@@ -378,6 +387,7 @@ def _reduce(name, x, vals, note) -> ConditionConstant:
     return ConditionConstant(name, float(flat[k]), pts[k].copy(), vals, note)
 
 
+@checked()
 def stationary_witness(landscape, x=None, *, domain=None, min_value=None):
     r"""A non-global stationary point of ``landscape.critical_points`` in the region, or None.
 
@@ -422,6 +432,7 @@ def _gap(landscape, fx, min_gap):
     return gap, gap > tol
 
 
+@checked()
 def pl_constant(landscape, x, *, delta: float = 2.0, min_gap: float | None = None,
                 witnesses: bool = True):
     r"""PL / relaxed δ-PL constant μ over the points (MATHEMATICS.md §3; [AB App. A, Eq. (12)]).
@@ -446,6 +457,7 @@ def pl_constant(landscape, x, *, delta: float = 2.0, min_gap: float | None = Non
     return res if cp is None else _witnessed(res, cp, name)
 
 
+@checked()
 def pl_star_constant(landscape, x, *, eps: float = 0.0, witnesses: bool = True):
     r"""PL\* constant ``μ = min ‖∇f‖² / f`` over points with ``f ≥ eps`` (PL\*_ε; MATHEMATICS.md
     §3).
@@ -478,6 +490,7 @@ def _jacobian_fn(system) -> Callable:
     raise TypeError("system must be a callable w -> DF(w) (..., N, m) or expose .jacobian(w)")
 
 
+@checked(system=_system, w="points")
 def tangent_kernel(system, w) -> np.ndarray:
     r"""``K(w) = DF(w) DF(w)ᵀ`` (``(..., N, N)``) for a system ``F: R^m → R^N`` [PL\*].
 
@@ -488,6 +501,7 @@ def tangent_kernel(system, w) -> np.ndarray:
     return J @ np.swapaxes(J, -1, -2)
 
 
+@checked(system=_system, w="points")
 def pl_star_kernel(system, w, *, mean: bool = False) -> ConditionConstant:
     r"""PL\* constant from the tangent kernel: ``μ = 2 min_w λ_min(K(w))`` (MATHEMATICS.md §3,
     [derived]).
@@ -508,6 +522,7 @@ def pl_star_kernel(system, w, *, mean: bool = False) -> ConditionConstant:
     return _reduce("PL* (tangent kernel)", w, mu, note)
 
 
+@checked()
 def square_loss_jacobian(landscape, *, min_residual: float = 1e-150) -> Callable:
     r"""The rows of DF, up to signs, of a square-loss landscape ``f_i = ½ (F_i(w) − y_i)²``.
 
@@ -518,7 +533,8 @@ def square_loss_jacobian(landscape, *, min_residual: float = 1e-150) -> Callable
     ``lam1 = lam2 = 0``. Uses per-sample gradients (``landscape.grads``): a reference path.
     """
     if np.any(np.asarray(landscape.f_i_star) != 0):
-        raise ValueError("square_loss_jacobian needs f_i* = 0 (a pure square loss)")
+        raise ValueError("landscape must have every f_i* = 0 (a pure square loss), as "
+                         "square_loss_jacobian needs")
 
     def jac(w):
         w = _points(landscape, w)
@@ -543,6 +559,7 @@ def _inner_best(landscape, x, xt=None):
     return np.where(mask, d, -np.inf).max(axis=-1)
 
 
+@checked()
 def aiming_constant(landscape, x, *, min_gap: float | None = None, witnesses: bool = True):
     r"""Aiming constant ``θ = min <∇f(x), x − Proj(x, S)> / (f(x) − f*)`` (MATHEMATICS.md §3).
 
@@ -561,6 +578,7 @@ def aiming_constant(landscape, x, *, min_gap: float | None = None, witnesses: bo
     return res if cp is None else _witnessed(res, cp, "Aiming")
 
 
+@checked()
 def qcvx_constant(landscape, x, *, x_star=None, min_gap: float | None = None,
                   witnesses: bool = True):
     r"""Quasar-convexity constant ``θ = min <∇f(x), x − x*> / (f(x) − f*)`` (MATHEMATICS.md §3).

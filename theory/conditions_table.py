@@ -35,6 +35,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from toylands._checked import checked
+from toylands._validate import as_finite_float, as_int
+
 from .certification import available_methods, certify, region_map
 from .certification.inputs import _check_domain, _rng
 from .certification.sampling import sample_points
@@ -181,6 +184,8 @@ def _alpha_beta(landscape, box, points, gen, prove, seconds) -> ConditionRow:
     return ConditionRow("alpha-beta", "holds_on_samples", const, None, method, note)
 
 
+@checked(points=lambda v, n, c: as_int(v, n, low=1),
+         seconds=lambda v, n, c: as_finite_float(v, n, low=0.0, low_open=True), prove="flag")
 def conditions_table(landscape, *, domain=None, points: int = 4000, rng=None, delta: float = 1.0,
                      prove: bool = True, seconds: float = 20.0) -> ConditionsTable:
     r"""The α-β region, PL, δ-PL, PL\*, Aiming and QCvx of ``landscape`` side by side.

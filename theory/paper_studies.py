@@ -23,6 +23,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from toylands._checked import checked
+from toylands._validate import as_int
+
 __all__ = [
     "PAPER_HALFSPACE_ALPHA",
     "HalfspaceStudy",
@@ -65,6 +68,11 @@ class HalfspaceStudy:
     summary: dict = field(default_factory=dict)
 
 
+def _at_least_one(value, name, ctx):
+    return as_int(value, name, low=1)
+
+
+@checked(steps=_at_least_one)
 def halfspace_study(*, seed: int = 0, steps: int | None = None, landscape=None) -> HalfspaceStudy:
     r"""One SGD run on half-space from the saddle SGD passes in the paper's protocol, plus
     N(0, 0.3²) noise (MATHEMATICS.md §4.8, §7), with its diagnostics; see :class:`HalfspaceStudy`.
@@ -80,6 +88,9 @@ def halfspace_study(*, seed: int = 0, steps: int | None = None, landscape=None) 
     steps = int(cfg["steps"]) if steps is None else int(steps)
     rng = np.random.default_rng(seed)
     saddles = [c for c in f.critical_points if c.kind == "saddle"]
+    if not saddles:
+        raise ValueError(f"landscape {f.name} has no saddle among its critical points (the "
+                         "study starts near one, as the paper's half-space run)")
     x0 = np.asarray(saddles[0].point)[None, :] + 0.3 * rng.standard_normal((1, f.dim))
     tp = two_pass(f, x0, gamma=cfg["gamma"], steps=steps, seed=seed, batch=1)
     xs = tp.traj.x[0, :-1]
@@ -114,6 +125,8 @@ def halfspace_study(*, seed: int = 0, steps: int | None = None, landscape=None) 
                           gn, cos_p, cos_e, pl_p, pl_e, reg_p, reg_e, tp.proxy, tp.exact, summary)
 
 
+@checked(budget=_at_least_one, tries=lambda v, name, ctx: as_int(v, name, low=1, high=30),
+         certify_budget=_at_least_one)
 def gap_one_study(landscape, *, domain, budget: int = 400, seed: int = 0, tries: int = 4,
                   certify_budget: int = 1000) -> dict:
     r"""Does some ``(α, β) = (β + 1, β)`` hold on ``domain``? (Examples 4, 5; MATHEMATICS.md
@@ -152,6 +165,16 @@ def gap_one_study(landscape, *, domain, budget: int = 400, seed: int = 0, tries:
     return out
 
 
+def _bumps(value, name, ctx):
+    from toylands.radial import RadialSum
+
+    if not isinstance(value, RadialSum):
+        raise TypeError(f"{name} must be a bump landscape (toylands.radial.RadialSum, e.g. "
+                        f"remark1-bumps), got {type(value).__name__}")
+    return value
+
+
+@checked(base=_bumps, b=_at_least_one)
 def batch_landscape(base, b: int):
     r"""The bump landscape ``base`` (a ``toylands.radial.RadialSum``) with its n bumps grouped
     into ``n/b`` consecutive batches: ``f_B = (1/b) Σ_{i∈B} f_i``. Each ``f_B`` is a sum of bumps,
@@ -188,6 +211,15 @@ def batch_landscape(base, b: int):
         domain=base.domain, L=base.smoothness().L)
 
 
+def _batches(value, name, ctx):
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise TypeError(f"{name} must be a sequence of batch sizes, got {type(value).__name__}")
+    return tuple(as_int(v, f"{name}[{j}]", low=1) for j, v in enumerate(value))
+
+
+@checked(n=lambda v, name, ctx: as_int(v, name, low=1, high=64),
+         d=lambda v, name, ctx: as_int(v, name, low=1, high=20), batches=_batches,
+         budget=_at_least_one)
 def batch_study(*, n: int = 8, d: int = 2, spread: float = 2.0, seed: int = 0,
                 batches=(1, 2, 4, 8), budget: int = 2000) -> list[dict]:
     r"""The neighbourhood term against the batch size on ``remark1-bumps`` (see the module
@@ -199,6 +231,9 @@ def batch_study(*, n: int = 8, d: int = 2, spread: float = 2.0, seed: int = 0,
     from .certification import region_map
 
     base = toylands.get("remark1-bumps", n=n, d=d, spread=spread, seed=seed)
+    for b in batches:
+        if n % b:
+            raise ValueError(f"batches: {b} does not divide n = {n}")
     out = []
     for b in batches:
         land = base if b == 1 else batch_landscape(base, int(b))

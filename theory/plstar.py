@@ -27,6 +27,16 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
+from toylands._checked import checked
+from toylands._validate import (
+    as_choice,
+    as_finite_array,
+    as_finite_float,
+    as_int,
+    as_points,
+    check_work,
+)
+
 from .optim.bounds import HypothesisError, local_plstar
 
 __all__ = [
@@ -57,6 +67,16 @@ class SoftplusNet:
     y: np.ndarray
     k: int
     scale: str = "ntk"
+
+    def __post_init__(self):
+        X = as_finite_array(self.X, "X", ndim=2)
+        if min(X.shape) < 1:
+            raise ValueError(f"X must have shape (N, d) with N, d >= 1, got {X.shape}")
+        y = as_finite_array(self.y, "y", shape=(X.shape[0],))
+        object.__setattr__(self, "X", X)
+        object.__setattr__(self, "y", y)
+        object.__setattr__(self, "k", as_int(self.k, "k", low=1, high=1_000_000))
+        as_choice(self.scale, "scale", ("ntk", "standard"))
 
     @property
     def N(self) -> int:
@@ -119,26 +139,50 @@ class SoftplusNet:
         return float(np.sqrt(np.sum(per_i * per_i)))
 
 
+def _net(value, name, ctx):
+    if not isinstance(value, SoftplusNet):
+        raise TypeError(f"{name} must be a SoftplusNet, got {type(value).__name__}")
+    ctx["dim"] = value.dim
+    return value
+
+
+def _point(value, name, ctx):
+    return as_points(value, ctx["dim"], name)
+
+
+def _generator(value, name, ctx):
+    if not isinstance(value, np.random.Generator):
+        raise TypeError(f"{name} must be a numpy.random.Generator, got {type(value).__name__}")
+    return value
+
+
+@checked(land="landscape")
 def net_from_landscape(land) -> SoftplusNet:
     """The system of a ``two-layer-relu`` landscape with softplus, square loss and λ = 0."""
     if getattr(land, "activation", None) != "softplus" or getattr(land, "loss", None) != "square":
-        raise ValueError("needs two-layer-relu with activation='softplus', loss='square'")
+        raise ValueError("land must be two-layer-relu with activation='softplus', loss='square'")
     if land.lam1 != 0 or land.lam2 != 0:
-        raise ValueError("the PL* theorem is for λ₁ = λ₂ = 0")
+        raise ValueError("land must have λ₁ = λ₂ = 0 (the PL* theorem's case)")
     return SoftplusNet(np.asarray(land.data), np.asarray(land.labels, float), land.k, "standard")
 
 
+@checked(net=_net, w=_point)
 def tangent_kernel(net: SoftplusNet, w) -> np.ndarray:
     """``K(w) = DF(w) DF(w)ᵀ`` (N × N)."""
     J = net.jacobian(w)
     return J @ J.T
 
 
+@checked(net=_net, w=_point)
 def plstar_ratio(net: SoftplusNet, w) -> float:
-    """``½‖∇L(w)‖² / L(w)`` (μ-PL* at w means this is ≥ μ; it is ≥ λ_min(K(w)))."""
+    """``½‖∇L(w)‖² / L(w)`` (μ-PL* at w means this is ≥ μ; it is ≥ λ_min(K(w))); a
+    ``ValueError`` at an interpolating w (L(w) = 0), where the ratio is undefined."""
     r = net.forward(w) - net.y
     g = net.jacobian(w).T @ r
-    return float(0.5 * (g @ g) / (0.5 * (r @ r)))
+    loss, grad2 = 0.5 * float(r @ r), 0.5 * float(g @ g)
+    if not (loss > 0 and np.isfinite(loss) and np.isfinite(grad2)):
+        raise ValueError(f"w: the ratio is undefined or overflows there (L(w) = {loss:g})")
+    return grad2 / loss
 
 
 def _ball_points(rng, w0, R, count):
@@ -149,8 +193,12 @@ def _ball_points(rng, w0, R, count):
     return w0 + u * rad[:, None]
 
 
+@checked(net=_net, w0=_point, R=lambda v, n, c: as_finite_float(v, n, low=0.0), rng=_generator,
+         samples="count", extra=_point)
 def ball_constants(net, w0, R, *, rng, samples=64, extra=None) -> dict:
     """Sampled ``min λ_min(K)``, ``L_F = max ‖DF‖₂``, ``β_F`` bound over ``B(w0, R)`` (+extra)."""
+    check_work(50 * (samples + 1) * net.N * net.dim * min(net.N, net.dim),
+               f"ball_constants with {samples} samples")
     pts = _ball_points(rng, w0, R, samples)
     pts = np.concatenate([w0[None], pts] + ([extra] if extra is not None else []))
     lam, LF, bF = np.inf, 0.0, 0.0
@@ -163,12 +211,20 @@ def ball_constants(net, w0, R, *, rng, samples=64, extra=None) -> dict:
     return {"min_lambda": lam, "L_F": LF, "beta_F": bF, "points": len(pts)}
 
 
+def _gd_work(net, steps) -> None:
+    check_work(20 * (steps + 1) * net.N * net.dim * min(net.N, net.dim), f"{steps} GD steps")
+
+
+@checked(net=_net, w0=_point, eta=lambda v, n, c: as_finite_float(v, n, low=0.0, low_open=True))
 def gd_losses(net, w0, eta, steps):
     """Full-batch GD ``w ← w − η ∇L(w)``: losses ``(steps+1,)`` and ``max_t ‖w_t − w₀‖``."""
+    _gd_work(net, steps)
     losses, far, _ = _gd_track(net, w0, eta, steps)
     return losses, far
 
 
+@checked(net=_net, rng=_generator, steps=lambda v, n, c: as_int(v, n, low=1),
+         samples=lambda v, n, c: as_int(v, n, low=1))
 def width_point(net, *, rng, steps=300, samples=32) -> dict:
     r"""PL* at one width: λ_min(K(w₀)), the μ-PL* ball, GD's rate against ``(1 − ημ)^t``.
 
@@ -184,6 +240,7 @@ def width_point(net, *, rng, steps=300, samples=32) -> dict:
     along the trajectory; ``rate_bound_ok`` says whether ``L(w_t) ≤ (1 − η_loc μ_traj)^t L(w₀)``
     at every t.
     """
+    _gd_work(net, steps + 2 * samples)
     w0 = net.init(rng)
     r0 = float(np.linalg.norm(net.forward(w0) - net.y))
     over = net.dim >= net.N

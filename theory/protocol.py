@@ -42,6 +42,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from toylands._checked import checked
+from toylands._validate import as_finite_array, as_finite_float, as_int, check_memory
 from toylands._xp import is_torch, to_numpy64
 
 from .region import Region
@@ -101,6 +103,38 @@ class ProtocolRows(NamedTuple):
         return float(np.where(self.mask, T, -np.inf).max(axis=-1).min())
 
 
+def _positive(value, name, ctx):
+    return as_finite_float(value, name, low=0.0, low_open=True)
+
+
+def _at_least_one(value, name, ctx):
+    return as_int(value, name, low=1)
+
+
+def _trajectory(value, name, ctx):
+    if not isinstance(value, Trajectory):
+        raise TypeError(f"{name} must be a Trajectory (sgd_trajectory), got {type(value).__name__}")
+    return value
+
+
+def _protocol_rows(value, name, ctx):
+    if not isinstance(value, ProtocolRows):
+        raise TypeError(f"{name} must be ProtocolRows (protocol_rows), got {type(value).__name__}")
+    return value
+
+
+def _lower(value, name, ctx):
+    if isinstance(value, str):
+        if value != "true":
+            raise ValueError(f"{name} must be None, 'true', a number or an array, got {value!r}")
+        return value
+    return as_finite_array(value, name)
+
+
+def _vector(value, name, ctx):
+    return as_finite_array(value, name, ndim=1)
+
+
 def _x0(landscape, x0):
     x0 = np.asarray(x0, dtype=np.float64)
     if x0.ndim == 1:
@@ -110,6 +144,7 @@ def _x0(landscape, x0):
     return x0
 
 
+@checked(gamma=_positive, steps=_at_least_one, batch=_at_least_one)
 def sgd_trajectory(landscape, x0, *, gamma: float, steps: int, seed: int, batch: int = 1):
     r"""Mini-batch SGD with constant step, vectorised over runs (MATHEMATICS.md §5, [AB Alg. 1]).
 
@@ -125,6 +160,8 @@ def sgd_trajectory(landscape, x0, *, gamma: float, steps: int, seed: int, batch:
     x = _x0(landscape, x0)
     rng = np.random.default_rng(seed)
     runs, dim = x.shape
+    check_memory(8 * runs * (steps + 1) * (dim + batch),
+                 f"a trajectory of {runs} runs x {steps} steps (dim {dim}, batch {batch})")
     xs = np.empty((runs, steps + 1, dim))
     idx = np.empty((runs, steps, batch), dtype=np.intp)
     xs[:, 0] = x
@@ -151,6 +188,7 @@ def _batch_loss(landscape, x, idx):
     return landscape.loss_at(xb, i).mean(axis=-1)
 
 
+@checked(traj=_trajectory, f_i_lower=_lower, candidates=None)
 def protocol_rows(landscape, traj: Trajectory, *, projection: str = "proxy",
                   f_i_lower=None, candidates=None) -> ProtocolRows:
     r"""The rows of T along ``traj`` (steps 0..K−1).
@@ -215,6 +253,7 @@ class TwoPass:
     candidates: tuple = ()
 
 
+@checked(gamma=_positive, steps=_at_least_one, batch=_at_least_one)
 def two_pass(landscape, x0, *, gamma: float, steps: int, seed: int, batch: int = 1) -> TwoPass:
     """Run 1 to get ``x^K``; run 2 with the same seed records the rows (MATHEMATICS.md §7)."""
     run1 = sgd_trajectory(landscape, x0, gamma=gamma, steps=steps, seed=seed, batch=batch)
@@ -228,6 +267,7 @@ def two_pass(landscape, x0, *, gamma: float, steps: int, seed: int, batch: int =
                    protocol_rows(landscape, traj, projection="exact", candidates=cand), cand)
 
 
+@checked(rows=_protocol_rows, alphas=_vector, betas=_vector)
 def min_T_grid(rows: ProtocolRows, alphas, betas, *, gap: float = 0.1) -> np.ndarray:
     r"""``min T`` over all runs and steps on the grid, shape ``(len(betas), len(alphas))``.
 
@@ -278,6 +318,7 @@ HEATMAP_BETAS = np.linspace(0.0, 9.9, 45)
 VARIANTS = ("paper", "proxy_true_fstar", "exact_zero_fstar", "exact")
 
 
+@checked(gamma=_positive, steps=_at_least_one, runs=_at_least_one, batch=_at_least_one)
 def protocol_settings(landscape, *, gamma=None, steps=None, runs=None, batch=None) -> dict:
     """``PROTOCOL_SETTINGS`` of the landscape (a default for the others), with the non-None
     arguments in place of the stored values.
@@ -411,12 +452,14 @@ def protocol_comparison(landscape, *, gamma=None, steps=None, runs=None, batch=N
 # ---- the paper's other diagnostics along a run [AB §5, Eq. (13); MATHEMATICS.md §7] --------------
 class Aiming(NamedTuple):
     r"""``cos`` = cos∠(∇f(x^k), x^k − x_ref) (NaN where either vector is 0) and
-    ``coefficient`` = <∇f(x^k), x^k − x_ref> / (f(x^k) − f_lower), one value per iterate."""
+    ``coefficient`` = <∇f(x^k), x^k − x_ref> / (f(x^k) − f_lower) (NaN where
+    ``f(x^k) = f_lower``), one value per iterate."""
 
     cos: np.ndarray
     coefficient: np.ndarray
 
 
+@checked()
 def aiming_along(landscape, x, reference=None, *, f_lower: float = 0.0) -> Aiming:
     r"""The aiming diagnostics of [AB §5] (MATHEMATICS.md §7) at the iterates ``x`` (shape ``(K,
     dim)``).
@@ -455,7 +498,8 @@ def aiming_along(landscape, x, reference=None, *, f_lower: float = 0.0) -> Aimin
     nd = np.linalg.norm(np.broadcast_to(d, g.shape), axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         cos = np.where((ng > 0) & (nd > 0), inner / (ng * nd), np.nan)
-        coef = inner / (to_numpy64(landscape.value(xt)) - float(f_lower))
+        den = to_numpy64(landscape.value(xt)) - float(f_lower)
+        coef = np.where(den != 0, inner / np.where(den != 0, den, 1.0), np.nan)
     return Aiming(cos, coef)
 
 
@@ -469,6 +513,7 @@ class PLEstimate(NamedTuple):
     log_2mu: float
 
 
+@checked(every=_at_least_one)
 def pl_estimate_along(landscape, x, reference=None, *, delta: float = 2.0,
                       every: int | None = None) -> PLEstimate:
     r"""The PL estimate of [AB Eq. (13)] (MATHEMATICS.md §7) at every ``every``-th iterate of ``x

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from toylands._checked import checked
+from toylands._validate import as_finite_float, as_int
 from toylands._xp import is_torch, namespace, to_numpy64
 
 from .protocol import ProtocolRows, aiming_along, pl_estimate_along
@@ -94,6 +96,22 @@ def _x0(landscape, x0):
     return x0[None] if x0.ndim == 1 else x0
 
 
+def _positive(value, name, ctx):
+    return as_finite_float(value, name, low=0.0, low_open=True)
+
+
+def _at_least_one(value, name, ctx):
+    return as_int(value, name, low=1)
+
+
+def _callback(value, name, ctx):
+    if not callable(value):
+        raise TypeError(f"{name} must be callable, got {type(value).__name__}")
+    return value
+
+
+@checked(gamma=_positive, steps=_at_least_one, batch=_at_least_one, on_step=_callback,
+         record_every=_at_least_one)
 def sgd_run(landscape, x0, *, gamma, steps, seed, batch=1, on_step=None, record_every=None):
     """Mini-batch SGD with constant step from ``x0 (runs, dim)``, vectorised over runs.
 
@@ -132,6 +150,8 @@ def _mask_like(mask, x):
     return torch.as_tensor(mask[:, None], device=x.device)
 
 
+@checked(gamma=_positive, steps=_at_least_one, batch=_at_least_one, record_every=_at_least_one,
+         f_i_lower=None)
 def stream_two_pass(landscape, x0, *, gamma: float, steps: int, seed: int, batch: int = 1,
                     f_i_lower=0.0, record_every=None, delta: float = 2.0) -> StreamedProtocol:
     r"""The two-pass protocol of MATHEMATICS.md §7 without storing the trajectory (module

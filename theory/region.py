@@ -58,6 +58,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from toylands._checked import checked
+from toylands._validate import as_finite_array, as_finite_float, as_int
+
 __all__ = [
     "Region",
     "BestPair",
@@ -98,7 +101,7 @@ class PiecewiseLinear:
 
     @classmethod
     def constant(cls, value: float) -> PiecewiseLinear:
-        return cls(np.empty(0), np.zeros(1), np.array([float(value)]))
+        return cls(np.empty(0), np.zeros(1), np.array([_end(value, "value")]))
 
     @property
     def finite(self) -> np.ndarray:
@@ -110,7 +113,7 @@ class PiecewiseLinear:
         return np.where(np.isfinite(self.q[j]), v, self.q[j])
 
     def __call__(self, x) -> np.ndarray:
-        x = np.asarray(x, dtype=np.float64)
+        x = as_finite_array(x, "x")
         j = np.searchsorted(self.xs, x, side="left")  # xs[j-1] < x <= xs[j]
         v = self._line(j, x)
         k = self.xs.size
@@ -121,7 +124,9 @@ class PiecewiseLinear:
         return v
 
     def clip_domain(self, lo: float, hi: float) -> PiecewiseLinear:
-        """+∞ outside ``[lo, hi]`` (closed); the empty interval gives +∞ everywhere."""
+        """+∞ outside ``[lo, hi]`` (closed; ±inf ends allowed); the empty interval gives +∞
+        everywhere."""
+        lo, hi = _end(lo, "lo"), _end(hi, "hi")
         if lo > hi:
             return PiecewiseLinear.constant(np.inf)
         out = self
@@ -140,6 +145,39 @@ class PiecewiseLinear:
         return PiecewiseLinear(self.xs[~same], self.s[keep], self.q[keep])
 
 
+def _end(value, name) -> float:
+    """An end of an interval: a real number or ±inf, never NaN."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        try:
+            v = float(value)
+        except OverflowError:
+            v = math.inf if value > 0 else -math.inf
+        if not math.isnan(v):
+            return v
+    shown = repr(value) if isinstance(value, (int, float)) else f"a {type(value).__name__}"
+    raise ValueError(f"{name} must be a real number or ±inf, got {shown}")
+
+
+def _any_rows(value, name):
+    """Rows as a float64 array (NaN/inf are refused by the caller with its own message)."""
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise TypeError(f"{name} must be a real array, not {type(value).__name__}") from None
+
+
+def _pwl(value, name, ctx):
+    if not isinstance(value, PiecewiseLinear):
+        raise TypeError(f"{name} must be a PiecewiseLinear, got {type(value).__name__}")
+    return value
+
+
+def _op(value, name, ctx):
+    if value is not np.maximum and value is not np.minimum:
+        raise ValueError(f"{name} must be np.maximum or np.minimum, got {value!r}")
+    return value
+
+
 def _step(x0: float, *, left: bool) -> PiecewiseLinear:
     """+∞ strictly left (``left=True``) or strictly right of x0, −∞ elsewhere (for clipping)."""
     inf = np.array([np.inf, -np.inf]) if left else np.array([-np.inf, np.inf])
@@ -153,6 +191,7 @@ def _piece_index(f: PiecewiseLinear, left_ends: np.ndarray) -> np.ndarray:
     return idx
 
 
+@checked(f=_pwl, g=_pwl, op=_op)
 def combine(f: PiecewiseLinear, g: PiecewiseLinear, op) -> PiecewiseLinear:
     r"""Exact ``op(f, g)`` for ``op`` in ``{np.maximum, np.minimum}``.
 
@@ -199,6 +238,11 @@ def combine(f: PiecewiseLinear, g: PiecewiseLinear, op) -> PiecewiseLinear:
 
 
 # ---- the upper envelope of lines -------------------------------------------------------------
+def _rows_1d(value, name, ctx):
+    return as_finite_array(value, name).ravel()
+
+
+@checked(b=_rows_1d, a=_rows_1d, c=_rows_1d)
 def upper_envelope(b, a, c) -> PiecewiseLinear:
     r"""``max_j (α b_j − a_j) / c_j`` over rows with ``c_j > 0``, as a PL function, in O(N log N).
 
@@ -209,6 +253,10 @@ def upper_envelope(b, a, c) -> PiecewiseLinear:
     passes stop when the chain turns strictly at every line. Orientation tests and breakpoints
     use the homogeneous rows ``(b, −a, c)`` (no division), so they do not overflow.
     """
+    if not (b.size == a.size == c.size):
+        raise ValueError(f"b, a, c must have one size, got {b.size}, {a.size}, {c.size}")
+    if np.any(c <= 0):
+        raise ValueError("c must be > 0 in every row (rows with c = 0 bound alpha, not beta)")
     b, a, c = _hull_rows(b, a, c)
     if b.size == 0:
         return PiecewiseLinear.constant(-np.inf)
@@ -624,7 +672,7 @@ class Region:
         (every row its own point; the same region). Rows scale freely: each is divided by
         ``max(|a|, |b|, |c|)`` first. ``c`` must be ≥ 0 (it is f_i(x) − f_i*); NaN/inf raise.
         """
-        a, b, c = (np.asarray(v, dtype=np.float64) for v in (a, b, c))
+        a, b, c = (_any_rows(v, k) for v, k in ((a, "a"), (b, "b"), (c, "c")))
         if not (a.shape == b.shape == c.shape):
             raise ValueError(f"a, b, c must have one shape, got {a.shape}, {b.shape}, {c.shape}")
         if mask is None:
@@ -676,9 +724,14 @@ class Region:
     @classmethod
     def from_rows(cls, rows, *, paper_claim=None) -> Region:
         """Region from ``theory.conditions.Rows`` (``a, b, c (..., m, n)`` and ``mask``)."""
+        if not all(hasattr(rows, k) for k in ("a", "b", "c", "mask")):
+            raise TypeError(f"rows must be the Rows of theory.alpha_beta_rows, got "
+                            f"{type(rows).__name__}")
         return cls.from_arrays(rows.a, rows.b, rows.c, rows.mask, paper_claim=paper_claim)
 
     def with_claim(self, paper_claim) -> Region:
+        if paper_claim is not None and not isinstance(paper_claim, dict):
+            raise TypeError(f"paper_claim must be a dict or None, got {type(paper_claim).__name__}")
         return replace(self, paper_claim=paper_claim, info=dict(self.info))
 
     def with_certificates(self, *, bracket: FrontierBracket | None = None,
@@ -697,6 +750,7 @@ class Region:
         """``β_min(α) = max(F(α), 0)`` as a PL function."""
         return combine(self.envelope, PiecewiseLinear.constant(0.0), np.maximum)
 
+    @checked(alpha="reals")
     def beta_min(self, alpha) -> np.ndarray:
         r"""The least admissible β for each α: ``max(F(α), 0)`` (vectorised; +∞ if none).
 
@@ -704,6 +758,7 @@ class Region:
         """
         return np.maximum(self.envelope(alpha), 0.0)
 
+    @checked(alpha="reals", beta="reals", rtol=lambda v, n, c: as_finite_float(v, n, low=0.0))
     def contains(self, alpha, beta, *, rtol: float = 0.0) -> np.ndarray:
         """``β ≥ β_min(α)`` and ``0 ≤ β < α`` (vectorised, broadcasting).
 
@@ -725,7 +780,7 @@ class Region:
         fin = np.isfinite(q)
         # on a piece: (s − ratio) α + q + κ < 0  (or ≤)
         d = s - ratio
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # ±inf: beyond float64
             t = -(q + kappa) / d
         inf_piece = np.full(s.shape, np.inf)
         flat = fin & (d == 0)
@@ -754,9 +809,7 @@ class Region:
     def alpha_for_gap(self, gap: float) -> float:
         r"""``inf{α : β_min(α) ≤ α − gap}``: the smallest α on the paper's lines ``β = α − gap``
         (Examples 2, 3, 6 state their claims with ``α − β`` fixed); +∞ if there is none."""
-        gap = float(gap)
-        if not (np.isfinite(gap) and gap > 0):
-            raise ValueError(f"gap must be positive and finite, got {gap}")
+        gap = as_finite_float(gap, "gap", low=0.0, low_open=True)
         return self._first_below(gap, strict=False)
 
     def alpha_for_ratio(self, ratio: float) -> float:
@@ -798,6 +851,8 @@ class Region:
             hi = max(hi, 2.0 * float(claim["alpha"]))
         return hi
 
+    @checked(alpha_max=lambda v, n, c: as_finite_float(v, n, low=0.0, low_open=True),
+             num=lambda v, n, c: as_int(v, n, low=1, high=1_000_000))
     def frontier_points(self, alpha_max: float | None = None, num: int = 64) -> np.ndarray:
         r"""``[[α, β_min(α)], …]`` from alpha_min to ``alpha_max`` (default
         :meth:`default_alpha_max`): every vertex in range plus ``num`` geometrically spaced α."""
@@ -808,10 +863,13 @@ class Region:
         v = self.vertices()
         v = v[v[:, 0] <= hi]
         lo = max(a0, 1e-12)
-        grid = np.geomspace(lo, hi, num) if hi > lo else np.array([lo])
+        with np.errstate(over="ignore"):  # hi near the float64 limit: numpy's power overflows
+            grid = np.minimum(np.geomspace(lo, hi, num), hi) if hi > lo else np.array([lo])
         al = np.unique(np.r_[v[:, 0], grid, hi])
         return np.stack([al, self.beta_min(al)], axis=-1)
 
+    @checked(gamma_L=lambda v, n, c: as_finite_float(v, n, low=0.0),
+             c_sps=lambda v, n, c: as_finite_float(v, n, low=0.0, low_open=True))
     def best_pair(self, theorem: int = 1, *, gamma_L: float = 0.0, c_sps: float = 1.0) -> BestPair:
         r"""The feasible pair minimising a theorem's neighbourhood term (MATHEMATICS.md §6).
 
@@ -828,8 +886,12 @@ class Region:
         - Thm 7: ``α/(α − β)`` (its neighbourhood scales with α, not β).
         """
         table = _theorems(float(gamma_L), float(c_sps))
-        if theorem not in table:
-            raise ValueError(f"unknown theorem {theorem!r}; known: {sorted(table)}")
+        if isinstance(theorem, bool) or not isinstance(theorem, (int, np.integer)) or (
+            int(theorem) not in table
+        ):
+            shown = repr(theorem) if isinstance(theorem, (int, str)) and len(repr(theorem)) < 40 \
+                else f"of type {type(theorem).__name__}"
+            raise ValueError(f"unknown theorem {shown}; known: {sorted(table)}")
         (p1, p2, p3), (r1, r2, r3), kappa, strict, desc = table[theorem]
         a_start = self._first_below(kappa, strict)
         if not np.isfinite(a_start):
@@ -876,6 +938,7 @@ class Region:
             return None
         return bool(self.contains(self.paper_claim["alpha"], self.paper_claim["beta"], rtol=1e-9))
 
+    @checked(alpha_max=lambda v, n, c: as_finite_float(v, n, low=0.0, low_open=True))
     def to_json(self, alpha_max: float | None = None) -> dict:
         """The region as JSON: the sampled frontier (from alpha_min to
         :meth:`default_alpha_max`), its vertices and asymptote, the paper's claim, the certified

@@ -41,6 +41,9 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis import target
 
+from toylands._checked import checked
+from toylands._validate import as_finite_float
+
 from .certification import certify, point_slack
 from .certification.certificate import INCONCLUSIVE, REFUTED, Certificate
 
@@ -54,6 +57,7 @@ __all__ = [
 ]
 
 
+@checked(alpha=None, beta=None, domain=None, budget=None, rng=None)
 def assert_alpha_beta(
     landscape,
     alpha,
@@ -87,6 +91,7 @@ def assert_alpha_beta(
     return cert
 
 
+@checked()
 def alpha_beta_slack(landscape, x, alpha, beta) -> np.ndarray:
     """``max_{x_p nearest} min_i T_i(x; α, β)`` at points ``x (..., dim)``, shape ``(...)``."""
     x = np.asarray(x, dtype=np.float64)
@@ -111,6 +116,7 @@ def check_point(landscape, x, alpha, beta, *, label: str = "alpha-beta slack") -
     return s0
 
 
+@checked(domain=None)
 def points(landscape, *, domain=None) -> st.SearchStrategy:
     """Points of ``domain`` (default: the landscape's), shape ``(dim,)``: uniform coordinates
     mixed with points near S, which is where thin violation regions tend to sit."""
@@ -120,14 +126,22 @@ def points(landscape, *, domain=None) -> st.SearchStrategy:
     from .certification.inputs import _check_domain
 
     box = _check_domain(landscape, domain)
-    near = points_near_minimizers(landscape, radius=1e-2 * float(np.max(box.width))).map(
-        box.clip
-    )
+    radius = 1e-2 * float(np.max(box.width))
+    if not radius <= 1e300:
+        raise ValueError(f"domain is too wide (width {np.max(box.width):.3g}): points near S are "
+                         "drawn within 1 % of it, at most 1e300")
+    near = points_near_minimizers(landscape, radius=radius).map(box.clip)
     return st.one_of(box_points(landscape, domain=box), near)
 
 
 def pairs(*, alpha_max: float = 100.0, min_gap: float = 0.0) -> st.SearchStrategy:
-    """``(α, β)`` with ``0 ≤ β`` and ``α ≥ β + min_gap``, α ≤ ``alpha_max`` (α > β always)."""
+    """``(α, β)`` with ``0 ≤ β`` and ``α ≥ β + min_gap``, α ≤ ``alpha_max`` (α > β always).
+
+    Needs ``0 < alpha_max ≤ 1e300`` and ``0 ≤ min_gap < alpha_max`` (else no pair exists).
+    """
+    alpha_max = as_finite_float(alpha_max, "alpha_max", low=0.0, low_open=True, high=1e300)
+    min_gap = as_finite_float(min_gap, "min_gap", low=0.0, high=alpha_max, high_open=True,
+                              why="no pair has alpha <= alpha_max and alpha - beta >= min_gap")
     fl = st.floats(0.0, 1.0, allow_nan=False, allow_infinity=False, exclude_max=True)
 
     def build(uv):
@@ -140,6 +154,7 @@ def pairs(*, alpha_max: float = 100.0, min_gap: float = 0.0) -> st.SearchStrateg
     return st.tuples(fl, fl).map(build).filter(lambda p: p[0] > p[1] and p[0] - p[1] >= min_gap)
 
 
+@checked()
 def violations(landscape, alpha, beta, x) -> np.ndarray:
     """The points of ``x (N, dim)`` where the condition fails beyond rounding, ``(k, dim)``."""
     x = np.asarray(x, dtype=np.float64).reshape(-1, landscape.dim)

@@ -27,6 +27,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._checked import checked
+from ._validate import as_int
+
 __all__ = ["GroundTruthError", "ValidationReport", "validate", "FAST_POINTS"]
 
 FAST_POINTS = 96  # what ``from_functions`` and ``from_sympy`` check at construction
@@ -279,6 +282,8 @@ def _check_smoothness(landscape, x, rng, fail, report):
         report["smoothness"] = f"L = {sm.L:.6g} not exceeded on {len(x)} close pairs"
 
 
+@checked(points=lambda v, n, c: as_int(v, n, low=1, high=10_000_000),
+         search=lambda v, n, c: as_int(v, n, low=0, high=100_000), smoothness="flag")
 def validate(landscape, *, rng=None, points: int = 1000, search: int | None = None,
              smoothness: bool | None = None) -> ValidationReport:
     r"""Check a landscape's stated ground truth against its functions (see the module docstring).

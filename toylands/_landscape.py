@@ -35,13 +35,14 @@ from typing import Any
 import numpy as np
 
 from ._blocks import block_points, blocked
-from ._validate import as_indices, as_points, out_dtype, same_library
+from ._validate import as_indices, as_points, check_finite_output, out_dtype, same_library
 from ._xp import is_torch, like, namespace, to_numpy64
-from .domain import Box
+from .domain import Box, as_box
 from .sets import MinimizerSet
 
 __all__ = [
     "Landscape",
+    "as_landscape",
     "Provenance",
     "Smoothness",
     "CriticalPoint",
@@ -221,10 +222,39 @@ class Landscape:
             return result.astype(out_dtype(x), copy=False)
         return result
 
-    def _blocked(self, kernel, *args, like=None):
+    # Every numpy result is checked to be finite: far outside its data a formula overflows, and
+    # a ValueError that says so is better than a silent inf or NaN (README "Limits"). Kernels
+    # run with floating-point warnings silenced; the check reports what went wrong. (Tensor
+    # results are not checked: that would synchronise the device on every call.)
+    def _checked(self, what, res, points):
+        """``res`` (an array or a tuple of arrays) once every numpy part is finite; ``points``
+        (the validated inputs) only name the size of x in the error."""
+        for r in res if isinstance(res, tuple) else (res,):
+            if isinstance(r, np.ndarray):
+                check_finite_output(r, points, what, self.name)
+        return res
+
+    def _eval(self, what, kernel, x, xv, *args):
+        """``kernel(xv, *args)`` in one call (results that do not grow with n), checked."""
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            res = kernel(xv, *args)
+        res = tuple(self._out(r, x) for r in res) if isinstance(res, tuple) else \
+            self._out(res, x)
+        return self._checked(what, res, (xv,))
+
+    def _blocked(self, kernel, *args, like=None, what=None):
         """``kernel(*args)`` on blocks of points (``toylands._blocks.blocked``), in the output
-        dtype of ``like`` (default ``args[0]``); a tensor goes to the kernel in one call."""
+        dtype of ``like`` (default ``args[0]``); a tensor goes to the kernel in one call. With
+        ``what`` (the public method's name) floating-point warnings are silenced and a
+        non-finite numpy result raises a ValueError (:meth:`_checked`)."""
         like = args[0] if like is None else like
+        if what is None:
+            return self._blocked_raw(kernel, args, like)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            res = self._blocked_raw(kernel, args, like)
+        return self._checked(what, res, args)
+
+    def _blocked_raw(self, kernel, args, like):
         if not isinstance(args[0], np.ndarray):
             res = kernel(*args)
             return tuple(self._out(r, like) for r in res) if isinstance(res, tuple) else \
@@ -234,45 +264,45 @@ class Landscape:
 
     def losses(self, x) -> np.ndarray:
         """``(f_1(x), …, f_n(x))``, shape ``(..., n)``."""
-        return self._blocked(self._losses, self._points(x), like=x)
+        return self._blocked(self._losses, self._points(x), like=x, what="losses")
 
     def value(self, x) -> np.ndarray:
         """``f(x) = (1/n) Σ_i f_i(x)``, shape ``(...)``."""
-        return self._blocked(self._value, self._points(x), like=x)
+        return self._blocked(self._value, self._points(x), like=x, what="value")
 
     def gradient(self, x) -> np.ndarray:
         """``∇f(x)``, shape ``(..., dim)``."""
-        return self._blocked(self._gradient, self._points(x), like=x)
+        return self._blocked(self._gradient, self._points(x), like=x, what="gradient")
 
     def grads(self, x) -> np.ndarray:
         """All per-sample gradients ``(..., n, dim)``: the slow reference; prefer the others."""
-        return self._blocked(self._grads, self._points(x), like=x)
+        return self._blocked(self._grads, self._points(x), like=x, what="grads")
 
     def loss_at(self, x, i) -> np.ndarray:
         """``f_{i}(x)`` with one index per point: x ``(..., dim)``, i ``(...)`` -> ``(...)``."""
         xv = self._points(x)
         iv = as_indices(i, xv.shape[:-1], self.n, like=xv)
-        return self._out(self._loss_at(xv, iv), x)
+        return self._eval("loss_at", self._loss_at, x, xv, iv)
 
     def grad_at(self, x, i) -> np.ndarray:
         """``∇f_{i}(x)`` with one index per point: -> ``(..., dim)``."""
         xv = self._points(x)
         iv = as_indices(i, xv.shape[:-1], self.n, like=xv)
-        return self._out(self._grad_at(xv, iv), x)
+        return self._eval("grad_at", self._grad_at, x, xv, iv)
 
     def batch_loss(self, x, i) -> np.ndarray:
         """Mini-batch loss ``f_B(x) = (1/b) Σ_{j} f_{i_j}(x)``: x ``(..., dim)``, i ``(..., b)``
         -> ``(...)``."""
         xv = self._points(x)
         iv = self._batch_indices(i, xv)
-        return self._out(self._batch_loss(xv, iv), x)
+        return self._eval("batch_loss", self._batch_loss, x, xv, iv)
 
     def batch_gradient(self, x, i) -> np.ndarray:
         """``∇f_B(x) = (1/b) Σ_j ∇f_{i_j}(x)``: x ``(..., dim)``, i ``(..., b)`` -> ``(..., dim)``
         (one backward pass for a network; the mean of ``grad_at`` otherwise)."""
         xv = self._points(x)
         iv = self._batch_indices(i, xv)
-        return self._out(self._batch_gradient(xv, iv), x)
+        return self._eval("batch_gradient", self._batch_gradient, x, xv, iv)
 
     def _batch_indices(self, i, xv):
         shape = getattr(i, "shape", np.shape(i))
@@ -286,15 +316,15 @@ class Landscape:
         two evaluations (what every stochastic step needs)."""
         xv = self._points(x)
         iv = as_indices(i, xv.shape[:-1], self.n, like=xv)
-        loss, g = self._loss_grad_at(xv, iv)
-        return self._out(loss, x), self._out(g, x)
+        return self._eval("loss_grad_at", self._loss_grad_at, x, xv, iv)
 
     def directional(self, x, v) -> np.ndarray:
         """``<∇f_i(x), v>`` for all i, shape ``(..., n)``, without per-sample gradients (a JVP).
 
         ``v`` has shape ``(..., dim)`` and broadcasts against ``x``.
         """
-        return self._blocked(self._directional, *self._point_pairs(x, v), like=x)
+        return self._blocked(self._directional, *self._point_pairs(x, v), like=x,
+                             what="directional")
 
     def losses_and_directional(self, x, v) -> tuple[np.ndarray, np.ndarray]:
         """``(losses(x), directional(x, v))`` in one pass: the forward products that both need
@@ -303,7 +333,8 @@ class Landscape:
         ``v`` has shape ``(..., dim)`` and broadcasts against ``x``; both results have shape
         ``(..., n)``.
         """
-        return self._blocked(self._losses_and_directional, *self._point_pairs(x, v), like=x)
+        return self._blocked(self._losses_and_directional, *self._point_pairs(x, v), like=x,
+                             what="losses_and_directional")
 
     def _point_pairs(self, x, v):
         xv = self._points(x)
@@ -330,11 +361,16 @@ class Landscape:
         return like(self.minimizers.distance(to_numpy64(xv)), xv)
 
     def smoothness(self, domain: Box | None = None) -> Smoothness:
-        """A certified upper bound on L, the smoothness constant of every f_i, over ``domain``."""
-        domain = self.domain if domain is None else domain
-        if not isinstance(domain, Box) or domain.dim != self.dim:
-            raise ValueError(f"domain must be a Box of dimension {self.dim}")
-        return self._smoothness(domain)
+        """A certified upper bound on L, the smoothness constant of every f_i, over ``domain``
+        (a Box, or a pair ``(lo, hi)`` for the cube; default the landscape's domain)."""
+        domain = self.domain if domain is None else as_box(domain, "domain", self.dim)
+        with np.errstate(over="ignore", invalid="ignore"):
+            sm = self._smoothness(domain)
+        if not np.isfinite(sm.L):
+            big = float(np.max(np.maximum(np.abs(domain.lo), np.abs(domain.hi))))
+            raise ValueError(f"{self.name}: the smoothness bound over the domain overflows "
+                             f"float64 (max |x_j| = {big:.3g} on the box): use a smaller domain")
+        return sm
 
     def symbolic(self) -> Symbolic:
         """Sympy expressions of the f_i (closed-form landscapes only)."""
@@ -419,3 +455,13 @@ def _jsonable(obj: Any):
     if isinstance(obj, np.generic):
         return obj.item()
     return obj
+
+
+def as_landscape(value, name: str = "landscape"):
+    """A ``toylands.Landscape`` (built-in or from ``toylands.from_functions``)."""
+    if not isinstance(value, Landscape):
+        raise TypeError(
+            f"{name} must be a toylands landscape (toylands.get(...) or "
+            f"toylands.from_functions(...)), got {type(value).__name__}"
+        )
+    return value

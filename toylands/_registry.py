@@ -78,6 +78,8 @@ def get(name: str, **params):
     >>> round(f.f_star, 12)
     0.2
     """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a landscape name (a string), got {type(name).__name__}")
     if name not in _REGISTRY:
         raise ValueError(f"unknown landscape {name!r}; known: {', '.join(_REGISTRY)}")
     entry = _REGISTRY[name]

@@ -10,6 +10,9 @@ from scipy.optimize import brentq
 __all__ = ["critical_points_1d"]
 
 
+_CHUNK = 1024  # scan points per evaluation of dh
+
+
 def critical_points_1d(
     dh: Callable, lo: float, hi: float, *, grid: int = 200_001, xtol: float = 1e-15
 ) -> list[tuple[float, str]]:
@@ -20,7 +23,9 @@ def critical_points_1d(
     from its neighbours by more than the grid spacing ``(hi − lo) / (grid − 1)``.
     """
     s = np.linspace(lo, hi, grid)
-    d = dh(s)
+    # in chunks: dh(s) may be (grid, n) inside (a sum over n terms), which would need
+    # grid·n floats at once
+    d = np.concatenate([np.asarray(dh(s[j : j + _CHUNK])) for j in range(0, grid, _CHUNK)])
     out = []
     exact = np.flatnonzero(d == 0.0)
     for k in exact:

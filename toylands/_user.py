@@ -6,22 +6,23 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._ground_truth import FAST_POINTS
+from ._ground_truth import FAST_POINTS, GroundTruthError
 from ._ground_truth import validate as _validate_ground_truth
 from ._landscape import USER, Landscape, Provenance, Smoothness
-from ._validate import as_finite_float, as_int
-from .domain import Box
+from ._validate import as_finite_array, as_finite_float, as_int, check_memory
+from .domain import Box, as_box
 from .sets import MinimizerSet, ProjectedSet
 
 __all__ = ["from_functions"]
 
 
-def _checked(out, shape, what):
+def _checked(out, shape, what, x):
     out = np.asarray(out, dtype=np.float64)
     if out.shape != shape:
         raise ValueError(f"user {what} returned shape {out.shape}, expected {shape}")
     if not np.all(np.isfinite(out)):
-        raise ValueError(f"user {what} returned NaN or inf")
+        big = float(np.max(np.abs(x))) if x.size else 0.0
+        raise ValueError(f"user {what} returned NaN or inf at x with max |x_j| = {big:.3g}")
     return out
 
 
@@ -39,11 +40,11 @@ class UserLandscape(Landscape):
         return self._L is not None
 
     def _losses(self, x):
-        return _checked(self._f(x), x.shape[:-1] + (self.n,), "losses")
+        return _checked(self._f(x), x.shape[:-1] + (self.n,), "losses", x)
 
     def _grads(self, x):
         if self._g is not None:
-            return _checked(self._g(x), x.shape[:-1] + (self.n, self.dim), "grads")
+            return _checked(self._g(x), x.shape[:-1] + (self.n, self.dim), "grads", x)
         # Only a JVP was given: one JVP per coordinate direction.
         eye = np.eye(self.dim)
         cols = [self._directional(x, np.broadcast_to(e, x.shape)) for e in eye]
@@ -51,7 +52,7 @@ class UserLandscape(Landscape):
 
     def _directional(self, x, v):
         if self._jvp is not None:
-            return _checked(self._jvp(x, v), x.shape[:-1] + (self.n,), "directional")
+            return _checked(self._jvp(x, v), x.shape[:-1] + (self.n,), "directional", x)
         return np.einsum("...nd,...d->...n", self._grads(x), v)
 
     def _smoothness(self, domain):
@@ -107,8 +108,8 @@ def from_functions(
     domain : Box, optional
         Default ``[-1, 1]^dim``.
     L : float, optional
-        Your smoothness constant; without it ``smoothness()`` is a sampled estimate, marked
-        not certified.
+        Your smoothness constant (positive, finite); without it ``smoothness()`` is a sampled
+        estimate, marked not certified.
     L_certified : bool
         Whether your L is a proven upper bound (default False). ``theory.check`` reports its
         smoothness hypothesis as "assumed (user-supplied L)" for an uncertified user L.
@@ -116,6 +117,16 @@ def from_functions(
         Run a fast ``toylands.validate`` (default True): a wrong f*, f_i*, gradient or
         projection raises ``toylands.GroundTruthError`` here instead of giving wrong answers
         later. ``validate=False`` skips it.
+
+    Raises
+    ------
+    ValueError
+        For ground truth that cannot be right: a non-finite ``f_star`` or ``f_i_star``, an
+        ``f_star`` below the mean of ``f_i_star`` (f* ≥ (1/n) Σ f_i* always), ``L ≤ 0``. Your
+        callables are checked when called: a result of the wrong shape, or with NaN or inf
+        (losses, gradients, a projection), raises a ``ValueError`` naming the callable.
+    toylands.GroundTruthError
+        When ``validate`` finds the ground truth wrong on samples.
 
     Examples
     --------
@@ -132,6 +143,7 @@ def from_functions(
         raise TypeError("name must be a non-empty string")
     dim = as_int(dim, "dim", low=1)
     n = as_int(n, "n", low=1)
+    check_memory(8 * n * dim, f"a landscape with n = {n} samples in dim = {dim}")
     if not callable(losses):
         raise TypeError("losses must be callable")
     if grads is None and directional is None:
@@ -139,21 +151,21 @@ def from_functions(
     for label, fn in (("grads", grads), ("directional", directional)):
         if fn is not None and not callable(fn):
             raise TypeError(f"{label} must be callable")
-    domain = Box.cube(-1.0, 1.0, dim) if domain is None else domain
-    if not isinstance(domain, Box) or domain.dim != dim:
-        raise ValueError(f"domain must be a Box of dimension {dim}")
+    domain = Box.cube(-1.0, 1.0, dim) if domain is None else as_box(domain, "domain", dim)
     if isinstance(project, MinimizerSet):
+        if project.dim != dim:
+            raise ValueError(f"project has dimension {project.dim}, the landscape {dim}")
         S = project
     elif callable(project):
         S = ProjectedSet(project, dim, domain)
     else:
         raise TypeError("project must be callable or a MinimizerSet")
-    fis = np.asarray(f_i_star, dtype=np.float64).reshape(-1)
-    if fis.shape != (n,) or not np.all(np.isfinite(fis)):
-        raise ValueError(f"f_i_star must be {n} finite numbers, got {f_i_star!r}")
+    fis = as_finite_array(f_i_star, "f_i_star").reshape(-1)
+    if fis.shape != (n,):
+        raise ValueError(f"f_i_star must be {n} finite numbers, got shape {fis.shape}")
     f_star = as_finite_float(f_star, "f_star")
     if L is not None:
-        L = as_finite_float(L, "L", low=0.0, low_open=True)
+        L = as_finite_float(L, "L", low=0.0, low_open=True, why="a smoothness constant")
     user = Provenance(USER)
     land = UserLandscape(
         losses=losses,
@@ -165,15 +177,20 @@ def from_functions(
         dim=dim,
         n=n,
         params={"user": True},
-        f_star=float(f_star),
+        f_star=f_star,
         f_i_star=fis,
         minimizers=S,
         domain=domain,
         provenance={"f_star": user, "f_i_star": user, "minimizers": user},
         summary="user-defined landscape",
-        interpolation=bool(np.isclose(float(f_star), fis.mean())),
+        interpolation=bool(np.isclose(f_star, fis.mean())),
         positive=bool(np.all(fis > 0)),
     )
-    if validate:
+    if validate:  # first: its message says where the functions contradict the numbers
         _validate_ground_truth(land, points=FAST_POINTS, search=4)
+    # f* = min (1/n) Σ f_i ≥ (1/n) Σ min f_i: a smaller f_star is not the infimum of f.
+    floor = float(np.mean(fis))
+    if f_star < floor - 1e-12 * max(1.0, abs(floor)):
+        raise GroundTruthError(name, [("f_star", f"f_star = {f_star:g} is below the mean of "
+                                       f"f_i_star ({floor:g}); f* >= (1/n) sum_i f_i* always")])
     return land

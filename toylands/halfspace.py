@@ -41,7 +41,15 @@ from scipy.special import expit
 from ._cache import cached
 from ._landscape import GLOBAL_SEARCH, SOLVED, CriticalPoint, Landscape, Provenance, Smoothness
 from ._threads import one_blas_thread
-from ._validate import as_finite_float, as_int, as_labelled_data
+from ._validate import (
+    as_finite_float,
+    as_int,
+    as_labelled_data,
+    as_points,
+    check_finite_output,
+    check_memory,
+    check_work,
+)
 from ._xp import const, namespace, vdot
 from ._xp import expit as _xexpit
 from .domain import Box
@@ -67,9 +75,16 @@ def halfspace_f_i_star(norm_a: float, lam: float) -> tuple[float, float]:
     >>> bool(abs(-_ds(-u) + u) < 1e-15)
     True
     """
+    norm_a = as_finite_float(norm_a, "norm_a", low=0.0, high=1e150)
+    if 0.0 < norm_a < 1e-100:
+        raise ValueError(f"norm_a must be 0 or >= 1e-100, got {norm_a:g} (rescale the data)")
+    lam = as_finite_float(lam, "lam", low=0.0, low_open=True, high=1e100)
     if norm_a == 0.0:
         return 0.5, 0.0
     kappa = lam / norm_a**2
+    if kappa == 0.0:
+        raise ValueError(f"lam / norm_a² underflows to 0 (lam = {lam:g}, norm_a = {norm_a:g}): "
+                         "rescale the data")
 
     def dg(u):
         return -_ds(-u) + kappa * u
@@ -163,7 +178,10 @@ class HalfSpace(Landscape):
 
     def hessian(self, x) -> np.ndarray:
         """``∇²f(x) = (1/n) Σ s''(−u_i) a_i a_iᵀ + λ I``, shape ``(..., dim, dim)``."""
-        return _hessian(self.A, self.BA, self.lam, np.asarray(x, dtype=np.float64))
+        xv = as_points(x, self.dim)
+        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+            H = _hessian(self.A, self.BA, self.lam, xv)
+        return check_finite_output(H, xv, "hessian", self.name)
 
     def _smoothness(self, domain):
         r"""``‖∇²f_i‖ ≤ max|s''| ‖a_i‖² + λ`` with ``max|s''| = 1/(6√3)``: certified everywhere."""
@@ -295,7 +313,7 @@ def half_space(
     >>> f.dim, f.n
     (2, 8)
     """
-    lam = as_finite_float(lam, "lam", low=0.0)
+    lam = as_finite_float(lam, "lam", low=0.0, high=1e100)
     seed = as_int(seed, "seed", low=0)
     starts = as_int(starts, "starts", low=1, high=100_000)
     if (A is None) != (b is None):
@@ -303,7 +321,7 @@ def half_space(
     if A is None:
         n = as_int(n, "n", low=2, high=100_000)
         d = as_int(d, "d", low=1, high=1000)
-        variance = as_finite_float(variance, "variance", low=0.0)
+        variance = as_finite_float(variance, "variance", low=0.0, high=1e100)
         if n % 2:
             raise ValueError(f"n must be even (n/2 samples per class), got {n}")
         rng = np.random.default_rng(seed)
@@ -320,6 +338,12 @@ def half_space(
         raise ValueError("lam must be > 0: with λ = 0 the infimum of the sigmoid loss is not "
                          "attained (S is empty)")
     params["starts"] = starts
+    # BFGS from every start (O(n d) per iteration, plus scipy's own overhead), batched Newton on
+    # about starts + 300 points (n d² + d³ each), and 4000 SGD steps in Python.
+    what = f"half-space with n = {n}, d = {d}, starts = {starts}"
+    check_memory(8.0 * ((starts + 400) * (n + d * d) + 4000 * d + 2 * n * d), what)
+    check_work(starts * 300 * (1e5 + 20.0 * n * d) + (starts + 300) * 80 * 4.0 * (n * d * d + d**3)
+               + 4000 * 200.0 * d, what)
     A, b = np.ascontiguousarray(A), np.ascontiguousarray(b)
     truth = _ground_truth((A.tobytes(), b.tobytes(), A.shape, lam, seed, starts))
     return HalfSpace(A, b, lam, params=params, truth=truth)

@@ -25,7 +25,7 @@ import numpy as np
 
 from ._builtins import SUMMARY
 from ._landscape import CLOSED_FORM, Landscape, Provenance, Smoothness, Symbolic
-from ._validate import as_finite_float, as_int
+from ._validate import as_data, as_finite_array, as_finite_float, as_int, check_memory, check_work
 from ._xp import const, namespace, vdot
 from .domain import Box
 from .sets import AffineSet
@@ -46,9 +46,13 @@ class LeastSquares(Landscape):
     """
 
     def __init__(self, A, b, *, name, params, interpolating=None, summary=""):
-        A = np.array(A, dtype=np.float64, ndmin=2)
-        b = np.array(b, dtype=np.float64).reshape(-1)
+        A = np.array(as_data(as_finite_array(A, "A"), "A"), dtype=np.float64, ndmin=2)
+        b = as_data(as_finite_array(b, "b"), "b").copy().reshape(-1)
+        if A.ndim != 2 or min(A.shape) < 1:
+            raise ValueError(f"A must have shape (n, d) with n, d >= 1, got {A.shape}")
         n, d = A.shape
+        check_memory(8.0 * (3 * n * d + n * min(n, d) + d * d), f"least squares of {n} x {d}")
+        check_work(10.0 * n * d * min(n, d), f"least squares of {n} x {d}")
         if b.shape != (n,):
             raise ValueError(f"b must have shape ({n},), got {b.shape}")
         A.setflags(write=False)
@@ -67,10 +71,18 @@ class LeastSquares(Landscape):
         if interpolating is None:
             interpolating = rank == n
         f_star = 0.0 if interpolating else float(r @ r / (2 * n))
-        kappa = sv[0] / sv[rank - 1] if rank else 1.0
+        kappa = float(sv[0] / sv[rank - 1]) if rank else 1.0
         xnorm = float(np.linalg.norm(x_dag))
-        rel = kappa + kappa**2 * float(np.linalg.norm(r)) / max(sv[0] * xnorm, 1e-300)
-        err = float(10 * max(n, d) * _EPS * rel * max(xnorm, 1.0))
+        # the perturbation estimate of x_dag; rank 0: x_dag = 0 and S = R^d exactly
+        with np.errstate(over="ignore"):
+            rel = (np.float64(kappa) + np.float64(kappa) ** 2 * float(np.linalg.norm(r))
+                   / max(sv[0] * xnorm, 1e-300)) if rank else 0.0
+            err = float(10 * max(n, d) * _EPS * rel * max(xnorm, 1.0))
+            spread = np.float64(sv[0]) ** 2 * np.float64(err) ** 2 / n
+            f_err = 0.0 if interpolating else float(8 * n * _EPS * f_star + spread)
+        if not (np.isfinite(err) and np.isfinite(f_err)):
+            raise ValueError(f"A is too ill-conditioned (cond {kappa:.3g}): the error bound of "
+                             "its minimizer set overflows float64")
         S = AffineSet(x_dag, null, error=err)
         R = max(10.0, float(np.ceil(2 * np.max(np.abs(x_dag), initial=0.0))))
         row2 = np.einsum("nd,nd->n", A, A)
@@ -86,9 +98,7 @@ class LeastSquares(Landscape):
             provenance={
                 "f_star": Provenance(
                     CLOSED_FORM,
-                    0.0
-                    if interpolating
-                    else float(8 * n * _EPS * f_star + sv[0] ** 2 * err**2 / n),
+                    f_err,
                     "0: b in range(A)" if interpolating else "|A x_dag - b|^2 / (2n)",
                 ),
                 "f_i_star": Provenance(CLOSED_FORM, 0.0, "0 on the hyperplane a_i.x = b_i"),
@@ -191,8 +201,13 @@ def least_squares(
     """
     n = as_int(n, "n", low=1, high=1_000_000)
     d = as_int(d, "d", low=1, high=100_000)
-    noise = as_finite_float(noise, "noise", low=0.0)
+    noise = as_finite_float(noise, "noise", low=0.0, high=1e100,
+                            why="f* grows like noise²: beyond 1e100 it is not a float64")
     seed = as_int(seed, "seed", low=0)
+    # A (n × d) and its SVD (U n × min, Vt d × d when d > n): memory and O(n d min(n, d)) time.
+    what = f"least-squares with n = {n}, d = {d}"
+    check_memory(8.0 * (3 * n * d + n * min(n, d) + d * d), what)
+    check_work(10.0 * n * d * min(n, d), what)
     if rank is not None:
         rank = as_int(rank, "rank", low=1, high=min(n, d))
     rng = np.random.default_rng(seed)

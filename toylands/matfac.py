@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._landscape import CLOSED_FORM, SOLVED, Landscape, Provenance, Smoothness
-from ._validate import as_finite_float, as_int
+from ._validate import as_data, as_finite_array, as_finite_float, as_int, check_memory, check_work
 from ._xp import const, namespace, vdot
 from .domain import Box
 from .orbits import FixedPairSet, GLOrbitSet, split_pair
@@ -226,21 +226,17 @@ def matrix_factorization(
     """
     k = as_int(k, "k", low=1)
     if X is not None:
-        X = np.asarray(X)
-        if X.dtype.kind not in "iuf":
-            raise TypeError(f"X must be a real numeric array, got dtype {X.dtype}")
-        X = X.astype(np.float64)
-        if X.ndim != 2 or min(X.shape) < 1:
-            raise ValueError(f"X must be a 2-D array, got shape {X.shape}")
-        if not np.all(np.isfinite(X)):
-            raise ValueError("X contains NaN or inf")
+        X = as_data(as_finite_array(X, "X", ndim=2).copy(), "X")
+        if min(X.shape) < 1:
+            raise ValueError(f"X must be a 2-D array with n, m >= 1, got shape {X.shape}")
         n, m = X.shape
         params = {"n": n, "m": m, "k": k, "X": X.tolist()}
     else:
         n = as_int(n, "n", low=1, high=2000)
         m = as_int(m, "m", low=1, high=2000)
         rank = as_int(rank, "rank", low=0, high=min(n, m))
-        noise = as_finite_float(noise, "noise", low=0.0)
+        noise = as_finite_float(noise, "noise", low=0.0, high=1e50,
+                                why="the losses grow like noise²·(n m): beyond 1e50 they overflow")
         seed = as_int(seed, "seed", low=0)
         rng = np.random.default_rng(seed)
         Ws, Ss = rng.normal(size=(rank, n)), rng.normal(size=(rank, m))
@@ -248,6 +244,10 @@ def matrix_factorization(
         params = {"n": n, "m": m, "k": k, "rank": rank, "noise": noise, "seed": seed}
     if k > min(n, m):
         raise ValueError(f"k must be <= min(n, m) = {min(n, m)}, got {k}")
+    # X and its SVD, and the GL(k) orbit's multi-start Newton projections (k × k systems).
+    what = f"matrix-factorization with n = {n}, m = {m}, k = {k}"
+    check_memory(8.0 * 6 * n * m, what)
+    check_work(40.0 * n * m * min(n, m) + 1e3 * k**3, what)
     return MatrixFactorization(
         X, k, params=params, summary="AB Example 4: matrix factorization, S = GL(k) orbit"
     )

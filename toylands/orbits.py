@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from ._validate import as_finite_array
 from ._xp import namespace
 from .sets import MinimizerSet, PointSet
 
@@ -241,8 +242,15 @@ class GLOrbitSet(MinimizerSet):
 
     def point(self, A: np.ndarray) -> np.ndarray:
         """The orbit point ``(A Uᵀ, A^{−T} Σ Vᵀ)`` for invertible ``A (..., k, k)``."""
+        A = as_finite_array(A, "A")
+        if A.ndim < 2 or A.shape[-2:] != (self.k, self.k):
+            raise ValueError(f"A must have shape (..., {self.k}, {self.k}), got {A.shape}")
+        try:
+            inv = np.linalg.inv(A)
+        except np.linalg.LinAlgError:
+            raise ValueError("A must be invertible (an element of GL(k))") from None
         W = A @ self.U.T
-        S = (np.swapaxes(np.linalg.inv(A), -1, -2) * self.sv) @ self.V.T
+        S = (np.swapaxes(inv, -1, -2) * self.sv) @ self.V.T
         return join_pair(W, S)
 
     def project(self, x):
@@ -344,7 +352,10 @@ class PermutationOrbitSet(MinimizerSet):
     def permutations(self, x: np.ndarray) -> np.ndarray:
         """``perm (..., k)``: unit j of the projection is unit ``perm[j]`` of ``base``."""
         Ux = self._units(x).reshape(-1, self.k, self.d + 1)
-        profit = Ux @ self._B.T  # (N, k, k)
+        with np.errstate(over="ignore", invalid="ignore"):
+            profit = Ux @ self._B.T  # (N, k, k)
+        if not np.all(np.isfinite(profit)):
+            raise ValueError("x is too large: the assignment's inner products overflow float64")
         out = np.empty((Ux.shape[0], self.k), dtype=np.intp)
         for t in range(Ux.shape[0]):  # scipy has no batched assignment
             _, out[t] = linear_sum_assignment(profit[t], maximize=True)
@@ -352,6 +363,12 @@ class PermutationOrbitSet(MinimizerSet):
 
     def apply(self, perm: np.ndarray) -> np.ndarray:
         """The orbit point ``π·base`` for permutations ``perm (..., k)``."""
+        perm = np.asarray(perm) if not isinstance(perm, (str, bytes, dict)) else None
+        if perm is None or perm.dtype.kind not in "iu" or perm.ndim < 1 or perm.shape[-1] != self.k:
+            raise TypeError(f"perm must be an integer array of shape (..., {self.k})")
+        if not np.array_equal(np.sort(perm, axis=-1),
+                              np.broadcast_to(np.arange(self.k), perm.shape)):
+            raise ValueError(f"perm must hold permutations of 0 .. {self.k - 1}")
         Bp = self._B[perm]  # (..., k, d+1)
         return join_units(Bp[..., : self.d], Bp[..., self.d])
 

@@ -32,7 +32,14 @@ from ._landscape import (
 )
 from ._profiles import PROFILES, classify, critical_search, dedupe
 from ._solve import critical_points_1d
-from ._validate import as_finite_float, as_int, as_points
+from ._validate import (
+    as_finite_float,
+    as_int,
+    as_points,
+    check_finite_output,
+    check_memory,
+    check_work,
+)
 from .domain import Box
 from .sets import PointSet
 
@@ -260,7 +267,10 @@ class RadialSum(Landscape):
 
     def hessian(self, x):
         """``∇²f(x)``, shape ``(..., dim, dim)``."""
-        return self.hessian_kernel(as_points(x, self.centres.shape[1]))
+        xv = as_points(x, self.centres.shape[1])
+        with np.errstate(over="ignore", invalid="ignore"):
+            H = self.hessian_kernel(xv)
+        return check_finite_output(H, xv, "hessian", getattr(self, "name", "radial sum"))
 
     def _smoothness(self, domain):
         # ∇²f_i has eigenvalues 2h'(u) and 2h'(u) + 4u h''(u); u_i ranges over [umin, umax].
@@ -380,6 +390,12 @@ def remark1_bumps(*, n: int = 3, d: int = 2, spread: float = 2.0, seed: int = 0)
     d = as_int(d, "d", low=1, high=20)
     spread = as_finite_float(spread, "spread", low=0.0, low_open=True, high=1e3)
     seed = as_int(seed, "seed", low=0)
+    # S by a batched Newton search: 2 x 200 iterations from about min(32 d + 96, 512) + n
+    # starts, each with the n-term gradient and Hessian (n d²) and an eigendecomposition (d³).
+    starts = min(32 * d + 96, 512) + n + 1
+    what = f"remark1-bumps with n = {n}, d = {d}"
+    check_memory(8.0 * starts * n * d * d * 2, what)
+    check_work(400.0 * starts * (4.0 * n * d * d + 10.0 * d**3), what)
     b = np.random.default_rng(seed).uniform(-spread, spread, size=(n, d))
     return RadialSum(
         b,

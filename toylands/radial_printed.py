@@ -32,7 +32,7 @@ from ._landscape import (
     Symbolic,
 )
 from ._profiles import PROFILES, classify, critical_search, dedupe, sup_abs
-from ._validate import as_points
+from ._validate import as_points, check_finite_output
 from .domain import Box
 from .sets import PointSet
 
@@ -154,7 +154,10 @@ class PrintedExample3(Landscape):
 
     def hessian(self, x):
         """``∇²f(x)``, shape ``(..., 2, 2)``."""
-        return self.hessian_kernel(as_points(x, 2))
+        xv = as_points(x, 2)
+        with np.errstate(over="ignore", invalid="ignore"):
+            H = self.hessian_kernel(xv)
+        return check_finite_output(H, xv, "hessian", getattr(self, "name", "example3-printed"))
 
     def _smoothness(self, domain):
         import sympy as sp

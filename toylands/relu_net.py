@@ -50,7 +50,7 @@ from ._landscape import Landscape, Smoothness
 from ._relu_infimum import _act, _dact, dphi, exact_f_i_star, phi, relu_f_i_star
 from ._relu_search import global_search, stationarity_residual
 from ._threads import one_blas_thread
-from ._validate import as_finite_float, as_int, as_labelled_data
+from ._validate import as_finite_float, as_int, as_labelled_data, check_memory, check_work
 from ._xp import const, namespace, relu_, vdot
 from .domain import Box
 from .orbits import join_units, split_units
@@ -296,6 +296,20 @@ def _search(key):
 
 
 # ---- factory --------------------------------------------------------------------------------
+def _check_size(n: int, d: int, k: int, starts: int) -> None:
+    """Refuse a ground-truth search that would not fit in memory or would run for hours.
+
+    Each start is a BFGS run (up to 2000 iterations of an O(n k d) gradient) and a Newton
+    polish whose Hessian is ``dim × dim`` (``dim = k (d + 1)``), built from ``dim`` gradients.
+    """
+    dim = k * (d + 1)
+    polish = 100 if dim <= 128 else 16
+    what = f"two-layer-relu with n = {n}, d = {d}, k = {k}, starts = {starts}"
+    check_memory(8.0 * (4 * dim * dim + 3 * dim * n * k + 2 * n * d), what)
+    per_start = 2000 * 30 * n * dim + polish * (4.0 * n * dim * dim + 10.0 * dim**3)
+    check_work(starts * per_start, what)
+
+
 def _default_data(n, d, seed):
     """``x_i ~ N(0, I_d)``; labels from a random teacher ``sign(Σ_j a_j relu(t_j·x) − median)``."""
     rng = np.random.default_rng(seed)
@@ -360,8 +374,8 @@ def two_layer_relu(
     k = as_int(k, "k", low=1, high=4096)
     seed = as_int(seed, "seed", low=0)
     starts = as_int(starts, "starts", low=1, high=10_000)
-    lam1 = as_finite_float(lam1, "lam1", low=0.0)
-    lam2 = as_finite_float(lam2, "lam2", low=0.0)
+    lam1 = as_finite_float(lam1, "lam1", low=0.0, high=1e100)
+    lam2 = as_finite_float(lam2, "lam2", low=0.0, high=1e100)
     if activation not in ACTIVATIONS:
         raise ValueError(f"activation must be one of {ACTIVATIONS}, got {activation!r}")
     if loss not in LOSSES:
@@ -385,6 +399,7 @@ def two_layer_relu(
         params = {"n": n, "d": d, "k": k, "X": data.tolist(), "y": labels.tolist()}
     params.update(activation=activation, loss=loss, lam1=lam1, lam2=lam2, seed=seed,
                   starts=starts)
+    _check_size(n, d, k, starts)
     data = np.ascontiguousarray(data)
     labels = np.ascontiguousarray(labels)
     key = (data.tobytes(), labels.tobytes(), data.shape, k, activation, loss, lam1, lam2,

@@ -8,14 +8,21 @@ Every set offers
   alone, ``m = 1``, where S is a continuum);
 - ``distance(x)``, ``contains(x, atol)``, ``sample(rng, size)``.
 
-Points are assumed validated by the landscape (float64, shape ``(..., dim)``).
+Every set validates what it is given (``MinimizerSet.__init_subclass__`` wraps the methods
+of each subclass once): points must be finite of shape ``(..., dim)``, ``rng`` a
+``numpy.random.Generator``, ``size`` a count whose sample fits in memory; a result that is not
+finite (a projection that overflows far from S, a user's projection that returns NaN) raises a
+``ValueError`` instead of being returned.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import numpy as np
+
+from ._validate import as_finite_array, as_finite_float, as_int, as_points, as_rng, check_memory
 
 __all__ = [
     "MinimizerSet",
@@ -32,6 +39,52 @@ TIE_RTOL = 1e-9
 TIE_ATOL = 1e-12
 
 
+# Methods whose first argument is points x (..., dim), and whose results must be finite.
+_POINT_METHODS = ("project", "candidates", "distance", "contains", "solve", "certificate",
+                  "permutations")
+
+
+def _checking_points(fn):
+    @functools.wraps(fn)
+    def method(self, x, *args, **kwargs):
+        xv = as_points(x, self.dim)
+        if fn.__name__ == "contains" and (args or "atol" in kwargs):
+            atol = kwargs.pop("atol") if "atol" in kwargs else args[0]
+            args = (as_finite_float(atol, "atol", low=0.0),)
+        try:
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+                out = fn(self, xv, *args, **kwargs)
+        except np.linalg.LinAlgError as exc:
+            raise ValueError(_not_finite(self, fn.__name__, xv, f" ({exc})")) from None
+        for part in out if isinstance(out, tuple) else (out,):
+            part = np.asarray(part)
+            if part.dtype.kind == "f" and not np.all(np.isfinite(part)):
+                raise ValueError(_not_finite(self, fn.__name__, xv))
+        return out
+
+    method._checks_points = True
+    return method
+
+
+def _checking_sample(fn):
+    @functools.wraps(fn)
+    def sample(self, rng, size):
+        rng = as_rng(rng, "rng", default_seed=None)
+        size = as_int(size, "size", low=0)
+        check_memory(8 * size * max(self.dim, 1), f"a sample of size {size}")
+        return fn(self, rng, size)
+
+    sample._checks_points = True
+    return sample
+
+
+def _not_finite(S, what, x, detail="") -> str:
+    big = float(np.max(np.abs(x))) if x.size else 0.0
+    return (f"{type(S).__name__}.{what}: the result is not finite in float64 at x with "
+            f"max |x_j| = {big:.3g}{detail}: x lies outside the range where the set's "
+            "projection is computable (README \"Limits\")")
+
+
 class MinimizerSet:
     """Base of the minimizer sets; subclasses implement ``project`` and ``sample``."""
 
@@ -39,6 +92,10 @@ class MinimizerSet:
     is_finite: bool = False
     # How the set was obtained and how far its points may be from the true S.
     error: float = 0.0
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        _wrap_methods(cls)
 
     def project(self, x: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -60,6 +117,19 @@ class MinimizerSet:
         raise NotImplementedError
 
 
+def _wrap_methods(cls) -> None:
+    for name in _POINT_METHODS:
+        fn = cls.__dict__.get(name)
+        if fn is not None and not getattr(fn, "_checks_points", False):
+            setattr(cls, name, _checking_points(fn))
+    fn = cls.__dict__.get("sample")
+    if fn is not None and not getattr(fn, "_checks_points", False):
+        cls.sample = _checking_sample(fn)
+
+
+_wrap_methods(MinimizerSet)
+
+
 class PointSet(MinimizerSet):
     """A finite set of points, ``points`` of shape ``(m, dim)``.
 
@@ -79,13 +149,13 @@ class PointSet(MinimizerSet):
     is_finite = True
 
     def __init__(self, points, *, error: float = 0.0):
-        pts = np.atleast_2d(np.asarray(points, dtype=np.float64))
-        if pts.ndim != 2 or pts.shape[0] == 0:
-            raise ValueError(f"points must have shape (m, dim) with m >= 1, got {pts.shape}")
+        pts = np.atleast_2d(as_finite_array(points, "points")).copy()
+        if pts.ndim != 2 or pts.shape[0] == 0 or pts.shape[1] == 0:
+            raise ValueError(f"points must have shape (m, dim) with m, dim >= 1, got {pts.shape}")
         pts.setflags(write=False)
         self.points = pts
         self.dim = pts.shape[1]
-        self.error = float(error)
+        self.error = as_finite_float(error, "error", low=0.0)
 
     def _sq_dists(self, x):
         # (..., m): expanded form keeps memory at (..., m) instead of (..., m, dim).
@@ -135,8 +205,15 @@ class AffineSet(MinimizerSet):
     """
 
     def __init__(self, point, directions, *, scale: float = 10.0, error: float = 0.0):
-        p = np.asarray(point, dtype=np.float64).reshape(-1)
-        dirs = np.asarray(directions, dtype=np.float64).reshape(-1, p.size)
+        p = as_finite_array(point, "point").reshape(-1)
+        if p.size == 0:
+            raise ValueError("point must have at least one coordinate")
+        dirs = as_finite_array(directions, "directions")
+        if dirs.size % p.size:
+            raise ValueError(f"directions must be vectors of length {p.size}, got shape "
+                             f"{dirs.shape}")
+        dirs = dirs.reshape(-1, p.size)
+        check_memory(8.0 * 3 * p.size * max(dirs.shape[0], 1), "the basis of the affine set")
         if dirs.shape[0]:
             # SVD, not QR: it finds the span reliably when the directions are dependent.
             u, sv, _ = np.linalg.svd(dirs.T, full_matrices=False)
@@ -148,8 +225,8 @@ class AffineSet(MinimizerSet):
         basis.setflags(write=False)
         self.point, self.basis = p, basis
         self.dim = p.size
-        self.scale = float(scale)
-        self.error = float(error)
+        self.scale = as_finite_float(scale, "scale", low=0.0)
+        self.error = as_finite_float(error, "error", low=0.0)
         self.is_finite = basis.shape[1] == 0
 
     @property
@@ -188,9 +265,16 @@ class UnionSet(MinimizerSet):
     """
 
     def __init__(self, components):
-        self.components = tuple(components)
+        try:
+            self.components = tuple(components)
+        except TypeError:
+            raise TypeError("components must be an iterable of MinimizerSets") from None
         if not self.components:
-            raise ValueError("a union needs at least one component")
+            raise ValueError("components: a union needs at least one component")
+        if not all(isinstance(c, MinimizerSet) for c in self.components):
+            raise TypeError("components must all be MinimizerSets")
+        if len({c.dim for c in self.components}) != 1:
+            raise ValueError("components must all have the same dimension")
         self.dim = self.components[0].dim
         self.is_finite = all(c.is_finite for c in self.components)
         self.error = max(c.error for c in self.components)
@@ -222,15 +306,20 @@ class ProjectedSet(MinimizerSet):
     """
 
     def __init__(self, project: Callable, dim: int, domain, *, error: float = 0.0):
+        from .domain import as_box
+        if not callable(project):
+            raise TypeError(f"project must be callable, got {type(project).__name__}")
         self._project = project
-        self.dim = dim
-        self.domain = domain
-        self.error = float(error)
+        self.dim = as_int(dim, "dim", low=1)
+        self.domain = as_box(domain, "domain", self.dim)
+        self.error = as_finite_float(error, "error", low=0.0)
 
     def project(self, x):
         p = np.asarray(self._project(x), dtype=np.float64)
         if p.shape != x.shape:
             raise ValueError(f"user projection returned shape {p.shape} for input shape {x.shape}")
+        if not np.all(np.isfinite(p)):
+            raise ValueError("project: the user's projection returned NaN or inf")
         return p
 
     def sample(self, rng, size):

@@ -14,7 +14,7 @@ import numpy as np
 
 from ._landscape import CLOSED_FORM, SOLVED, CriticalPoint, Landscape, Provenance, Smoothness
 from ._solve import critical_points_1d
-from ._validate import as_finite_float, as_int
+from ._validate import as_finite_array, as_finite_float, as_int, check_memory, check_work
 from .domain import Box
 from .sets import AffineSet, UnionSet
 
@@ -40,9 +40,15 @@ def g(u):
 
 
 def dg(u):
-    """``g'(u) = 2u / (1 + u²)²``."""
-    q = _q(u)
-    return 2.0 * u * q * q
+    """``g'(u) = 2u / (1 + u²)²``, written as ``2 sign(u) t³ / (1 + t²)²`` with ``t = 1/|u|``
+    for ``|u| > 1`` (finite, → 0, even where ``u`` itself overflowed to ±inf)."""
+    a = np.abs(u)
+    big = a > 1.0
+    t = np.divide(1.0, a, out=np.zeros_like(a), where=big)
+    us = np.where(big, 0.0, u)
+    q = 1.0 / (1.0 + us * us)
+    tail = np.sign(u) * (t * t * t) / ((1.0 + t * t) * (1.0 + t * t))
+    return np.where(big, 2.0 * tail, 2.0 * us * q * q)
 
 
 def d2g(u):
@@ -103,7 +109,7 @@ class Valley(Landscape):
     # ---- the 1-D reduction ------------------------------------------------------------
     def h(self, s):
         """``h(s) = (1/n) Σ g(s + a_i)``."""
-        s = np.asarray(s, dtype=np.float64)
+        s = as_finite_array(s, "s")
         return g(s[..., None] + self.a).mean(axis=-1)
 
     def _solve(self, a):
@@ -195,9 +201,15 @@ def example1() -> Valley:
 def remark1_valley(*, n: int = 4, d: int = 3, spread: float = 2.0, seed: int = 0) -> Valley:
     """[AB] Remark 1, Eq. (5), first family: offsets ``a_i ~ U(−spread, spread)`` (seeded)."""
     n = as_int(n, "n", low=1, high=10_000)
-    d = as_int(d, "d", low=1, high=100_000)
-    spread = as_finite_float(spread, "spread", low=0.0)
+    d = as_int(d, "d", low=1)
+    spread = as_finite_float(spread, "spread", low=0.0, high=1e6,
+                             why="offsets beyond 1e6 leave the 1-D scan's resolution")
     seed = as_int(seed, "seed", low=0)
+    # S is a hyperplane stored with an orthonormal basis of d − 1 directions (an SVD of a d × d
+    # matrix); f* scans h(s) on 200 001 points, each a sum over n offsets.
+    what = f"remark1-valley with n = {n}, d = {d}"
+    check_memory(40 * d * d, what)  # integers: d may be huge
+    check_work(10 * d**3 + 50_000_000 * n, what)
     a = np.random.default_rng(seed).uniform(-spread, spread, size=n)
     return Valley(
         a,

@@ -6,6 +6,8 @@ r"""``certify``: choose the method and run it (the strongest available by defaul
 
 from __future__ import annotations
 
+from toylands._checked import checked
+
 from ..conditions import check_constants
 from .certificate import PROVED, REFUTED, Certificate
 from .inputs import _check_budget, _check_domain, _default_budget, _rng
@@ -41,6 +43,7 @@ def _supports(kind: str, landscape) -> tuple[bool, str]:
     return bool(res), "" if res else f"{kind} does not apply to {landscape.name}"
 
 
+@checked()
 def available_methods(landscape) -> list[str]:
     """The methods that apply to ``landscape``, strongest first."""
     out = [k for k in ("symbolic", "interval") if _supports(k, landscape)[0]]
@@ -48,6 +51,7 @@ def available_methods(landscape) -> list[str]:
 
 
 # ---- certify ---------------------------------------------------------------------------------
+@checked(alpha=None, beta=None, domain=None, budget=None, rng=None)
 def certify(
     landscape, alpha, beta, *, method=None, domain=None, budget=None, rng=None, quiet=True
 ) -> Certificate:

@@ -3,13 +3,12 @@ deterministic default budget."""
 
 from __future__ import annotations
 
-import math
-import numbers
 import sys
 
 import numpy as np
 
-from toylands.domain import Box
+from toylands._validate import as_int, as_rng
+from toylands.domain import Box, as_box
 
 __all__ = ["_check_domain", "_rng", "_check_budget", "_default_budget", "progress"]
 
@@ -17,40 +16,17 @@ __all__ = ["_check_domain", "_rng", "_check_budget", "_default_budget", "progres
 def _check_domain(landscape, domain) -> Box:
     if domain is None:
         return landscape.domain
-    if isinstance(domain, Box):
-        box = domain
-    else:
-        try:
-            lo, hi = domain
-            lo, hi = float(lo), float(hi)
-        except (TypeError, ValueError):
-            raise TypeError("domain must be a toylands.Box or a pair (lo, hi)") from None
-        if not (math.isfinite(lo) and math.isfinite(hi)):
-            raise ValueError(f"box bounds must be finite, got {lo}, {hi}")
-        if not lo < hi:
-            raise ValueError(f"box is empty or inverted: lo={lo} >= hi={hi}")
-        box = Box.cube(lo, hi, landscape.dim)
-    if box.dim != landscape.dim:
-        raise ValueError(f"domain has dimension {box.dim}, landscape {landscape.dim}")
-    return box
+    return as_box(domain, "domain", landscape.dim)
 
 
 def _rng(rng) -> np.random.Generator:
-    if rng is None:
-        return np.random.default_rng(0)
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
-        return np.random.default_rng(int(rng))
-    raise TypeError("rng must be a numpy.random.Generator, an int seed or None")
+    return as_rng(rng, "rng", default_seed=0)
 
 
 def _check_budget(budget, default: int) -> int:
     if budget is None:
         return default
-    if isinstance(budget, bool) or not isinstance(budget, numbers.Integral) or budget < 1:
-        raise ValueError(f"budget must be a positive integer, got {budget!r}")
-    return int(budget)
+    return as_int(budget, "budget", low=1)
 
 
 def _default_budget(landscape) -> int:

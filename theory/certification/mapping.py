@@ -8,6 +8,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+from toylands._checked import checked
+from toylands._validate import as_finite_array
+
 from ..conditions import alpha_beta_rows
 from ..region import Region, combine
 from .inputs import _check_budget, _check_domain, _default_budget, _rng
@@ -22,7 +25,15 @@ __all__ = ["region_map"]
 _POLISH_DIM = 8
 
 
+def _alpha_grid(value, name, ctx):
+    grid = as_finite_array(value, name, ndim=1)
+    if grid.size == 0 or np.any(grid <= 0):
+        raise ValueError(f"{name} must be a non-empty 1-D array of positive alphas, got {grid}")
+    return grid
+
+
 # ---- region map ------------------------------------------------------------------------------
+@checked(domain=None, budget=None, rng=None, alphas=_alpha_grid, f_i_lower=None)
 def region_map(
     landscape,
     *,

@@ -12,6 +12,8 @@ import time
 
 import numpy as np
 
+from toylands._checked import checked
+from toylands._validate import as_int, check_memory
 from toylands.domain import Box
 
 from ..conditions import alpha_beta_rows, slack, slack_tolerance
@@ -27,6 +29,7 @@ _GRAD_CHUNK = 1 << 12
 
 
 # ---- point slack -----------------------------------------------------------------------------
+@checked(f_i_lower=None)
 def point_slack(landscape, x, alpha, beta, *, f_i_lower=None):
     r"""``(s, tol)``: ``s(x) = max_{x_p nearest} min_i T_i(x; α, β)`` and its rounding allowance.
 
@@ -55,6 +58,15 @@ def point_slack(landscape, x, alpha, beta, *, f_i_lower=None):
     return s, tol
 
 
+def _rows_like(value, name, ctx):
+    if not all(hasattr(value, k) for k in ("a", "b", "c", "mask")):
+        raise TypeError(
+            f"{name} must be rows of theory.alpha_beta_rows, got {type(value).__name__}"
+        )
+    return value
+
+
+@checked(rows=_rows_like, alpha="reals")
 def beta_needed(rows, alpha) -> np.ndarray:
     r"""The least β that makes each point feasible at α: ``min_{x_p} max_i (α b − a)/c``.
 
@@ -76,6 +88,13 @@ def beta_needed(rows, alpha) -> np.ndarray:
 
 
 # ---- sampling --------------------------------------------------------------------------------
+def _budget(value, name, ctx):
+    n = as_int(value, name, low=1)
+    check_memory(64 * n * max(ctx.get("dim", 1), 1), f"{name} = {n} sample points")
+    return n
+
+
+@checked(budget=_budget)
 def sample_points(landscape, domain: Box, budget: int, rng: np.random.Generator) -> np.ndarray:
     r"""About ``budget`` points of ``domain``: grid, uniform, near S, near critical points, faces.
 

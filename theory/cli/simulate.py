@@ -15,7 +15,6 @@ reports every constant it used.
 
 from __future__ import annotations
 
-import math
 import sys
 import time
 import warnings
@@ -74,12 +73,6 @@ def _optimizer_params(args, L):
     return {"gamma": g, "b0": (2 * L * g if args.b0 is None else args.b0)}
 
 
-def _finite(v):
-    if isinstance(v, float) and not math.isfinite(v):
-        return None
-    return v
-
-
 def _arrays(args):
     """Where the runs live (checked before any work: a missing GPU or torch is one line)."""
     if args.device is None and args.dtype not in (None, "float64"):
@@ -117,7 +110,7 @@ def _simulate(args):
     if args.steps >= 1:
         meas = C.measure(sim)
         out.update(measured=meas.measured, ci=list(meas.ci), measured_avg=meas.average)
-    return {k: _finite(v) for k, v in out.items()}
+    return out  # non-finite values: written by the JSON writer as null (theory.cli)
 
 
 def _params_text(params) -> str:

@@ -20,10 +20,14 @@ as ``min_i`` (the proof uses D² as a lower bound on c_k²; min is the safe read
 
 from __future__ import annotations
 
+import functools
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from toylands._validate import as_flag, as_int
 
 __all__ = [
     "HypothesisError",
@@ -59,6 +63,15 @@ class Bound:
     terms: dict = field(default_factory=dict)
     constants: dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        bad = [k for k, v in {"value": self.value, **self.terms}.items()
+               if not math.isfinite(float(v))]
+        if bad:
+            raise HypothesisError(
+                self.theorem, "a bound representable in float64",
+                f"{', '.join(bad)} overflow for {_show(self.constants)}; rescale the problem",
+            )
+
     def __float__(self) -> float:
         return float(self.value)
 
@@ -71,9 +84,37 @@ class Bound:
         }
 
 
+def _show(consts: dict) -> str:
+    return ", ".join(f"{k} = {v:.3g}" if isinstance(v, float) else f"{k} = {v}"
+                     for k, v in consts.items())
+
+
+def _guarded(fn):
+    """Turn float overflow or underflow to zero inside a theorem's arithmetic (Python floats
+    raise ZeroDivisionError / OverflowError) into a HypothesisError naming the constants."""
+    m = re.match(r"(theorem|corollary)(\d)", fn.__name__)
+    label = f"{m.group(1).capitalize()} {m.group(2)}" if m else "local PL* theorem"
+
+    @functools.wraps(fn)
+    def bound(**kwargs):
+        try:
+            return fn(**kwargs)
+        except (ZeroDivisionError, OverflowError):
+            raise HypothesisError(
+                label, "constants within the float64 range",
+                f"the bound over- or underflows for {_show(kwargs)}; rescale the problem",
+            ) from None
+
+    return bound
+
+
 def _num(name, v, thm, *, positive=False, nonneg=False, integer=False):
+    if isinstance(v, bool):
+        raise TypeError(f"{thm}: {name} must be a real number, got bool")
     try:
         x = float(v)
+    except OverflowError:
+        raise HypothesisError(thm, f"{name} finite", f"{name}: an integer beyond float64") from None
     except (TypeError, ValueError):
         raise TypeError(f"{thm}: {name} must be a real number, got {type(v).__name__}") from None
     if not math.isfinite(x):
@@ -100,6 +141,7 @@ def _common(thm, alpha, beta, L, K, sigma_int2, *, gap_one=False):
     return alpha, beta, L, K, s
 
 
+@_guarded
 def theorem1_sgd(*, alpha, beta, L, gamma, K, D0_sq, sigma_int2) -> Bound:
     r"""Theorem 1 of [AB], Eq. (9): SGD with constant step (MATHEMATICS.md §6). An upper bound on
     ``min_{k<K} E[f(x^k) − f*]``:
@@ -113,10 +155,9 @@ def theorem1_sgd(*, alpha, beta, L, gamma, K, D0_sq, sigma_int2) -> Bound:
     a, b, L, K, s = _common(t, alpha, beta, L, K, sigma_int2)
     g = _num("gamma", gamma, t, positive=True)
     D = _num("D0_sq", D0_sq, t, nonneg=True)
-    if g > (a - b) / (2 * L) * (1 + 1e-12):
-        raise HypothesisError(
-            t, "gamma <= (alpha − beta)/(2L)", f"gamma = {g}, max {(a - b) / (2 * L)}"
-        )
+    gmax = 0.5 * (a - b) / L  # (α − β)/(2L) without overflowing 2L
+    if g > gmax * (1 + 1e-12):
+        raise HypothesisError(t, "gamma <= (alpha − beta)/(2L)", f"gamma = {g}, max {gmax}")
     terms = {
         "initial": D / (K * g * (a - b)),
         "noise": 2 * L * g * s / (a - b),
@@ -125,6 +166,7 @@ def theorem1_sgd(*, alpha, beta, L, gamma, K, D0_sq, sigma_int2) -> Bound:
     return Bound(t, sum(terms.values()), terms, dict(alpha=a, beta=b, L=L, gamma=g, K=K, D0_sq=D))
 
 
+@_guarded
 def theorem4_sgd_dec(*, alpha, beta, L, gamma0, K, D0_sq, sigma_int2) -> Bound:
     r"""Theorem 4 of [AB], Eqs. (24)–(25): SGD with ``γ_k = γ₀/√(k+1)``. An upper bound on
     ``min_{k<K} E[f(x^k) − f*]``:
@@ -139,7 +181,7 @@ def theorem4_sgd_dec(*, alpha, beta, L, gamma0, K, D0_sq, sigma_int2) -> Bound:
     a, b, L, K, s = _common(t, alpha, beta, L, K, sigma_int2)
     g = _num("gamma0", gamma0, t, positive=True)
     D = _num("D0_sq", D0_sq, t, nonneg=True)
-    if g > (a - b) / (2 * L) * (1 + 1e-12):
+    if g > 0.5 * (a - b) / L * (1 + 1e-12):  # (α − β)/(2L) without overflowing 2L
         raise HypothesisError(t, "gamma0 <= (alpha − beta)/(2L)", f"gamma0 = {g}")
     rk = math.sqrt(K)
     terms = {
@@ -150,6 +192,7 @@ def theorem4_sgd_dec(*, alpha, beta, L, gamma0, K, D0_sq, sigma_int2) -> Bound:
     return Bound(t, sum(terms.values()), terms, dict(alpha=a, beta=b, L=L, gamma0=g, K=K, D0_sq=D))
 
 
+@_guarded
 def theorem2_sps_max(*, alpha, beta, L, c, gamma_b, K, D0_sq, sigma_int2) -> Bound:
     r"""Theorem 2 of [AB], Eq. (10): SPS_max. An upper bound on ``min_{k<K} E[f(x^k) − f*]``:
 
@@ -173,6 +216,7 @@ def theorem2_sps_max(*, alpha, beta, L, c, gamma_b, K, D0_sq, sigma_int2) -> Bou
     return Bound(t, sum(terms.values()), terms, consts)
 
 
+@_guarded
 def theorem5_dec_sps(*, alpha, beta, L, c_k, gamma_b, K, D_sq, sigma_int2) -> Bound:
     r"""Theorem 5 of [AB], Eq. (29): DecSPS. An upper bound on ``min_{k<K} E[f(x^k) − f*]``:
 
@@ -213,6 +257,7 @@ def theorem5_dec_sps(*, alpha, beta, L, c_k, gamma_b, K, D_sq, sigma_int2) -> Bo
     return Bound(t, sum(terms.values()), terms, consts)
 
 
+@_guarded
 def corollary1_dec_sps(*, alpha, beta, L, gamma_b, K, D_sq, sigma_int2) -> Bound:
     r"""Corollary 1 of [AB] (of Theorem 5; the paper cites "Theorem 4" — corrected): DecSPS with
     ``c_k = √(k+1)``. An upper bound on ``min_{k<K} E[f(x^k) − f*]``:
@@ -243,11 +288,14 @@ def _ngn_common(t, alpha, beta, L, gamma, K, D0_sq, sigma_int2, sigma_pos2, nonn
     p = _num("sigma_pos2", sigma_pos2, t, nonneg=True)
     if nonnegative is None and positive is None:
         raise TypeError(f"{t}: say whether every f_i >= 0 (nonnegative=True/False)")
+    nonnegative = None if nonnegative is None else as_flag(nonnegative, "nonnegative")
+    positive = None if positive is None else as_flag(positive, "positive")
     if not (bool(nonnegative) or bool(positive)):
         raise HypothesisError(t, "every f_i >= 0 (non-negative)")
     return a, b, L, K, s, g, D, p
 
 
+@_guarded
 def theorem3_ngn(*, alpha, beta, L, gamma, K, D0_sq, sigma_int2, sigma_pos2, nonnegative=None,
                  positive=None) -> Bound:
     r"""Theorem 3 of [AB], Eq. (11) / (40): NGN with constant γ. An upper bound on
@@ -281,6 +329,7 @@ def theorem3_ngn(*, alpha, beta, L, gamma, K, D0_sq, sigma_int2, sigma_pos2, non
     return Bound(t, sum(terms.values()), terms, consts)
 
 
+@_guarded
 def theorem6_ngn_dec(*, alpha, beta, L, gamma, K, D0_sq, sigma_int2, sigma_pos2, nonnegative=None,
                      positive=None) -> Bound:
     r"""Theorem 6 of [AB], Eqs. (41)–(43): NGN with ``γ̃_k = γ/√(k+1)``. An upper bound on
@@ -314,6 +363,7 @@ def theorem6_ngn_dec(*, alpha, beta, L, gamma, K, D0_sq, sigma_int2, sigma_pos2,
     return Bound(t, sum(terms.values()), terms, consts)
 
 
+@_guarded
 def theorem7_adagrad_norm_max(
     *, alpha, beta, L, gamma, b0, K, dist0_sq, G_sq, D_sq, sigma_int2
 ) -> Bound:
@@ -356,6 +406,7 @@ def theorem7_adagrad_norm_max(
     return Bound(t, sum(terms.values()), terms, consts)
 
 
+@_guarded
 def local_plstar(*, mu, L_F, beta_F, residual0, eta, t, plstar_on_ball: bool) -> Bound:
     r"""The local PL* theorem of [PL*] (Liu, Zhu, Belkin, ACHA 2022, Theorem 6; MATHEMATICS.md §3).
 
@@ -383,9 +434,7 @@ def local_plstar(*, mu, L_F, beta_F, residual0, eta, t, plstar_on_ball: bool) ->
     bF = _num("beta_F", beta_F, th, nonneg=True)
     r0 = _num("residual0", residual0, th, nonneg=True)
     eta = _num("eta", eta, th, positive=True)
-    t = int(t)
-    if t < 0:
-        raise ValueError(f"{th}: t must be >= 0")
+    t = as_int(t, "t", low=0)
     eta_max = 1 / (LF * LF + bF * r0)
     if eta > eta_max * (1 + 1e-12):
         raise HypothesisError(th, "eta <= 1/(L_F² + beta_F ‖F(w₀) − y‖)", f"eta max {eta_max}")

@@ -65,11 +65,14 @@ from typing import NamedTuple
 
 import numpy as np
 
+from toylands._checked import checked
+from toylands._validate import as_finite_array, as_finite_float, as_int
+
 from . import bounds as B
 from . import optimizers as O
 from .lemmas import step_size_lemmas, theorem1_step_inequality
 from .settings import _bound, _grad0_max, _grad0_min, _theorem_key, nonnegative, step_settings
-from .simulate import initial_points, simulate
+from .simulate import Simulation, initial_points, simulate
 
 __all__ = [
     "Comparison",
@@ -202,35 +205,47 @@ def measure(sim, level: float = 0.95, *, K: int | None = None) -> Measurement:
     See the module docstring ("The estimate and its band"). ``K`` defaults to the simulation's
     steps; a smaller ``K`` measures the prefix ``x⁰ … x^{K−1}``. ``average`` is
     ``(1/K) Σ_{k<K} E[f(x^k) − f*]`` (what the proofs actually bound; ≥ θ). With fewer than two
-    live runs in a half, ``measured`` falls back to the minimum of the means.
+    live runs in a half, ``measured`` falls back to the minimum of the means. Steps after every
+    run diverged have no live run and are left out (step 0 always counts), so the results are
+    finite. ``level`` in (0, 1).
     """
-    K = sim.steps if K is None else int(K)
+    if not isinstance(sim, Simulation):
+        raise TypeError(f"sim must be a Simulation (theory.simulate), got {type(sim).__name__}")
+    level = as_finite_float(level, "level", low=0.0, high=1.0, low_open=True, high_open=True)
+    K = sim.steps if K is None else as_int(K, "K")
     if K < 1 or K > sim.steps:
-        raise ValueError(f"K must lie in [1, {sim.steps}], got {K}")
-    if not 0.0 < float(level) < 1.0:
-        raise ValueError(f"level must lie in (0, 1), got {level!r}")
-    a = 1.0 - float(level)
-    m = sim.gap_mean[:K]
-    se = np.sqrt(np.maximum(sim.gap_var[:K], 0.0) / np.maximum(sim.n_live[:K], 1))
-    k = int(np.argmin(m))
+        raise ValueError(f"K must lie in [1, {sim.steps}] (the simulation's steps), got {K}")
+    a = 1.0 - level
+    # Steps after every run diverged have no live run (no mean): left out, step 0 always counts.
+    live = np.flatnonzero(sim.n_live[:K] > 0)
+    m = sim.gap_mean[live]
+    se = np.sqrt(np.maximum(sim.gap_var[live], 0.0) / sim.n_live[live])
+    j = int(np.argmin(m))
+    k = int(live[j])
     lo = max(float(np.min(m - _z(1.0 - a / 2) * se)), 0.0)  # θ ≥ 0: f ≥ f*
     hi = float(np.min(m + _z(1.0 - a / (2 * K)) * se))
-    A, Bh = sim.gap_half_mean[0, :K], sim.gap_half_mean[1, :K]
-    if np.all(sim.n_half_live[:, :K] >= 1) and np.all(np.isfinite(A)) and np.all(np.isfinite(Bh)):
+    A, Bh = sim.gap_half_mean[0, live], sim.gap_half_mean[1, live]
+    if np.all(sim.n_half_live[:, live] >= 1) and np.all(np.isfinite(A)) and np.all(np.isfinite(Bh)):
         est = 0.5 * (float(Bh[np.argmin(A)]) + float(A[np.argmin(Bh)]))
     else:
-        est = float(m[k])
+        est = float(m[j])
     est = min(max(est, lo), hi)  # into the band: nearer to θ whenever the band covers it
     out = Measurement(est, (lo, hi), float(m.mean()), k)
-    out.min_of_means = float(m[k])
+    out.min_of_means = float(m[j])
     return out
 
 
+def _band(value, name, ctx):
+    return tuple(float(v) for v in as_finite_array(value, name, shape=(2,)))
+
+
+@checked(measured="real", ci=_band, bound="real", trivial="real")
 def verdict(measured: float, ci, bound: float, trivial: float) -> dict:
     r"""``holds``, ``within_ci``, ``ratio``, ``vacuous``, ``bound_over_trivial`` of a check (see
     the module docstring): ``holds`` needs the band's upper end ``ci[1] ≤ bound``;
     ``within_ci`` is False only when its lower end is above the bound; ``vacuous`` when
-    ``bound ≥ trivial``.
+    ``bound ≥ trivial``. ``ratio`` is +inf where ``bound ≤ 0`` and ``bound_over_trivial`` where
+    ``trivial ≤ 0`` (every start a minimizer).
 
     >>> v = verdict(0.5, (0.4, 0.7), 0.6, 2.0)
     >>> v["holds"], v["within_ci"], v["vacuous"]
@@ -246,6 +261,7 @@ def verdict(measured: float, ci, bound: float, trivial: float) -> dict:
 
 
 # ---- the α-β rows and the choice of (α, β) ------------------------------------------------------
+@checked()
 def condition_rows(landscape, x):
     r"""Rows ``(a, b, c, mask)`` of the α-β-condition at points ``x (N, dim)`` (MATHEMATICS.md §2):
     ``a = <∇f_i(x), x − x_p>``, ``b = f_i(x) − f_i(x_p)``, ``c = (f_i(x) − f_i*)_+`` for every
@@ -286,6 +302,26 @@ def _region(landscape, x):
 
     a, b, c, mask = condition_rows(landscape, x)
     return Region.from_arrays(a, b, c, mask)
+
+
+def _region_kind(value, name, ctx):
+    from ..region import Region
+
+    if not isinstance(value, Region):
+        raise TypeError(f"{name} must be a theory.Region, got {type(value).__name__}")
+    return value
+
+
+def _overrides(value, name, ctx):
+    if not isinstance(value, dict):
+        raise TypeError(f"{name} must be a dict of step parameters, got {type(value).__name__}")
+    return {k: as_finite_float(v, f"{name}[{k!r}]") for k, v in value.items()}
+
+
+def _runs(value, name, ctx):
+    from .simulate import _runs as runs
+
+    return runs(value, name, ctx)
 
 
 class PairChoice(NamedTuple):
@@ -349,6 +385,7 @@ def _candidates(landscape, theorem, L, x0, steps, *, scale, points, margin, gap_
     return out, bound, region
 
 
+@checked(points="points", region=_region_kind, overrides=_overrides)
 def choose_certified_pair(landscape, theorem, L, x0, steps, *, scale=1.0, points=None,
                           margin=1e-3, gap_max=2.0, overrides=None, region=None,
                           candidates=3) -> PairChoice:
@@ -401,6 +438,7 @@ def choose_certified_pair(landscape, theorem, L, x0, steps, *, scale=1.0, points
     return PairChoice(best[1], best[2], src, best[3], method, box.to_json())
 
 
+@checked(points="points", region=_region_kind, overrides=_overrides)
 def choose_pair(landscape, theorem, L, x0, steps, *, scale=1.0, points=None, margin=1e-3,
                 gap_max=2.0, overrides=None, region=None):
     r"""The (α, β) that makes the theorem's whole bound smallest: ``(alpha, beta, source)``.
@@ -438,6 +476,7 @@ def choose_pair(landscape, theorem, L, x0, steps, *, scale=1.0, points=None, mar
 
 
 # ---- one check ----------------------------------------------------------------------------------
+@checked(runs=_runs, region=_region_kind)
 def _check_sim(landscape, theorem, *, alpha=None, beta=None, scale=1.0, gamma=None, c=None,
                gamma_b=None, b0=None, runs=200, steps=1000, seed=0, x0_box=None, level=0.95,
                require_certified_L=False, refine=True, quiet=True, region=None):
@@ -493,10 +532,10 @@ def _check_sim(landscape, theorem, *, alpha=None, beta=None, scale=1.0, gamma=No
         else:
             a, b, src = float(alpha), float(beta), "given"
         base.alpha, base.beta, base.pair_source = a, b, src
-        name, params = step_settings(t, a, b, L, scale, D0_sq=D0, **ov)
-        base.optimizer, base.params = name, params
-        g0min = _grad0_min(landscape, x0) if t == "7" else 1.0
         try:  # hypotheses known before simulating (D², G² provisional)
+            name, params = step_settings(t, a, b, L, scale, D0_sq=D0, **ov)
+            base.optimizer, base.params = name, params
+            g0min = _grad0_min(landscape, x0) if t == "7" else 1.0
             _bound(t, landscape, a, b, L, params, steps, D0_sq=D0, D_sq=D0, G_sq=g0min,
                    grad0_min=g0min)
         except B.HypothesisError as exc:
@@ -594,6 +633,7 @@ def _pair_fails(base, landscape) -> list:
     return [f"(alpha, beta) is not certified on the domain ({base.pair_method}: {v})"]
 
 
+@checked(runs=_runs, region=_region_kind)
 def check(landscape, theorem, *, alpha=None, beta=None, scale=1.0, gamma=None, c=None,
           gamma_b=None, b0=None, runs=200, steps=1000, seed=0, x0_box=None, level=0.95,
           require_certified_L=False, refine=True, quiet=True, region=None) -> Comparison:
@@ -632,6 +672,8 @@ class RateCurve:
     bound: np.ndarray
 
 
+@checked(steps=lambda v, name, ctx: as_int(v, name, low=1),
+         points=lambda v, name, ctx: as_int(v, name, low=1, high=10_000))
 def rate_horizons(steps: int, points: int) -> np.ndarray:
     """``points`` horizons geometrically spaced from ``max(2, steps // 100)`` to ``steps``
     (integers, duplicates dropped).
@@ -642,6 +684,14 @@ def rate_horizons(steps: int, points: int) -> np.ndarray:
     return np.unique(np.geomspace(max(2, int(steps) // 100), int(steps), int(points)).astype(int))
 
 
+def _horizons(value, name, ctx):
+    arr = as_finite_array(value, name, ndim=1)
+    if np.any(arr != np.floor(arr)):
+        raise ValueError(f"{name} must be whole step counts")
+    return arr.astype(np.int64)
+
+
+@checked(points=lambda v, name, ctx: as_int(v, name, low=1, high=10_000), horizons=_horizons)
 def check_curve(landscape, theorem, *, horizons=None, points: int = 6, **check_kw) -> RateCurve:
     r"""The measured rate and the bound over the horizon, from ONE simulation of ``check``.
 
@@ -679,6 +729,7 @@ def check_curve(landscape, theorem, *, horizons=None, points: int = 6, **check_k
     return RateCurve(top, Ks, m, lo, hi, bd)
 
 
+@checked()
 def default_start_box(landscape):
     """The central quarter of the landscape's domain (same centre, a quarter of the width)."""
     from toylands import Box

@@ -13,9 +13,13 @@ reverse.
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
+
+from toylands._checked import checked
+from toylands._validate import as_int
 
 from .compare import check
 from .settings import _theorem_key
@@ -93,6 +97,24 @@ def comparison_grid(landscapes=None, theorems=None, *, scales=None, runs=200, st
     return rows
 
 
+def _digits(value, name, ctx):
+    return as_int(value, name, low=1, high=17)
+
+
+def _number(value, name, ctx):
+    """None, or a real number (±inf and NaN are shown as such)."""
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+            value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a real number or None, got {type(value).__name__}")
+    try:
+        return float(value)
+    except OverflowError:
+        raise ValueError(f"{name} is an integer beyond float64") from None
+
+
+@checked(v=None, digits=_digits)
 def fmt_num(v, digits: int = 4) -> str:
     """A number for people: ``digits`` significant digits, no 16-digit floats.
 
@@ -103,9 +125,15 @@ def fmt_num(v, digits: int = 4) -> str:
         return "—"
     if isinstance(v, bool) or not isinstance(v, (int, float, np.floating, np.integer)):
         return str(v)
-    return f"{float(v):.{digits}g}"
+    try:
+        return f"{float(v):.{digits}g}"
+    except OverflowError:  # an integer beyond float64: decimal keeps its exponent
+        from decimal import Decimal
+
+        return f"{Decimal(int(v)):.{digits}g}"
 
 
+@checked(alpha=_number, beta=_number, digits=_digits)
 def fmt_pair(alpha, beta, digits: int = 4) -> str:
     """``(α, β)`` with enough significant digits that ``α − β`` shows (``digits`` of the gap).
 
@@ -117,12 +145,25 @@ def fmt_pair(alpha, beta, digits: int = 4) -> str:
     if alpha is None or beta is None:
         return "—"
     a, b = float(alpha), float(beta)
-    gap = abs(a - b)
-    extra = int(np.ceil(np.log10(max(abs(a), abs(b)) / gap))) if gap > 0 and a != 0 else 0
-    d = max(digits, digits + extra)
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return f"({a:.{digits}g}, {b:.{digits}g})"
+    gap, top = abs(a - b), max(abs(a), abs(b))
+    # digits of α beyond those of the gap (logs of each: their ratio may overflow float64)
+    extra = 0
+    if a != 0 and 0 < gap < math.inf:
+        extra = math.ceil(math.log10(top) - math.log10(gap))
+    d = min(max(digits, digits + extra), 17)
     return f"({a:.{d}g}, {b:.{d}g})"
 
 
+def _row(value, name, ctx):
+    if not isinstance(value, dict):
+        raise TypeError(f"{name} must be a dict (a grid row or check's JSON), got "
+                        f"{type(value).__name__}")
+    return value
+
+
+@checked(r=_row)
 def row_verdict(r: dict) -> str:
     """The verdict of one grid row (or ``check`` JSON) in words.
 
@@ -198,6 +239,7 @@ INFORMATIVE = (
 )
 
 
+@checked(runs=lambda v, name, ctx: as_int(v, name, low=2), progress=None)
 def informative_checks(*, runs: int = 100, seed: int = 0, quick: bool = False,
                        progress=None) -> list[dict]:
     """:func:`~theory.optim.compare.check` at the settings of :data:`INFORMATIVE` (``quick``

@@ -13,11 +13,32 @@ import math
 
 import numpy as np
 
+from toylands._checked import checked
+from toylands._validate import as_finite_float, as_int
+
 from . import optimizers as O
 
 __all__ = ["theorem1_step_inequality", "step_size_lemmas"]
 
 
+def _positive(value, name, ctx):
+    return as_finite_float(value, name, low=0.0, low_open=True)
+
+
+def _optimizer(value, name, ctx):
+    if not isinstance(value, O.Optimizer):
+        raise TypeError(f"{name} must be a theory.optim.optimizers.Optimizer, got "
+                        f"{type(value).__name__}")
+    return value
+
+
+def _generator(value, name, ctx):
+    if not isinstance(value, np.random.Generator):
+        raise TypeError(f"{name} must be a numpy.random.Generator, got {type(value).__name__}")
+    return value
+
+
+@checked(gamma=_positive, L=_positive)
 def theorem1_step_inequality(landscape, x, *, gamma, alpha, beta, L):
     r"""The one-step inequality in the proof of Theorem 1 [AB App. C.2], evaluated exactly.
 
@@ -49,6 +70,8 @@ def theorem1_step_inequality(landscape, x, *, gamma, alpha, beta, L):
     return {"lhs_dist": lhs_dist, "lhs_proof": lhs_proof, "rhs": rhs, "slack": rhs - lhs_proof}
 
 
+@checked(optimizer=_optimizer, rng=_generator, L=_positive,
+         steps=lambda v, n, c: as_int(v, n, low=1))
 def step_size_lemmas(landscape, optimizer, x0, *, steps, rng, L):
     r"""The step-size lemmas of MATHEMATICS.md §6 along trajectories: min relative slack of each.
 

@@ -57,6 +57,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from toylands._checked import checked
+from toylands._validate import as_finite_array, as_finite_float, as_int
 from toylands._xp import const, is_torch, namespace
 
 __all__ = [
@@ -148,13 +150,33 @@ def _ns(*arrays):
     return np if not tensors else namespace(*tensors)
 
 
+def _positive_kind(value, name, ctx):
+    return _positive(value, name)
+
+
+def _positive_array_kind(value, name, ctx):
+    arr = as_finite_array(value, name)
+    if np.any(arr <= 0):
+        raise ValueError(f"{name} must be positive")
+    return arr
+
+
+def _step_kind(value, name, ctx):
+    return as_int(value, name, low=0, high=2**53)
+
+
+def _steps_kind(value, name, ctx):
+    arr = as_finite_array(value, name, low=0.0)
+    if np.any(arr != np.floor(arr)):
+        raise ValueError(f"{name} must hold step counts (integers >= 0)")
+    return arr
+
+
 def _positive(value, name):
-    v = float(value)
-    if not np.isfinite(v) or v <= 0:
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return v
+    return as_finite_float(value, name, low=0.0, low_open=True, why="a positive finite number")
 
 
+@checked()
 def polyak_ratio(loss, f_i_star, grad_sq):
     r"""``(f_i(x) − f_i*)_+ / ‖∇f_i(x)‖²``, taken as ``+∞`` where the gradient is 0.
 
@@ -163,7 +185,7 @@ def polyak_ratio(loss, f_i_star, grad_sq):
     """
     xp = _ns(loss, f_i_star, grad_sq)
     if xp is np:
-        num = np.subtract(loss, f_i_star, dtype=np.float64)
+        num = np.asarray(np.subtract(loss, f_i_star, dtype=np.float64))  # 0-d stays an array
         np.maximum(num, 0.0, out=num)
         g2 = np.asarray(grad_sq, dtype=np.float64)
         if g2.size and g2.min() > 0.0:  # numpy's common case: in place, no mask (same numbers)
@@ -174,11 +196,13 @@ def polyak_ratio(loss, f_i_star, grad_sq):
     return xp.where(zero, math.inf, num / xp.where(zero, 1.0, g2))
 
 
+@checked(gamma0=_positive_kind, k=_step_kind)
 def gamma_sgd_dec(gamma0: float, k: int) -> float:
     r"""Decreasing SGD step ``γ_k = γ₀ / √(k+1)`` (MATHEMATICS.md §5; [AB] Theorem 4)."""
     return gamma0 / np.sqrt(k + 1.0)
 
 
+@checked(c=_positive_kind, gamma_b=_positive_kind)
 def gamma_sps_max(loss, f_i_star, grad_sq, c: float, gamma_b: float):
     r"""SPS_max step ``γ_k = min{(f_i(x) − f_i*) / (c ‖∇f_i(x)‖²), γ_b}`` (MATHEMATICS.md §5, [AB]
     Alg. 2)."""
@@ -186,11 +210,17 @@ def gamma_sps_max(loss, f_i_star, grad_sq, c: float, gamma_b: float):
     return _ns(p).minimum(p / c, gamma_b)
 
 
+@checked(k=_steps_kind, scale=_positive_kind)
 def c_sqrt(k, scale: float = 1.0):
     r"""The default DecSPS sequence ``c_k = scale · √(k+1)`` (positive, non-decreasing)."""
-    return scale * np.sqrt(np.asarray(k, dtype=np.float64) + 1.0)
+    with np.errstate(over="ignore"):
+        c = scale * np.sqrt(np.asarray(k, dtype=np.float64) + 1.0)
+    if not np.all(np.isfinite(c)):
+        raise ValueError(f"c_k = scale·sqrt(k+1) overflows float64 (scale = {scale:g})")
+    return c
 
 
+@checked(c_k=_positive_array_kind)
 def gamma_dec_sps(loss, f_i_star, grad_sq, c_k: float, c_gamma_prev):
     r"""DecSPS step ``γ_k = (1/c_k) min{(f_i − f_i*)/‖∇f_i‖², c_{k−1}γ_{k−1}}`` (MATHEMATICS.md §5).
 
@@ -200,6 +230,7 @@ def gamma_dec_sps(loss, f_i_star, grad_sq, c_k: float, c_gamma_prev):
     return _ns(p, c_gamma_prev).minimum(p, c_gamma_prev) / c_k
 
 
+@checked(gamma=_positive_kind)
 def gamma_ngn(loss, grad_sq, gamma: float):
     r"""NGN step ``γ_k = γ / (1 + γ ‖∇f_i(x)‖² / (2 f_i(x)))`` (MATHEMATICS.md §5; [AB] Theorem 3).
 
@@ -237,16 +268,30 @@ def gamma_ngn(loss, grad_sq, gamma: float):
     return np.divide(gamma, q, out=q)
 
 
+def _nonneg_array_kind(value, name, ctx):
+    return as_finite_array(value, name, low=0.0)
+
+
+@checked(gamma=_positive_kind, grad_sq=_nonneg_array_kind, c_sq_prev=_nonneg_array_kind,
+         b_sq_prev=_positive_array_kind)
 def gamma_adagrad_norm_max(grad_sq, c_sq_prev, b_sq_prev, gamma: float):
     r"""AdaGrad-norm-max: ``c_k² = max{c_{k−1}², ‖∇f_i‖²}``, ``b_k² = b_{k−1}² + c_k²``,
-    ``γ_k = γ / b_k`` (MATHEMATICS.md §5, [AB] Alg. 4). Returns ``(γ_k, c_k², b_k²)``."""
+    ``γ_k = γ / b_k`` (MATHEMATICS.md §5, [AB] Alg. 4). Returns ``(γ_k, c_k², b_k²)``.
+
+    ``b_{k−1}² > 0`` (``b_{−1} = b0 > 0``); a ``b_k²`` beyond float64 raises ``ValueError``
+    (checked on numpy; on a device the check would cost a synchronisation per step).
+    """
     xp = _ns(c_sq_prev, grad_sq)
     c_sq = xp.maximum(c_sq_prev, grad_sq)
-    b_sq = b_sq_prev + c_sq
+    with np.errstate(over="ignore"):
+        b_sq = b_sq_prev + c_sq
+    if xp is np and not np.all(np.isfinite(b_sq)):
+        raise ValueError("b_sq_prev + max(c_sq_prev, grad_sq) overflows float64")
     return gamma / xp.sqrt(b_sq), c_sq, b_sq
 
 
 # ---- the oracle: f_i(x) and ∇f_i(x) of the sampled indices, in one call ----------------------
+@checked(validate="flag")
 def sample_oracle(landscape, *, validate: bool = True):
     r"""``(loss_grad, grad)``: functions of ``(x, i)`` giving ``(f_i(x), ∇f_i(x))`` and ``∇f_i(x)``
     for one index per point, in one call each.
@@ -327,6 +372,16 @@ def _with_rule(name: str, params: dict, init: Callable, rule: Callable, needs: t
     return Optimizer(name, params, init, step, rule, needs)
 
 
+# The rules call the formulas above unchecked: in the simulator's loop their inputs are the
+# landscape's outputs and the optimizer's parameters (validated when it was made), and the
+# checks of the public functions would scan every array at every step.
+_polyak_ratio = polyak_ratio.__wrapped__
+_gamma_sgd_dec = gamma_sgd_dec.__wrapped__
+_c_sqrt = c_sqrt.__wrapped__
+_gamma_ngn = gamma_ngn.__wrapped__
+_gamma_adagrad_norm_max = gamma_adagrad_norm_max.__wrapped__
+
+
 def _counter_init(x0, rng=None):
     _runs(x0)
     return SGDState(0)
@@ -347,7 +402,7 @@ def sgd_dec(gamma0: float) -> Optimizer:
     gamma0 = _positive(gamma0, "gamma0")
 
     def rule(state, loss, fis, g2):
-        return float(gamma_sgd_dec(gamma0, state.k)), SGDState(state.k + 1), None
+        return float(_gamma_sgd_dec(gamma0, state.k)), SGDState(state.k + 1), None
 
     return _with_rule("sgd-dec", {"gamma0": gamma0}, _counter_init, rule, ())
 
@@ -361,7 +416,7 @@ def sps_max(c: float, gamma_b: float) -> Optimizer:
     c, gamma_b = _positive(c, "c"), _positive(gamma_b, "gamma_b")
 
     def rule(state, loss, fis, g2):
-        p = polyak_ratio(loss, fis, g2)
+        p = _polyak_ratio(loss, fis, g2)
         p /= c
         return _ns(p).minimum(p, gamma_b), SGDState(state.k + 1), p < gamma_b
 
@@ -382,14 +437,14 @@ def dec_sps(gamma_b: float, c_scale: float = 1.0) -> Optimizer:
     schedule ``c₀γ_b/c_k``, which DecSPS follows when no Polyak ratio ever binds).
     """
     gamma_b, c_scale = _positive(gamma_b, "gamma_b"), _positive(c_scale, "c_scale")
-    cap = float(c_sqrt(0, c_scale)) * gamma_b
+    cap = float(_c_sqrt(0, c_scale)) * gamma_b
 
     def init(x0, rng=None):
         return DecSPSState(0, _per_run(x0, cap))
 
     def rule(state, loss, fis, g2):
-        ck = float(c_sqrt(state.k, c_scale))
-        p = polyak_ratio(loss, fis, g2)
+        ck = float(_c_sqrt(state.k, c_scale))
+        p = _polyak_ratio(loss, fis, g2)
         cg = _ns(p).minimum(p, state.c_gamma_prev)  # c_k γ_k
         return cg / ck, DecSPSState(state.k + 1, cg), cg < cap
 
@@ -402,7 +457,7 @@ def ngn(gamma: float) -> Optimizer:
     gamma = _positive(gamma, "gamma")
 
     def rule(state, loss, fis, g2):
-        return gamma_ngn(loss, g2, gamma), SGDState(state.k + 1), None
+        return _gamma_ngn(loss, g2, gamma), SGDState(state.k + 1), None
 
     return _with_rule("ngn", {"gamma": gamma}, _counter_init, rule, ("loss", "grad_sq"))
 
@@ -412,8 +467,8 @@ def ngn_dec(gamma: float) -> Optimizer:
     gamma = _positive(gamma, "gamma")
 
     def rule(state, loss, fis, g2):
-        g = float(gamma_sgd_dec(gamma, state.k))
-        return gamma_ngn(loss, g2, g), SGDState(state.k + 1), None
+        g = float(_gamma_sgd_dec(gamma, state.k))
+        return _gamma_ngn(loss, g2, g), SGDState(state.k + 1), None
 
     return _with_rule("ngn-dec", {"gamma": gamma}, _counter_init, rule, ("loss", "grad_sq"))
 
@@ -427,7 +482,7 @@ def adagrad_norm_max(gamma: float, b0: float) -> Optimizer:
         return AdaGradNormMaxState(0, _per_run(x0, 0.0), _per_run(x0, b0 * b0))
 
     def rule(state, loss, fis, g2):
-        gam, c_sq, b_sq = gamma_adagrad_norm_max(g2, state.c_sq, state.b_sq, gamma)
+        gam, c_sq, b_sq = _gamma_adagrad_norm_max(g2, state.c_sq, state.b_sq, gamma)
         return gam, AdaGradNormMaxState(state.k + 1, c_sq, b_sq), None
 
     return _with_rule("adagrad-norm-max", {"gamma": gamma, "b0": b0}, init, rule, ("grad_sq",))
@@ -476,9 +531,10 @@ def make(name: str, **params) -> Optimizer:
     >>> make("sps-max", c=1.0, gamma_b=0.5).params
     {'c': 1.0, 'gamma_b': 0.5}
     """
-    if name not in OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {name!r}; known: {', '.join(OPTIMIZERS)}")
+    if not isinstance(name, str) or name not in OPTIMIZERS:
+        shown = repr(name) if isinstance(name, str) else f"of type {type(name).__name__}"
+        raise ValueError(f"unknown optimizer {shown}; known: {', '.join(OPTIMIZERS)}")
     try:
         return OPTIMIZERS[name](**params)
     except TypeError as exc:
-        raise ValueError(f"bad parameters for {name}: {exc}") from None
+        raise ValueError(f"bad parameters for optimizer {name}: {exc}") from None

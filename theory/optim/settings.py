@@ -17,6 +17,9 @@ import math
 
 import numpy as np
 
+from toylands._checked import checked
+from toylands._validate import as_finite_float
+
 from . import bounds as B
 from . import optimizers as O
 
@@ -30,6 +33,7 @@ def _theorem_key(theorem) -> str:
     return t
 
 
+@checked()
 def nonnegative(landscape) -> bool:
     r"""Whether every ``f_i ≥ 0`` on all of ``R^dim`` (NGN's hypothesis, MATHEMATICS.md §5, §6).
 
@@ -49,6 +53,16 @@ def nonnegative(landscape) -> bool:
     return bool(fis.size and np.all(np.isfinite(fis)) and np.min(fis) - err >= 0.0)
 
 
+def _positive(value, name, ctx):
+    return as_finite_float(value, name, low=0.0, low_open=True)
+
+
+def _nonneg(value, name, ctx):
+    return as_finite_float(value, name, low=0.0)
+
+
+@checked(L=_positive, scale=_positive, D0_sq=_nonneg, gamma=_positive, c=_positive,
+         gamma_b=_positive, b0=_positive)
 def step_settings(theorem, alpha, beta, L, scale=1.0, *, D0_sq=1.0, gamma=None, c=None,
                   gamma_b=None, b0=None):
     r"""Optimizer parameters for a theorem at step scale ``scale`` (1 = the largest allowed).
@@ -68,8 +82,27 @@ def step_settings(theorem, alpha, beta, L, scale=1.0, *, D0_sq=1.0, gamma=None, 
     - Theorem 7: ``γ = scale·√D₀²`` and ``b_{−1} = 2Lγ/(α − β)`` (the minimum).
 
     Explicit ``gamma``, ``c``, ``gamma_b``, ``b0`` override. Returns ``(optimizer name, params)``.
+    Needs ``α > β``, ``L > 0``, ``scale > 0``; a ``ValueError`` says so (a
+    :class:`~theory.optim.bounds.HypothesisError` where α ≤ β or a step size is not
+    representable in float64, e.g. ``L = 5e-324``).
     """
     t = _theorem_key(theorem)
+    label = "Corollary 1" if t == "C1" else f"Theorem {t}"
+    consts = f"alpha = {alpha:g}, beta = {beta:g}, L = {L:g}, scale = {scale:g}"
+    if not alpha > beta:
+        raise B.HypothesisError(label, "alpha > beta", f"alpha = {alpha:g}, beta = {beta:g}")
+    try:
+        name, params = _settings(t, alpha, beta, L, scale, D0_sq, gamma, c, gamma_b, b0)
+    except (ZeroDivisionError, OverflowError):
+        name, params = "", {"step sizes": math.inf}
+    for key, v in params.items():
+        if not (math.isfinite(v) and v > 0):
+            raise B.HypothesisError(label, "step sizes representable in float64",
+                                    f"{key} = {v:g} with {consts}")
+    return name, params
+
+
+def _settings(t, alpha, beta, L, scale, D0_sq, gamma, c, gamma_b, b0):
     gap = alpha - beta
     if t in ("1", "4"):
         g = scale * gap / (2 * L) if gamma is None else gamma

@@ -66,6 +66,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from toylands._checked import checked
+from toylands._validate import (
+    as_finite_float,
+    as_int,
+    check_finite_output,
+    check_memory,
+    check_work,
+)
+
 from .arrays import arrays_for
 from .optimizers import Optimizer, sample_oracle
 
@@ -178,10 +187,17 @@ class Simulation:
         return float(np.sum(self.polyak_count[:K]) / total) if total else None
 
     def summary(self) -> dict:
-        """JSON-able summary (no per-step arrays, no wall-clock time)."""
-        k = int(np.argmin(self.gap_mean))
+        """JSON-able summary (no per-step arrays, no wall-clock time).
+
+        ``min_gap_mean`` / ``argmin_step`` are over the steps with live runs (step 0 always has
+        every run live, so they are finite). When every run diverged (``n_diverged == runs``)
+        the final means are NaN: there is no live run to average.
+        """
+        live = self.n_live > 0
+        k = int(np.argmin(np.where(live, self.gap_mean, np.inf)))
         gmin = self.gamma_min if self.gamma_min is not None else self.history_gamma.min(1)
         gmax = self.gamma_max if self.gamma_max is not None else self.history_gamma.max(1)
+        used = np.isfinite(gmin) & np.isfinite(gmax)
         return {
             "landscape": self.landscape.name,
             "optimizer": self.optimizer.name,
@@ -193,8 +209,8 @@ class Simulation:
             "final_dist2_mean": float(self.dist2_mean[-1]),
             "min_gap_mean": float(self.gap_mean[k]),
             "argmin_step": k,
-            "gamma_range": [float(np.nanmin(gmin)), float(np.nanmax(gmax))]
-            if self.steps and np.size(gmin)
+            "gamma_range": [float(np.min(gmin[used])), float(np.max(gmax[used]))]
+            if np.any(used)
             else [],
             "polyak_active_fraction": self.polyak_active_fraction(),
             "n_diverged": self.n_diverged,
@@ -202,12 +218,54 @@ class Simulation:
         }
 
 
+def _runs(value, name, ctx):
+    runs = as_int(value, name, low=1)
+    check_memory(8 * runs * max(ctx.get("dim", 1), 1), f"{name} = {runs} starting points")
+    return runs
+
+
+def _generator(value, name, ctx):
+    if not isinstance(value, np.random.Generator):
+        raise TypeError(f"{name} must be a numpy.random.Generator, got {type(value).__name__}")
+    return value
+
+
+@checked(runs=_runs, rng=_generator)
 def initial_points(landscape, runs: int, rng: np.random.Generator, box=None) -> np.ndarray:
     """``runs`` starting points drawn uniformly from ``box`` (default the landscape's domain)."""
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError("rng must be a numpy.random.Generator")
     box = landscape.domain if box is None else box
-    return box.sample(rng, int(runs))
+    return box.sample(rng, runs)
+
+
+def _optimizer(value, name, ctx):
+    if not isinstance(value, Optimizer):
+        raise TypeError(f"{name} must be a theory.optim.optimizers.Optimizer (e.g. "
+                        f"optimizers.make('sgd', gamma=0.1)), got {type(value).__name__}")
+    return value
+
+
+def _records(value, name, ctx):
+    """``record``: None (all of :data:`RECORDS`) or an iterable of their names."""
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise TypeError(f"{name} must be None or a list of names among {', '.join(RECORDS)}, "
+                        f"got {type(value).__name__}")
+    value = list(value)
+    for v in value:
+        if not isinstance(v, str):
+            raise TypeError(f"{name} must hold names among {', '.join(RECORDS)}, "
+                            f"got a {type(v).__name__}")
+    return value
+
+
+def _check_size(K: int, R: int, dim: int, n_hist: int, keep_x: int) -> None:
+    """Refuse a simulation that would not fit in memory or would run for hours."""
+    # integers throughout: K may be huge
+    what = f"a simulation of {R} runs x {K} steps (dim {dim})"
+    check_memory(8 * (K + 1) * 16 + 8 * R * (4 * dim + 16) + 8 * n_hist * R * 3
+                 + 8 * keep_x * R * dim, what)
+    check_work(40 * K * R * max(dim, 1), what)
 
 
 def _record_set(record) -> frozenset:
@@ -254,6 +312,8 @@ class _Stats:
         return mean, var, half
 
 
+@checked(optimizer=_optimizer, rng=_generator, record=_records, diverge_norm=None,
+         history_budget=lambda v, name, ctx: as_int(v, name, low=1))
 def simulate(
     landscape,
     optimizer: Optimizer,
@@ -322,10 +382,6 @@ def simulate(
     -------
     Simulation
     """
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError("rng must be a numpy.random.Generator")
-    if not isinstance(optimizer, Optimizer):
-        raise TypeError("optimizer must be a theory.optim.optimizers.Optimizer")
     rec = _record_set(record)
     K = int(steps)
     if K < 0:
@@ -343,6 +399,8 @@ def simulate(
             raise TypeError(f"{landscape.name} has numpy kernels only (no torch): simulate it "
                             "on numpy (device=None; on the command line, without --device)")
         landscape._points(x, "x0")  # e.g. a module on another device refuses, with the fix
+    diverge_norm = as_finite_float(diverge_norm, "diverge_norm", low=0.0, low_open=True)
+    max_snapshots = as_int(max_snapshots, "max_snapshots", low=1)
     R, dim = x.shape
     n, f_star, dom = landscape.n, landscape.f_star, landscape.domain
     known_s = not getattr(landscape, "proxy_only", False)  # False: S unknown (a network)
@@ -355,6 +413,7 @@ def simulate(
     if not known_s:
         rec = rec - {"anchor"}
     snaps = max(2, min(int(max_snapshots), int(history_budget) // R))
+    _check_size(K, R, dim, min(K + 1, snaps), keep_x)
     thin = max(1, -(-(K + 1) // snaps))
     dist_every = thin if dist_every is None else max(1, int(dist_every))
     dist_steps = np.unique(np.r_[np.arange(0, K + 1, dist_every), K])
@@ -427,6 +486,10 @@ def simulate(
         live = ~diverged if any_diverged else None
         gap = host(value(x) - f_star)
         stats.add(k, gap, live)
+        # the unvalidated kernel: a non-finite f(x^k) (frozen runs included) is refused, as
+        # landscape.value() would
+        if not np.isfinite(stats.s1[k] if live is None else _add(gap)):
+            check_finite_output(gap, x, "f(x^k) in simulate", landscape.name)
         if run_min is not None:
             np.minimum(run_min, gap, out=run_min)  # a frozen run repeats its last value
         if anchor is not None:
@@ -452,74 +515,77 @@ def simulate(
     # the draws of index_chunk steps, moved at once (the same draws in the same order)
     on_device = not ar.is_numpy
     draws = _index_chunks(rng, n, R, K, ar.put, index_chunk) if on_device else None
-    record(0, x)
-    for k in range(K):
-        if draws is None:
-            i = i_host = rng.integers(0, n, size=R)
-        else:
-            i_host, i = next(draws)
-        if rule is None:  # full batch (gd): the optimizer's own step
-            x_new, state, info = optimizer.step(landscape, x, state, i)
-            gam, g2, polyak = info.gamma, info.grad_sq, info.polyak
-        else:
-            if need_loss:
-                loss, g = loss_grad(x, i)
+    # A step may overflow (a diverging run): the bounds check flags and freezes it, so the
+    # kernels run with floating-point warnings silenced (what the public methods do).
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        record(0, x)
+        for k in range(K):
+            if draws is None:
+                i = i_host = rng.integers(0, n, size=R)
             else:
-                loss, g = None, grad(x, i)
-            g2 = rowdot(g, g) if need_g2 else None
-            fis = (0.0 if zero_fis else f_i_star[i]) if need_fis else None
-            gam, state, polyak = rule(state, loss, fis, g2)
-            # x − γ_k ∇f_i(x) in one temporary (the kernel's output is not written to)
-            step = gam * g if isinstance(gam, (float, int)) else gam[:, None] * g
-            x_new = move(x, step)
-        if not inside(x_new):
-            with np.errstate(over="ignore", invalid="ignore"):
+                i_host, i = next(draws)
+            if rule is None:  # full batch (gd): the optimizer's own step
+                x_new, state, info = optimizer.step(landscape, x, state, i)
+                gam, g2, polyak = info.gamma, info.grad_sq, info.polyak
+            else:
+                if need_loss:
+                    loss, g = loss_grad(x, i)
+                else:
+                    loss, g = None, grad(x, i)
+                g2 = rowdot(g, g) if need_g2 else None
+                fis = (0.0 if zero_fis else f_i_star[i]) if need_fis else None
+                gam, state, polyak = rule(state, loss, fis, g2)
+                # x − γ_k ∇f_i(x) in one temporary (the kernel's output is not written to)
+                step = gam * g if isinstance(gam, (float, int)) else gam[:, None] * g
+                x_new = move(x, step)
+            if on_device:  # what is recorded comes back to the host
+                gam = gam if isinstance(gam, (float, int)) else host(gam)
+                g2 = None if g2 is None else host(g2)
+                polyak = None if polyak is None else host(polyak).astype(bool)
+            if rec_gamma:  # over the runs that took step k (γ_k is theirs, even if it diverges)
+                stepped = ~diverged if any_diverged else None
+                if not isinstance(gam, np.ndarray):
+                    g_mean[k] = g_min[k] = g_max[k] = gam
+                elif stepped is None:
+                    g_mean[k], g_min[k], g_max[k] = gam.mean(), gam.min(), gam.max()
+                elif np.any(stepped):
+                    gl = gam[stepped]
+                    g_mean[k], g_min[k], g_max[k] = gl.mean(), gl.min(), gl.max()
+            if not inside(x_new):
                 norm = host(xp.sqrt(rowdot(x_new, x_new)))
-            bad = ~np.isfinite(norm) | (norm > diverge_norm)
-            if np.any(bad):
-                diverged |= bad
-                any_diverged = True
-            if any_diverged:
-                frozen = ar.put(diverged)
-                x_new[frozen] = x[frozen]  # frozen at the last finite iterate
-            if rec_domain:
-                left |= ~dom.contains(host(x_new)) & ~diverged
-        live = ~diverged if any_diverged else None
-        if on_device:  # what is recorded comes back to the host
-            gam = gam if isinstance(gam, (float, int)) else host(gam)
-            g2 = None if g2 is None else host(g2)
-            polyak = None if polyak is None else host(polyak).astype(bool)
-        if polyak is not None:
-            if polyak_count is None:
-                polyak_count = np.zeros(K, dtype=np.int64)
-            polyak_count[k] = np.count_nonzero(polyak if live is None else polyak & live)
-        if rec_gamma:
-            if not isinstance(gam, np.ndarray):
-                g_mean[k] = g_min[k] = g_max[k] = gam
-            elif live is None:
-                g_mean[k], g_min[k], g_max[k] = gam.mean(), gam.min(), gam.max()
-            elif np.any(live):
-                gl = gam[live]
-                g_mean[k], g_min[k], g_max[k] = gl.mean(), gl.min(), gl.max()
-        if run_max_g2 is not None:
-            g2l = g2 if live is None else np.where(live, g2, 0.0)
-            np.maximum(run_max_g2, g2l, out=run_max_g2)
-            g2_by_step[k] = g2l.max()  # running maximum taken after the loop
-        if k % thin == 0:
-            h_gamma[k // thin], h_index[k // thin] = gam, i_host
-        x = x_new
-        record(k + 1, x)
-        if not quiet:
-            now = time.perf_counter()
-            if now - last >= progress_every:
-                last = now
-                m = stats.s1[k + 1] / max(stats.n[k + 1], 1)
-                print(
-                    f"simulate {optimizer.name} on {landscape.name}: step {k + 1}/{K}, "
-                    f"E gap {m:.3e}, diverged {int(diverged.sum())}/{R}",
-                    file=sys.stderr,
-                    flush=True,
-                )
+                bad = ~np.isfinite(norm) | (norm > diverge_norm)
+                if np.any(bad):
+                    diverged |= bad
+                    any_diverged = True
+                if any_diverged:
+                    frozen = ar.put(diverged)
+                    x_new[frozen] = x[frozen]  # frozen at the last finite iterate
+                if rec_domain:
+                    left |= ~dom.contains(host(x_new)) & ~diverged
+            live = ~diverged if any_diverged else None
+            if polyak is not None:
+                if polyak_count is None:
+                    polyak_count = np.zeros(K, dtype=np.int64)
+                polyak_count[k] = np.count_nonzero(polyak if live is None else polyak & live)
+            if run_max_g2 is not None:
+                g2l = g2 if live is None else np.where(live, g2, 0.0)
+                np.maximum(run_max_g2, g2l, out=run_max_g2)
+                g2_by_step[k] = g2l.max()  # running maximum taken after the loop
+            if k % thin == 0:
+                h_gamma[k // thin], h_index[k // thin] = gam, i_host
+            x = x_new
+            record(k + 1, x)
+            if not quiet:
+                now = time.perf_counter()
+                if now - last >= progress_every:
+                    last = now
+                    m = stats.s1[k + 1] / max(stats.n[k + 1], 1)
+                    print(
+                        f"simulate {optimizer.name} on {landscape.name}: step {k + 1}/{K}, "
+                        f"E gap {m:.3e}, diverged {int(diverged.sum())}/{R}",
+                        file=sys.stderr,
+                        flush=True,
+                    )
     gap_mean, gap_var, half = stats.finish()
     if anchor_by_step is not None:
         np.maximum.accumulate(anchor_by_step, out=anchor_by_step)

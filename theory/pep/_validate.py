@@ -38,7 +38,10 @@ def real(name, v, *, positive=False, nonneg=False):
                 raise TypeError
         except TypeError:
             raise TypeError(f"{name} must be a real number, got {type(v).__name__}") from None
-    x = float(v)
+    try:
+        x = float(v)
+    except OverflowError:
+        raise ValueError(f"{name} must be finite, got an integer too large for a float") from None
     if not math.isfinite(x):
         raise ValueError(f"{name} must be finite, got {x}")
     if positive and x <= 0:

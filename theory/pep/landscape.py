@@ -26,6 +26,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from toylands._checked import checked
+
 from ..optim import optimizers as O
 from . import _validate as V
 from .steps import NGN, SGD, SPSMax
@@ -35,6 +37,31 @@ __all__ = ["fi_minimizers", "tree", "expectations", "measured", "member_check", 
            "Fit", "fitting", "best_start"]
 
 
+def _radii(value, name):
+    r = np.atleast_1d(np.asarray([V.real(f"{name}[{k}]", v, positive=True)
+                                  for k, v in enumerate(np.ravel(_as_list(value, name)))]))
+    if r.size == 0:
+        raise ValueError(f"{name} must hold at least one radius")
+    return r
+
+
+def _as_list(value, name):
+    if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__len__"):
+        raise TypeError(f"{name} must be a sequence of positive radii, got {type(value).__name__}")
+    try:
+        return np.asarray(value, dtype=object)
+    except ValueError:
+        raise TypeError(f"{name} must be a flat sequence of positive radii") from None
+
+
+def _rule(value, name, ctx):
+    if not isinstance(value, SGD | SPSMax | NGN):
+        raise TypeError(f"{name} must be a step rule of theory.pep (SGD, SPSMax, NGN), got "
+                        f"{type(value).__name__}")
+    return value
+
+
+@checked(near="points")
 def fi_minimizers(landscape, near) -> np.ndarray:
     r"""A minimiser ``x_i*`` of every f_i, shape ``(n, dim)`` (the one nearest to ``near`` where
     f_i has many). Radial bumps ``h_i(‖x − c_i‖²)`` (h_i increasing): ``c_i``; valleys
@@ -64,6 +91,7 @@ def _step_sizes(landscape, rule, k, loss, fis, g2):
     raise TypeError(f"unknown step rule {type(rule).__name__}")
 
 
+@checked(rule=_rule, K=None)
 def tree(landscape, rule, x0, K: int) -> list:
     r"""The iterates of depth ``0 … K−1``: a list of arrays ``(n^k, dim)``; node ``j`` of depth
     ``k+1`` comes from node ``j // n`` of depth k with index ``j % n`` (the PEP's order)."""
@@ -85,12 +113,14 @@ def tree(landscape, rule, x0, K: int) -> list:
     return levels
 
 
+@checked(rule=_rule, K=None)
 def expectations(landscape, rule, x0, K: int) -> np.ndarray:
     r"""``E[f(x^k) − f*]`` for ``k < K``, exactly (the mean over the tree's depth-k nodes)."""
     return np.array([float(np.mean(landscape.value(X) - landscape.f_star))
                      for X in tree(landscape, rule, x0, K)])
 
 
+@checked(rule=_rule, K=None)
 def measured(landscape, rule, x0, K: int) -> float:
     r"""``min_{k<K} E[f(x^k) − f*]``, exactly (:func:`expectations`)."""
     return float(np.min(expectations(landscape, rule, x0, K)))
@@ -100,6 +130,7 @@ def _rel(viol, scale):
     return float(np.max(viol / np.maximum(scale, 1e-300))) if np.size(viol) else 0.0
 
 
+@checked(rule=_rule, K=None)
 def member_check(landscape, rule, x0, K: int, *, alpha, beta, L, box=None) -> dict:
     r"""The largest relative violation of each family of the K-step PEP's constraints on the
     landscape's data (≤ 0 holds; rounding gives ~1e-16); ``box``: where (α, β) is proved.
@@ -178,6 +209,7 @@ def member_check(landscape, rule, x0, K: int, *, alpha, beta, L, box=None) -> di
     return out
 
 
+@checked(alpha=None, beta=None, gamma=None, c=None, gamma_b=None)
 def instance_for(landscape, theorem, *, alpha, beta, x0, gamma=None, c=None,
                  gamma_b=None) -> Instance:
     r"""The theorem's PEP instance with the landscape's constants: L its certified smoothness
@@ -217,6 +249,9 @@ def _params(theorem, alpha, beta, L):
     return {"gamma": 1.0 / L}
 
 
+@checked(L=lambda v, n, c: V.real(n, v, positive=True), seed="seed",
+         directions=lambda v, n, c: V.integer(n, v, low=1, high=100_000),
+         radii=lambda v, n, c: _radii(v, n))
 def best_start(landscape, L, *, seed=0, radii=(0.1, 0.25, 0.5, 1.0), directions=16):
     r"""A start near S where f rises fastest relative to L: the candidate ``p + r u`` (p a point
     of S, r in ``radii``, u one of ``directions`` seeded unit vectors) maximising
@@ -226,12 +261,17 @@ def best_start(landscape, L, *, seed=0, radii=(0.1, 0.25, 0.5, 1.0), directions=
     p = landscape.project(landscape.domain.center[None, :])[0]
     u = rng.normal(size=(directions, landscape.dim))
     u /= np.linalg.norm(u, axis=1, keepdims=True)
-    cand = (p[None, None, :] + np.asarray(radii)[:, None, None] * u[None]).reshape(-1,
-                                                                                   landscape.dim)
+    with np.errstate(over="ignore", invalid="ignore"):  # huge radii: candidates beyond float64
+        cand = (p[None, None, :] + np.asarray(radii)[:, None, None] * u[None]).reshape(
+            -1, landscape.dim)
+    cand = cand[np.all(np.isfinite(cand), axis=-1)]
     cand = cand[landscape.domain.contains(cand)]
     d2 = landscape.distance(cand) ** 2
     ok = d2 > 1e-12
     cand, d2 = cand[ok], d2[ok]
+    if cand.size == 0:
+        raise ValueError(f"radii: no candidate p + r u lies in the domain of {landscape.name} "
+                         "away from S (radii too large or too small)")
     ratio = (landscape.value(cand) - landscape.f_star) / (L * d2 / 2)
     return cand[int(np.argmax(ratio))]
 

@@ -157,7 +157,7 @@ def build_report(
         (tmp / "index.md").write_text(_index_markdown(cfg, sections), encoding="utf-8")
         return sections
 
-    sections = write_atomically(out, build)
+    sections = write_atomically(out, build, marker="results.json")
     claims = [c for s in sections for c in s.claims]
     counts = {v: sum(c.verdict == v for c in claims) for v in VERDICTS}
     summary = {

@@ -168,6 +168,38 @@ def _preload() -> None:
             pass  # the section that needs it says so
 
 
+def _worker_init(threads: int | None = None) -> None:
+    """Set up a forked worker: at most ``threads`` BLAS threads (:func:`_pin_threads`); it dies
+    with the report process and leaves signals to it.
+
+    A worker must never outlive its parent (a killed report must not leave processes writing
+    into its temporary folder): a daemon thread watches the parent's pid and ends the worker
+    within 0.2 s of the parent's death, however it died. (The kernel's ``PR_SET_PDEATHSIG``
+    fires when the parent *thread* exits, and the pool forks replacement workers from a
+    helper thread, so it would kill workers at the wrong moment.) Ctrl-C reaches the whole
+    process group: the parent handles it and terminates the pool, so the workers ignore SIGINT;
+    SIGTERM (``Pool.terminate``) keeps its default action, whatever handler the parent set.
+    """
+    import multiprocessing as mp
+    import signal
+    import threading
+    import time
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if threads is not None:
+        _pin_threads(threads)
+    known = mp.parent_process()
+    parent = known.pid if known is not None else os.getppid()  # dead already: exits at once
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+
+
 def run_jobs(jobs, cfg: Config, folder: Path, draw, progress, strict: bool) -> dict:
     """Run the jobs, in worker processes where possible; results keyed by job."""
     import multiprocessing as mp
@@ -185,7 +217,7 @@ def run_jobs(jobs, cfg: Config, folder: Path, draw, progress, strict: bool) -> d
         if draw is not None and hasattr(draw, "preload"):
             draw.preload()
         threads = max(1, (os.cpu_count() or 1) // workers)
-        pool = mp.get_context("fork").Pool(workers, initializer=_pin_threads,
+        pool = mp.get_context("fork").Pool(workers, initializer=_worker_init,
                                            initargs=(threads,), maxtasksperchild=1)
         try:
             def submit(j, *extra):

@@ -31,6 +31,8 @@ import time
 
 import numpy as np
 
+from toylands._checked import checked
+
 from ...conditions import check_constants
 from ..certificate import INCONCLUSIVE, PROVED, REFUTED, Certificate
 from .arithmetic import Interval
@@ -75,6 +77,7 @@ def _family(landscape) -> str | None:
     return None
 
 
+@checked()
 def supports_interval(landscape) -> bool:
     """Whether :func:`certify_interval` applies: valley landscapes (Example 1, Remark 1 valley,
     any d), radial sums (Examples 2, 3, 6, Remark 1 bumps) in dimension ≤ 3, the printed
@@ -194,6 +197,7 @@ def _bb_result(status, boxes, t0, lower, worst, worst_pt, counterexample=None, u
 
 
 # ---- the public entry point -------------------------------------------------------------------
+@checked(alpha=None, beta=None, budget=None)
 def certify_interval(landscape, alpha, beta, *, domain=None, budget=None) -> Certificate:
     r"""Prove, refute, or leave undecided the α-β-condition on a box by branch-and-bound.
 

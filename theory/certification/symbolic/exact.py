@@ -56,6 +56,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from toylands._checked import checked
+
 from ...conditions import check_constants
 from ..certificate import INCONCLUSIVE, PROVED, REFUTED, Certificate
 from .convex import _certify_quadratic, _quadratic_losses
@@ -100,6 +102,7 @@ def _kind(landscape) -> str | None:
     return None
 
 
+@checked()
 def supports_symbolic(landscape) -> bool:
     """Whether an exact argument is implemented: valley landscapes with one minimizing
     hyperplane (Example 1, Remark 1 valley), landscapes with quadratic f_i (least squares), and
@@ -108,6 +111,7 @@ def supports_symbolic(landscape) -> bool:
 
 
 # ---- certify ----------------------------------------------------------------------------------
+@checked(alpha=None, beta=None)
 def certify_symbolic(
     landscape, alpha, beta, *, domain=None, whole_space: bool = False
 ) -> Certificate:
@@ -324,6 +328,7 @@ def _round_up(v: float, exact: bool) -> float:
     return float(np.nextafter(v, np.inf))
 
 
+@checked()
 def exact_region(landscape, domain=None) -> ExactRegion:
     r"""The exact (α, β) region of a valley landscape over ``domain`` (None: all of R^d).
 
