@@ -59,9 +59,7 @@ def test_matrix_factorization_projection_far_out_is_a_value_error():
         f.project(np.full(f.dim, 1e200))
 
 
-# ---- a wrong certificate (the rounding allowance overflowed) ----------------------------------
-@pytest.mark.xfail(reason="the certified-regions work fixes the slack tolerance's overflow",
-                   strict=False)
+# ---- a wrong certificate (the rounding allowance overflowed; fixed by the error-bound allowance) -
 def test_huge_constants_never_give_holds_on_samples_with_negative_slack(ex6):
     try:
         cert = theory.certify(ex6, 1.7e308, 1.6e308, method="sample", budget=500)
