@@ -5,7 +5,7 @@
    left out), in rows per second (points × n);
 2. an MLP of ~3·10⁵ parameters on all 1797 digits (``from_module``): per-sample losses and
    ``directional`` (one JVP), rows per second; numpy has no backend for a torch module;
-3. 10⁴ runs of mini-batch SGD on ``two-layer-relu`` (``theory.protocol_stream.sgd_run``,
+3. 10⁴ runs of mini-batch SGD on ``two-layer-relu`` (``theory.studies.protocol_stream.sgd_run``,
    vectorised over runs), run-steps per second;
 4. ``theory.optim.simulate.simulate``: 10⁴ runs of SGD on ``least-squares`` (defaults: n = 20,
    d = 10), numpy (``device=None``) against ``device="cpu"`` (and ``"cuda"``), with the records
@@ -91,7 +91,7 @@ def _mlp_rows(backends, width):
 
 def _sgd_steps(runs, steps, backends):
     import toylands
-    from theory.protocol_stream import sgd_run
+    from theory.studies.protocol_stream import sgd_run
 
     f = toylands.get("two-layer-relu")
     x0 = np.random.default_rng(0).normal(size=(runs, f.dim))

@@ -25,8 +25,8 @@ _SMOKE_TEACHER = {"n": 20, "steps": 40}
 
 
 def _compute(smoke, seed):
-    from theory.experiments import mlp, teacher
-    from theory.experiments._common import torch_threads
+    from theory.studies.experiments import mlp, teacher
+    from theory.studies.experiments._common import torch_threads
 
     mset, tset = (_SMOKE, _SMOKE_TEACHER) if smoke else (None, None)
     with torch_threads(1):

@@ -1,6 +1,6 @@
 r"""Half-space learning along SGD: the paper's Figures 2 and 9 with the exact S beside the proxy.
 
-One SGD run (step 1/4, batch 1, ``theory.paper_studies.halfspace_study``: the numbers of the
+One SGD run (step 1/4, batch 1, ``theory.studies.paper.halfspace_study``: the numbers of the
 report's half-space claim) on ``half-space`` (MATHEMATICS.md §4.8). Top: the loss with the
 saddle's value (dotted), the gradient norm, and the aiming angle — the cosine between ∇f(x^k)
 and x^k − x^K (the paper's proxy) and x^k − Proj(x^k, S) (exact). Bottom: the PL estimate
@@ -25,10 +25,10 @@ __all__ = ["main"]
 
 @P.styled
 def main(out_dir, smoke: bool = False, *, seed: int = 0) -> list[Path]:
-    """Draw ``halfspace.png`` from ``theory.paper_studies.halfspace_study`` (the numbers of the
+    """Draw ``halfspace.png`` from ``theory.studies.paper.halfspace_study`` (the numbers of the
     report's ``halfspace-pl-aiming`` claim: same function, same seed)."""
-    from theory.paper_studies import halfspace_study
-    from theory.protocol import min_T_grid
+    from theory.studies.paper import halfspace_study
+    from theory.studies.protocol import min_T_grid
 
     study = halfspace_study(seed=seed, steps=400 if smoke else None)
     f, s, k = study.landscape, study.summary, study.k

@@ -1,14 +1,14 @@
 r"""The over-parameterization sweep: PL* and the α-β-condition of a two-layer net as width grows.
 
 Left and middle: the square-loss softplus network of [PL*] (NTK scaling, N = 16 points in
-R^8, ``theory.plstar.width_sweep``): λ_min of the tangent kernel at initialisation — zero until
-the parameter count reaches N, the over-parameterization threshold (dotted) — and GD's measured
-per-step contraction 1 − (L(w_T)/L(w₀))^{1/T} against the local PL* theorem's ημ. Right: the
-paper's Example 5 network (``two-layer-relu``: logistic loss, λ₁ = λ₂ = 0.03, n = 16) at each
-width: the smallest workable α of the sampled region (an outer bound: it contains the true region)
-over a refined sample of its domain
-(``theory.certification.region_map``) and the pair minimising Theorem 1's neighbourhood term
-β/(α − β). [AB §5, MATHEMATICS.md §8]: these first grow with width, then shrink once the model is
+R^8, ``theory.studies.plstar.width_sweep``): λ_min of the tangent kernel at initialisation — zero
+until the parameter count reaches N, the over-parameterization threshold (dotted) — and GD's
+measured per-step contraction 1 − (L(w_T)/L(w₀))^{1/T} against the local PL* theorem's ημ.
+Right: the paper's Example 5 network (``two-layer-relu``: logistic loss, λ₁ = λ₂ = 0.03,
+n = 16) at each width: the smallest workable α of the sampled region (an outer bound: it contains
+the true region) over a refined sample of its domain (``theory.certification.region_map``) and
+the pair minimising Theorem 1's neighbourhood term β/(α − β). [AB §5, MATHEMATICS.md §8]: these
+first grow with width, then shrink once the model is
 strongly over-parameterized.
 """
 
@@ -25,9 +25,9 @@ __all__ = ["main"]
 
 @P.styled
 def main(out_dir, smoke: bool = False, *, seed: int = 0, data: dict | None = None) -> list[Path]:
-    """Draw ``overparam.png`` from ``data`` (``theory.plstar.width_study(quick=smoke,
+    """Draw ``overparam.png`` from ``data`` (``theory.studies.plstar.width_study(quick=smoke,
     seed=seed)``, as the report's ``overparam`` section computed it), computed here if absent."""
-    from theory.plstar import width_study
+    from theory.studies.plstar import width_study
 
     if not data or not data.get("plstar") or not data.get("alpha_beta"):
         data = width_study(quick=smoke, seed=seed)

@@ -2,8 +2,8 @@ r"""Proxy versus exact: what the x^K proxy and f_i* = 0 do to the (α, β) regio
 
 The paper [AB §5] measures T(x^k) along SGD with two proxies: the last iterate x^K for
 Proj(x^k, S) and f_i* = 0. On a toy landscape S and f_i* are exact, so the same trajectories
-(``theory.protocol.two_pass``) give four sets of rows: proxy or exact projection, crossed with
-f_i* = 0 or the true f_i*. Left: the region each set of rows admits in (α, α − β) log
+(``theory.studies.protocol.two_pass``) give four sets of rows: proxy or exact projection, crossed
+with f_i* = 0 or the true f_i*. Left: the region each set of rows admits in (α, α − β) log
 coordinates (feasible below its curve). Right: where min T ≥ 0 on the paper's (α, β) grid —
 the 0-level of each variant's heat map; each variant's pairs "work" above its curve. Where every
 f_i* = 0 (Examples 2 and 6, matrix factorization) the two f_i* choices coincide and their curves
@@ -35,7 +35,7 @@ VARIANTS = (
 @P.styled
 def main(out_dir, smoke: bool = False, *, seed: int = 0) -> list[Path]:
     """Draw ``proxy_vs_exact.png``: one row per landscape of ``LANDSCAPES``."""
-    from theory.protocol import protocol_variants
+    from theory.studies.protocol import protocol_variants
 
     from .fig_regions import HEAT_ALPHAS, HEAT_BETAS
 

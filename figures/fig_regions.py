@@ -10,8 +10,8 @@ curve α − β_min(α) (and β ≥ 0). The triangles are the certified side
 whose gap every smaller gap inherits. The star is the paper's claimed pair (``theory.claims``);
 for Example 1 the dashed curve is the exact symbolic frontier
 (``theory.certification.symbolic``). Right: the paper's heat map [AB §5] — min over SGD iterates
-of T(x^k) with the x^K proxy and f_i* = 0 on a grid with α ≥ β + 0.1 (``theory.protocol``) — blue
-where the pair "works"; the black curve is the frontier β_min(α) of the sampled region on the
+of T(x^k) with the x^K proxy and f_i* = 0 on a grid with α ≥ β + 0.1 (``theory.studies.protocol``)
+— blue where the pair "works"; the black curve is the frontier β_min(α) of the sampled region on the
 left.
 """
 
@@ -28,8 +28,8 @@ from . import plotting as P
 __all__ = ["main", "LANDSCAPES", "regions", "heatmap"]
 
 LANDSCAPES = ("example1", "example2", "example3", "example6")
-HEAT_ALPHAS = np.linspace(0.1, 10.0, 45)  # theory.protocol.HEATMAP_ALPHAS
-HEAT_BETAS = np.linspace(0.0, 9.9, 45)  # theory.protocol.HEATMAP_BETAS
+HEAT_ALPHAS = np.linspace(0.1, 10.0, 45)  # theory.studies.protocol.HEATMAP_ALPHAS
+HEAT_BETAS = np.linspace(0.0, 9.9, 45)  # theory.studies.protocol.HEATMAP_BETAS
 
 
 def regions(landscape, *, budget: int, seed: int, rounds: int = 3, bracket: int = 0):
@@ -50,7 +50,7 @@ def regions(landscape, *, budget: int, seed: int, rounds: int = 3, bracket: int 
 
 def heatmap(landscape, *, seed: int, steps: int | None = None):
     """``min T`` of the paper's protocol on ``HEAT_ALPHAS × HEAT_BETAS`` (MATHEMATICS.md §7)."""
-    from theory.protocol import min_T_grid, protocol_two_pass
+    from theory.studies.protocol import min_T_grid, protocol_two_pass
 
     tp = protocol_two_pass(landscape, steps=steps or None, seed=seed)
     return min_T_grid(tp.proxy, HEAT_ALPHAS, HEAT_BETAS), tp

@@ -57,14 +57,14 @@ EXCLUDED_MODULES = {
 EXCLUDED = {
     # studies and grids: each call runs many simulations (tens of seconds to minutes at the
     # smallest settings); their arguments are checked by the functions they call, fuzzed here
-    "theory.plstar.width_study": "a study of minutes; built from width_point/width_sweep",
-    "theory.plstar.width_sweep": "a study of minutes (one training per width)",
-    "theory.plstar.alpha_beta_sweep": "a study of minutes (region_map per width)",
+    "theory.studies.plstar.width_study": "a study of minutes; built from width_point/width_sweep",
+    "theory.studies.plstar.width_sweep": "a study of minutes (one training per width)",
+    "theory.studies.plstar.alpha_beta_sweep": "a study of minutes (region_map per width)",
     "theory.optim.grid.comparison_grid": "every theorem x landscape: minutes",
     "theory.optim.grid.format_table": "formats the records of comparison_grid (excluded)",
-    "theory.protocol.protocol_comparison": "the paper's protocol at full size: minutes",
-    "theory.protocol.protocol_variants": "the paper's protocol at full size: minutes",
-    "theory.protocol.protocol_two_pass": "the paper's protocol at full size: minutes",
+    "theory.studies.protocol.protocol_comparison": "the paper's protocol at full size: minutes",
+    "theory.studies.protocol.protocol_variants": "the paper's protocol at full size: minutes",
+    "theory.studies.protocol.protocol_two_pass": "the paper's protocol at full size: minutes",
     # hypothesis strategies of theory.testing wrap toylands.strategies (fuzzed) and need a
     # @given context to draw from; check_point calls hypothesis.target (only inside @given)
     "theory.testing.check_point": "calls hypothesis.target: needs a @given test",
@@ -110,17 +110,17 @@ EXCLUDED = {
     # merged from the network experiments: sweeps and studies take minutes per call (their
     # arguments are checked by the CLI, fuzzed with `toylands experiment`); the rest format or
     # post-process their results, or are internal steps of teacher_student
-    "theory.experiments.run": "runs an experiment: minutes (the CLI fuzz covers its name)",
-    "theory.experiments.mlp.width_sweep": "a study of minutes",
-    "theory.experiments.mlp.batch_sweep": "a study of minutes",
-    "theory.experiments.mlp.depth_sweep": "a study of minutes",
-    "theory.experiments.mlp.table2": "a study of minutes",
-    "theory.experiments.teacher.teacher_student": "a study of minutes",
-    "theory.experiments.teacher.orbit_projection": "internal step of teacher_student",
-    "theory.experiments.teacher.unit_cost": "internal step of teacher_student",
-    "theory.experiments.mlp.interpolation_threshold": "reads the results of width_sweep",
-    "theory.experiments.mlp.rise_then_fall": "reads the results of a sweep",
-    "theory.experiments.claims.claims": "formats the results of run()",
+    "theory.studies.experiments.run": "runs an experiment: minutes (the CLI fuzz covers its name)",
+    "theory.studies.experiments.mlp.width_sweep": "a study of minutes",
+    "theory.studies.experiments.mlp.batch_sweep": "a study of minutes",
+    "theory.studies.experiments.mlp.depth_sweep": "a study of minutes",
+    "theory.studies.experiments.mlp.table2": "a study of minutes",
+    "theory.studies.experiments.teacher.teacher_student": "a study of minutes",
+    "theory.studies.experiments.teacher.orbit_projection": "internal step of teacher_student",
+    "theory.studies.experiments.teacher.unit_cost": "internal step of teacher_student",
+    "theory.studies.experiments.mlp.interpolation_threshold": "reads the results of width_sweep",
+    "theory.studies.experiments.mlp.rise_then_fall": "reads the results of a sweep",
+    "theory.studies.experiments.claims.claims": "formats the results of run()",
     # the PEP bridge: its solvers take an Instance (instance_for, fuzzed) or PEPit objects and
     # solve an SDP per call (seconds); the studies take minutes
     "theory.pep.alpha_beta.AlphaBetaClass": "needs a PEPit problem object",
@@ -151,7 +151,7 @@ EXCLUDED = {
     # per batch landscape take minutes; their arguments are checked at entry (@checked) and
     # what they call (check, region_map, batch_landscape) is fuzzed
     "theory.optim.grid.informative_checks": "a check per informative setting: minutes",
-    "theory.paper_studies.batch_study": "a global search and a region per batch size: minutes",
+    "theory.studies.paper.batch_study": "a global search and a region per batch size: minutes",
     # the registry is global state: register() would add fuzz names for every later test
     "toylands._registry.register": "mutates the global registry (tested in test_contract)",
 }
@@ -185,8 +185,9 @@ DOCUMENTED_METHOD_ERRORS = {"symbolic": NotImplementedError}
 # Targets whose results may hold NaN/inf for finite input, and where that is documented.
 NONFINITE_OK = {
     "theory.conditions": "ConditionConstant.values: NaN where the inequality is vacuous",
-    "theory.protocol.aiming_along": "cos/coefficient: NaN where a vector is 0 or f = f_lower",
-    "theory.protocol.pl_estimate_along": "value NaN where f <= f_ref; log_2mu NaN if none",
+    "theory.studies.protocol.aiming_along": "cos/coefficient: NaN where a vector is 0 or "
+                                            "f = f_lower",
+    "theory.studies.protocol.pl_estimate_along": "value NaN where f <= f_ref; log_2mu NaN if none",
     "theory.optim.check_curve": "RateCurve.bound: NaN where the theorem refuses a horizon",
     "theory.optim.compare.check_curve": "RateCurve.bound: NaN where the theorem refuses",
     "theory.region.Region": "beta_min/alpha_min/envelope are +inf where no beta works",
@@ -198,7 +199,7 @@ NONFINITE_OK = {
     "theory.certification.symbolic.exact.exact_region": "alpha_min +inf for an empty region",
     "theory.certification.mapping.region_map": "a Region: +inf where no beta works",
     "theory.optim.compare.verdict": "ratio/bound_over_trivial +inf where bound/trivial <= 0",
-    "theory.paper_studies.halfspace_study": "carries aiming_along/pl_estimate_along (NaN there)",
+    "theory.studies.paper.halfspace_study": "carries aiming_along/pl_estimate_along (NaN there)",
 }
 
 # Words that name an argument in an error message about a nested value (e.g. a landscape's
@@ -358,7 +359,7 @@ def _simulation():
 
 
 def _net():
-    from theory.plstar import SoftplusNet
+    from theory.studies.plstar import SoftplusNet
 
     rng = np.random.default_rng(0)
     return SoftplusNet(rng.normal(size=(4, 2)), rng.normal(size=4), 3)

@@ -1,5 +1,5 @@
-"""``theory.conditions_table`` and ``toylands conditions``: six conditions side by side, each
-holding with a (sampled or proved) constant or failing with a witness."""
+"""``theory.studies.conditions_table`` and ``toylands conditions``: six conditions side by side,
+each holding with a (sampled or proved) constant or failing with a witness."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import theory
 import toylands
 from theory.cli import main
 from theory.conditions import pl_constant
-from theory.conditions_table import KEYS
+from theory.studies.conditions_table import KEYS
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ from theory.cli import main
 torch = pytest.importorskip("torch", reason="the torch extra is not installed")
 pytest.importorskip("sklearn", reason="scikit-learn (load_digits) is not installed")
 
-from theory.experiments import claims as C  # noqa: E402
-from theory.experiments import mlp, teacher  # noqa: E402
-from theory.experiments._common import digits, torch_threads  # noqa: E402
+from theory.studies.experiments import claims as C  # noqa: E402
+from theory.studies.experiments import mlp, teacher  # noqa: E402
+from theory.studies.experiments._common import digits, torch_threads  # noqa: E402
 
 
 @pytest.fixture(autouse=True, scope="module")

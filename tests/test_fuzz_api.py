@@ -28,10 +28,10 @@ COSTLY = {
     "theory.optim.check_curve": 10,
     "theory.optim.compare.choose_pair": 15,
     "theory.testing.assert_alpha_beta": 15,
-    "theory.plstar.width_point": 10,
-    "theory.plstar.ball_constants": 15,
-    "theory.protocol.two_pass": 15,
-    "theory.protocol.sgd_trajectory": 20,
+    "theory.studies.plstar.width_point": 10,
+    "theory.studies.plstar.ball_constants": 15,
+    "theory.studies.protocol.two_pass": 15,
+    "theory.studies.protocol.sgd_trajectory": 20,
     "theory.certification.interval.certify_interval": 15,
     "theory.certification.symbolic.certify_symbolic": 10,
     "theory.certification.symbolic.exact_region": 10,
@@ -41,8 +41,8 @@ COSTLY = {
     "toylands.relu_net.two_layer_relu": 20,
     "toylands.matfac.matrix_factorization": 30,
     "toylands.radial.remark1_bumps": 30,
-    "theory.paper_studies.halfspace_study": 10,
-    "theory.paper_studies.gap_one_study": 10,
+    "theory.studies.paper.halfspace_study": 10,
+    "theory.studies.paper.gap_one_study": 10,
 }
 
 # Targets left out of the quick sample (a single call takes seconds: sympy, simulations); the
@@ -54,7 +54,7 @@ QUICK_SKIP = {
     "theory.optim.check",
     "theory.check",
     "theory.region_map",
-    "theory.plstar.width_point",
+    "theory.studies.plstar.width_point",
 }
 
 TRIED: Counter = Counter()

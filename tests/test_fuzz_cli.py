@@ -188,6 +188,6 @@ def test_fuzz_cli_slow(command, built):
 def test_every_subcommand_is_fuzzed():
     assert set(COMMANDS) >= {"list", "show", "certify", "region", "simulate", "check", "report",
                              "figures", "conditions", "experiment", "pep"}
-    from theory.experiments import EXPERIMENTS
+    from theory.studies.experiments import EXPERIMENTS
 
     assert not set(EXPERIMENTS) & set(NAMES)  # no valid experiment is run (minutes each)

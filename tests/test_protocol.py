@@ -1,4 +1,4 @@
-"""theory.protocol: T(x^k) with the x^K proxy, the two-pass protocol, heat maps, and the
+"""theory.studies.protocol: T(x^k) with the x^K proxy, the two-pass protocol, heat maps, and the
 comparison with the exact projection and f_i* (MATHEMATICS.md §7)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import toylands
-from theory.protocol import (
+from theory.studies.protocol import (
     min_T_grid,
     protocol_comparison,
     protocol_rows,
@@ -40,7 +40,7 @@ def test_proxy_rows_are_the_papers_T(ex6):
     xk, xK, i = tp.traj.x[0, 5], tp.x_K[0], tp.traj.idx[0, 5, 0]
     alpha, beta = 3.0, 2.0
     # Definition 1 with x_p = x^K and f_i* = 0 gives + β f(x^k) (MATHEMATICS.md §7 prints − β f; see
-    # the theory.protocol docstring)
+    # the theory.studies.protocol docstring)
     T = (ex6.grad_at(xk, i) @ (xk - xK) - alpha * (ex6.loss_at(xk, i) - ex6.loss_at(xK, i))
          + beta * ex6.loss_at(xk, i))
     r = tp.proxy
@@ -111,7 +111,7 @@ def bowl():
 
 
 def test_aiming_along_by_hand(bowl):
-    from theory.protocol import aiming_along
+    from theory.studies.protocol import aiming_along
 
     x = np.array([[1.0, 0.0], [0.0, 0.0], [3.0, 4.0]])
     exact = aiming_along(bowl, x)  # x_ref = Proj(x, S) = 0: ∇f = x is aligned with x − 0
@@ -130,7 +130,7 @@ def test_aiming_along_by_hand(bowl):
 
 
 def test_pl_estimate_along_by_hand(bowl):
-    from theory.protocol import pl_estimate_along
+    from theory.studies.protocol import pl_estimate_along
 
     x = np.array([[1.0, 0.0], [0.0, 2.0], [0.5, 0.5], [3.0, 0.0], [0.1, 0.0]])
     # δ = 2: ‖∇f‖² / (f − f*) = 2 everywhere, so log(2μ) ≤ log 2 (μ = 1: f is 1-PL)
@@ -157,7 +157,7 @@ def test_pl_estimate_along_by_hand(bowl):
 
 
 def test_protocol_two_pass_draws_starts_from_the_settings(ex6):
-    from theory.protocol import PROTOCOL_SETTINGS, protocol_settings, protocol_two_pass
+    from theory.studies.protocol import PROTOCOL_SETTINGS, protocol_settings, protocol_two_pass
 
     cfg = protocol_settings(ex6, steps=20, runs=3)
     assert cfg == {**PROTOCOL_SETTINGS["example6"], "steps": 20, "runs": 3}
@@ -170,7 +170,7 @@ def test_protocol_two_pass_draws_starts_from_the_settings(ex6):
 
 
 def test_protocol_variants_are_the_comparisons_rows(ex6):
-    from theory.protocol import HEATMAP_ALPHAS, HEATMAP_BETAS, VARIANTS, protocol_variants
+    from theory.studies.protocol import HEATMAP_ALPHAS, HEATMAP_BETAS, VARIANTS, protocol_variants
 
     pv = protocol_variants(ex6, steps=60, runs=2, seed=3)
     assert tuple(pv.rows) == VARIANTS and tuple(pv.regions) == VARIANTS

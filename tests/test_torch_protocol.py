@@ -5,9 +5,9 @@ import pytest
 
 import toylands
 from theory.conditions import alpha_beta_rows
-from theory.protocol import min_T_grid, two_pass
-from theory.protocol_stream import stream_two_pass
 from theory.region import Region
+from theory.studies.protocol import min_T_grid, two_pass
+from theory.studies.protocol_stream import stream_two_pass
 
 torch = pytest.importorskip("torch", reason="the torch extra is not installed")
 
@@ -119,7 +119,7 @@ def _close(actual, desired, rel=1e-12):
 def test_pl_and_aiming_estimates_torch_equal_numpy(name, params):
     from theory.optim import optimizers as O
     from theory.optim.simulate import initial_points, simulate
-    from theory.protocol import aiming_along, pl_estimate_along
+    from theory.studies.protocol import aiming_along, pl_estimate_along
 
     f = toylands.get(name, **params)
     x0 = initial_points(f, 1, np.random.default_rng(0))
@@ -161,7 +161,7 @@ def test_pl_star_and_pl_estimate_on_a_network(mlp):
     from torch.func import functional_call
 
     from theory.conditions import pl_star_constant
-    from theory.protocol import pl_estimate_along
+    from theory.studies.protocol import pl_estimate_along
 
     th = mlp.initial()
     pts = th + 0.1 * torch.randn((4, mlp.dim), dtype=th.dtype,

@@ -18,8 +18,9 @@ The package is grouped by job (the layering, lowest first; a test keeps it true)
 - ``conditions``, ``region``, ``claims``: the mathematics of the condition and the paper's claims;
 - ``certification/``: certify, refute or map (α, β) (sampled, adversarial, interval, symbolic);
 - ``optim/``: the optimizers, the simulator, the theorems' bounds and measured-versus-bound;
-- ``protocol``, ``plstar``, ``testing``: the paper's T(x^k) protocol, the PL* study, and the
-  helpers for users' own test suites;
+- ``studies/``: the paper's measurements re-run with exact ground truth (the T(x^k) protocol, the
+  PL* and width studies, the conditions side by side, the network experiments); ``pep/``: the
+  worst case over the α-β class; ``testing``: helpers for users' own test suites;
 - ``report/`` and ``cli/``: the top floor (they alone may import ``figures``).
 
 ``theory.certify`` is the *function*; the package of the certification methods is
@@ -33,10 +34,10 @@ import sys as _sys
 from . import certification as _certification
 from .certification import Certificate, certified_frontier, certify, region_map
 from .conditions import alpha_beta_rows
-from .conditions_table import conditions_table
 from .optim.compare import check
 from .optim.simulate import simulate
 from .region import Region
+from .studies.conditions_table import conditions_table
 
 _sys.modules[__name__ + ".certify"] = _certification
 

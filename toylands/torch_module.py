@@ -17,7 +17,7 @@ Batches of parameter vectors ``θ (..., dim)`` are handled with ``vmap`` over θ
 and ``f_i_star`` holds a *lower bound* ``l_i`` (the one supplied, or 0: every built-in loss is
 ≥ 0), not the infimum. Such a landscape supports the paper's protocol ([AB §5],
 MATHEMATICS.md §7): the last iterate x^K as the proxy of Proj(x^k, S) and ``l_i`` in place of f_i*
-(``theory.protocol.stream_two_pass``); every verdict on it carries ``proxy_note``.
+(``theory.studies.protocol.stream_two_pass``); every verdict on it carries ``proxy_note``.
 
 Per-sample losses must not depend on the other samples of the batch: BatchNorm in train mode and
 dropout in train mode are refused (put the module in ``eval()`` mode, or use GroupNorm or
@@ -57,7 +57,7 @@ class UnknownMinimizers(MinimizerSet):
     def _refuse(self, *_, **__):
         raise ValueError(
             "S is unknown for a network landscape (from_module): there is no projection. Use "
-            "the paper's x^K proxy: theory.protocol.stream_two_pass(landscape, ...), or "
+            "the paper's x^K proxy: theory.studies.protocol.stream_two_pass(landscape, ...), or "
             "theory.alpha_beta_rows(landscape, x, reference=x_K, f_i_lower=0)"
         )
 

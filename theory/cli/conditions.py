@@ -4,7 +4,7 @@
         -> {"landscape", "domain", "alpha_beta", "PL", "delta_PL", "PL_star", "aiming", "QCvx"}
 
 Each condition has ``verdict`` (proved / holds_on_samples / fails / not applicable),
-``constant`` and ``witness`` (theory.conditions_table, MATHEMATICS.md §2–§3).
+``constant`` and ``witness`` (theory.studies.conditions_table, MATHEMATICS.md §2–§3).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ __all__ = ["add_parser"]
 
 
 def _conditions(args):
-    from ..conditions_table import conditions_table
+    from ..studies.conditions_table import conditions_table
 
     land = landscape_from_args(args, seed_param=_takes_seed(args))
     box = None

@@ -1,5 +1,5 @@
 """``toylands experiment NAME [--device cpu|cuda] [--quick] [--json]``: the paper's §5 at toy
-scale (``theory.experiments``; needs the ``torch`` extra)."""
+scale (``theory.studies.experiments``; needs the ``torch`` extra)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ __all__ = ["add_parser"]
 
 
 def _run(args):
-    from ..experiments import EXPERIMENTS, run
-    from ..experiments.claims import claims
+    from ..studies.experiments import EXPERIMENTS, run
+    from ..studies.experiments.claims import claims
 
     if args.name not in EXPERIMENTS:
         raise UserError(f"unknown experiment {args.name!r}; known: {', '.join(EXPERIMENTS)}")

@@ -145,12 +145,12 @@ _PRELOAD = (
     "theory.claims",
     "theory.certification.symbolic",
     "theory.certification.interval",
-    "theory.protocol",
+    "theory.studies.protocol",
     "theory.optim.optimizers",
     "theory.optim.simulate",
     "theory.optim.bounds",
     "theory.optim.compare",
-    "theory.plstar",
+    "theory.studies.plstar",
 )
 
 

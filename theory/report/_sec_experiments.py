@@ -20,9 +20,9 @@ def experiments(cfg: Config, ctx: dict, progress) -> Section:
                        "network experiments were not run.\n",
                        claims=[Claim("ab-width-peak", "[AB] §5; MATHEMATICS.md §8",
                                      "§5 experiments", "torch not installed", NOT_MEASURED)])
-    from ..experiments import mlp, teacher
-    from ..experiments._common import torch_threads
-    from ..experiments.claims import claims
+    from ..studies.experiments import mlp, teacher
+    from ..studies.experiments._common import torch_threads
+    from ..studies.experiments.claims import claims
 
     quick = cfg.quick
     with torch_threads(1):

@@ -22,7 +22,7 @@ __all__ = ["overparam"]
 
 @section("overparam", "PL* and the α-β-condition as width grows")
 def overparam(cfg: Config, ctx: dict, progress) -> Section:
-    from ..plstar import width_study
+    from ..studies.plstar import width_study
 
     study = width_study(
         quick=cfg.quick, seed=cfg.seed, alpha_beta="two-layer-relu" in names(cfg), progress=progress

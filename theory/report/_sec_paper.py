@@ -70,7 +70,7 @@ def paper_text(cfg: Config, ctx: dict, progress) -> Section:
 # ---- claims that toy versions can check ----------------------------------------------------------
 @section("paper_claims", "Examples 4 and 5, half-space, and the neighbourhood term (toy versions)")
 def paper_claims(cfg: Config, ctx: dict, progress) -> Section:
-    from .. import paper_studies as P
+    from ..studies import paper as P
     from ..claims import claim_domain
 
     claims, md, data = [], [], {}
@@ -107,11 +107,11 @@ def paper_claims(cfg: Config, ctx: dict, progress) -> Section:
               "—" if r["alpha"] is None else f"({fmt(r['alpha'], 5)}, {fmt(r['beta'], 5)})",
               fmt(r["beta_sigma2"], 4), fmt(r["neighbourhood"], 4)] for r in rows]))
     text = ("Examples 4 and 5: the region over a sample of the claim's box "
-            "(`theory.paper_studies.gap_one_study`), then (α, α − 1) certified at growing α. "
-            "Half-space: one SGD run (`theory.paper_studies.halfspace_study`, the numbers of "
+            "(`theory.studies.paper.gap_one_study`), then (α, α − 1) certified at growing α. "
+            "Half-space: one SGD run (`theory.studies.paper.halfspace_study`, the numbers of "
             "`halfspace.png`). Batch size: `remark1-bumps` (n = 8 bumps in 2-D) with its bumps "
             "grouped in batches; every batch loss is a sum of bumps, so f_B* is exact "
-            "(`theory.paper_studies.batch_study`).\n\n")
+            "(`theory.studies.paper.batch_study`).\n\n")
     return Section("paper_claims", paper_claims.section_title, data, text + "\n".join(md) + "\n",
                    claims)
 

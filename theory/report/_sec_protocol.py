@@ -12,7 +12,7 @@ __all__ = ["protocol"]
 # ---- the paper's protocol and its proxies ------------------------------------------------------
 @section("protocol", "The paper's protocol: the x^K proxy and f_i* = 0 against the exact S")
 def protocol(cfg: Config, ctx: dict, progress) -> Section:
-    from ..protocol import PROTOCOL_SETTINGS, protocol_comparison
+    from ..studies.protocol import PROTOCOL_SETTINGS, protocol_comparison
 
     data, rows, worse = {}, [], []
     for name in PROTOCOL_SETTINGS:
@@ -62,7 +62,7 @@ def protocol(cfg: Config, ctx: dict, progress) -> Section:
         )
     md = (
         "α_min of the region each variant's rows admit along the same seeded two-pass SGD "
-        "runs (`theory.protocol.protocol_comparison`); the last column is the share of the "
+        "runs (`theory.studies.protocol.protocol_comparison`); the last column is the share of the "
         "paper's (α, β) grid where the proxy heat map and the exact one disagree.\n\n"
         + table(
             [

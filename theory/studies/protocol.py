@@ -26,7 +26,7 @@ an explicit seeded generator, so run 2 reproduces run 1 bit for bit.
 Examples
 --------
 >>> import toylands
->>> from theory.protocol import two_pass, min_T_grid
+>>> from theory.studies.protocol import two_pass, min_T_grid
 >>> f = toylands.get("example6")
 >>> res = two_pass(f, [[0.9, 0.2]], gamma=0.5, steps=200, seed=0)
 >>> res.proxy.a.shape            # (runs, steps, candidates)
@@ -46,7 +46,7 @@ from toylands._checked import checked
 from toylands._validate import as_finite_array, as_finite_float, as_int, check_memory
 from toylands._xp import is_torch, to_numpy64
 
-from .region import Region
+from ..region import Region
 
 __all__ = [
     "Trajectory",

@@ -25,7 +25,7 @@ def _claim(id_, source, claim, measured, ok, numbers):
 
 
 def claims(name: str, res: dict) -> list[dict]:
-    """Claims of one experiment's result ``res`` (from ``theory.experiments.run``)."""
+    """Claims of one experiment's result ``res`` (from ``theory.studies.experiments.run``)."""
     if name == "mlp-width":
         rows = res["rows"]
         return [_claim(

@@ -139,7 +139,7 @@ def gap_one_study(landscape, *, domain, budget: int = 400, seed: int = 0, tries:
     until one is not refuted. Returns ``{"alpha_min", "alpha_gap1", "tried": [{alpha, beta,
     verdict, method, min_slack}], "holds": the first pair not refuted or None}``.
     """
-    from .certification import certify, region_map
+    from ..certification import certify, region_map
 
     reg = region_map(landscape, domain=domain, budget=budget, rng=seed, rounds=0)
     a0 = float(reg.alpha_min)
@@ -228,7 +228,7 @@ def batch_study(*, n: int = 8, d: int = 2, spread: float = 2.0, seed: int = 0,
     ``neighbourhood = 2βσ_int²/(α − β)`` and ``beta_sigma2 = βσ_int²`` there."""
     import toylands
 
-    from .certification import region_map
+    from ..certification import region_map
 
     base = toylands.get("remark1-bumps", n=n, d=d, spread=spread, seed=seed)
     for b in batches:

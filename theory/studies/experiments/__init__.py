@@ -1,5 +1,5 @@
 r"""The paper's §5 experiments at toy scale (MATHEMATICS.md §7–§8): networks through
-``toylands.from_module`` and the streamed protocol (``theory.protocol_stream``). Needs the
+``toylands.from_module`` and the streamed protocol (``theory.studies.protocol_stream``). Needs the
 ``torch`` extra.
 
 ``run(name, quick=False, device="cpu", seed=0)`` runs one of ``EXPERIMENTS`` and returns a

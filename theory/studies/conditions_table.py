@@ -38,10 +38,10 @@ import numpy as np
 from toylands._checked import checked
 from toylands._validate import as_finite_float, as_int
 
-from .certification import available_methods, certify, region_map
-from .certification.inputs import _check_domain, _rng
-from .certification.sampling import sample_points
-from .conditions import (
+from ..certification import available_methods, certify, region_map
+from ..certification.inputs import _check_domain, _rng
+from ..certification.sampling import sample_points
+from ..conditions import (
     aiming_constant,
     pl_constant,
     pl_star_constant,

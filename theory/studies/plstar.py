@@ -37,7 +37,7 @@ from toylands._validate import (
     check_work,
 )
 
-from .optim.bounds import HypothesisError, local_plstar
+from ..optim.bounds import HypothesisError, local_plstar
 
 __all__ = [
     "SoftplusNet",
@@ -335,7 +335,7 @@ def alpha_beta_sweep(widths, *, budget: int, seed: int, progress=None) -> list[d
     (the neighbourhood term of Theorem 1 is ``2·term·σ_int²``)."""
     import toylands
 
-    from .certification import certified_best_pairs, region_map
+    from ..certification import certified_best_pairs, region_map
 
     out = []
     for k in widths:

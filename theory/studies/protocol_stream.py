@@ -2,26 +2,28 @@ r"""The paper's two-pass protocol streamed, for landscapes too big to store a tr
 ([AB §5]; MATHEMATICS.md §7): networks from ``toylands.from_module`` and the array-API
 landscapes on torch.
 
-``theory.protocol.two_pass`` keeps every iterate ``(runs, K+1, dim)``; for a network of 10⁵
+``theory.studies.protocol.two_pass`` keeps every iterate ``(runs, K+1, dim)``; for a network of 10⁵
 parameters and thousands of steps that is gigabytes. Here run 1 trains and keeps only ``x^K``;
 run 2 repeats the same seeded run (the same ``numpy.random.Generator`` stream of mini-batch
 indices, so the same iterates bit for bit) and forms the rows of
 
     T(x^k) = <∇f_{B_k}(x^k), x^k − x^K> − α (f_{B_k}(x^k) − f_{B_k}(x^K)) + β (f_{B_k}(x^k) − l_B)
 
-as it goes (``+ β``: the sign correction of MATHEMATICS.md §7, see ``theory.protocol``), with
-``l_B`` the mean of the lower bounds ``l_i`` of the batch (0, the paper's choice, by default).
-``B_k`` is drawn as in ``theory.protocol.sgd_trajectory`` (``rng.integers(0, n, (runs, batch))``
-per step), so on a numpy landscape the rows equal ``protocol_rows(..., projection="proxy")``.
+as it goes (``+ β``: the sign correction of MATHEMATICS.md §7, see ``theory.studies.protocol``),
+with ``l_B`` the mean of the lower bounds ``l_i`` of the batch (0, the paper's choice, by default).
+``B_k`` is drawn as in ``theory.studies.protocol.sgd_trajectory``
+(``rng.integers(0, n, (runs, batch))`` per step), so on a numpy landscape the rows equal
+``protocol_rows(..., projection="proxy")``.
 
 Every ``record_every`` steps (default one epoch, ``n // batch``) the iterate is kept for the
 full-batch diagnostics of MATHEMATICS.md §7: the PL estimate ``2 log‖∇f(x^k)‖ − (2/δ) log(f(x^k) −
-f(x^K))`` and the aiming cosine and coefficient (``theory.protocol.pl_estimate_along``,
+f(x^K))`` and the aiming cosine and coefficient (``theory.studies.protocol.pl_estimate_along``,
 ``aiming_along``, with ``x^K`` as the reference).
 
 The SGD step and the rows run on the landscape's arrays (numpy, or torch on its device); the
 rows are gathered once and returned as float64 numpy (``ProtocolRows``), whose region
-(``theory.region``) and heat map (``theory.protocol.min_T_grid``) are exact geometry on the host.
+(``theory.region``) and heat map (``theory.studies.protocol.min_T_grid``) are exact geometry on the
+host.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ class StreamedProtocol:
     diverged : ndarray of bool (runs,)
     recorded_steps : ndarray (E,)
         The steps whose iterates were kept for the diagnostics.
-    pl, aiming : list of theory.protocol.PLEstimate / Aiming, one per run
+    pl, aiming : list of theory.studies.protocol.PLEstimate / Aiming, one per run
         The diagnostics of MATHEMATICS.md §7 along the recorded iterates, reference ``x^K``.
     final_loss : ndarray (runs,)
         ``f(x^K)``.

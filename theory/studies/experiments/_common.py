@@ -7,8 +7,8 @@ and one protocol run summarised (MATHEMATICS.md §7–§8).
 - ``mlp(widths, seed)``: ``Linear → ReLU → … → Linear`` in float64, initialised by
   ``torch.manual_seed``-free seeded generators (the same seed gives the same bits).
 - ``protocol_summary``: train by mini-batch SGD (run 1), repeat (run 2) recording the rows of
-  T (``theory.protocol_stream``), and read off the proxy region: the smallest workable pair on
-  the paper's grid (``α ≥ β + 0.1``), the gap at α = 10, the neighbourhood term
+  T (``theory.studies.protocol_stream``), and read off the proxy region: the smallest workable pair
+  on the paper's grid (``α ≥ β + 0.1``), the gap at α = 10, the neighbourhood term
   ``β σ_int²`` with ``σ_int²`` replaced by ``f(x^K)`` (with ``l_i = 0`` Theorem 1's term is
   ``E[f* − l_i] = f*``, and ``f(x^K) ≥ f*`` stands in for it; MATHEMATICS.md §2).
 """
@@ -34,7 +34,7 @@ def torch_threads(threads: int | None):
     one thread (measured: 13 s against 1.2 s of CPU for the same 200 steps). ``None`` leaves
     torch's setting alone. (The one context manager of ``theory.optim.arrays``.)
     """
-    from ..optim.arrays import torch_threads as threads_ctx
+    from ...optim.arrays import torch_threads as threads_ctx
 
     return threads_ctx(threads)
 
@@ -51,7 +51,7 @@ def works_fraction(rows) -> float:
 def torch_device(device: str):
     """``torch.device(device)`` after checking it exists (``cuda`` without a GPU is an error;
     the one check of ``theory.optim.arrays.torch_device``)."""
-    from ..optim.arrays import torch_device as check
+    from ...optim.arrays import torch_device as check
 
     return check(device)
 
