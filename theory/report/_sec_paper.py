@@ -70,8 +70,8 @@ def paper_text(cfg: Config, ctx: dict, progress) -> Section:
 # ---- claims that toy versions can check ----------------------------------------------------------
 @section("paper_claims", "Examples 4 and 5, half-space, and the neighbourhood term (toy versions)")
 def paper_claims(cfg: Config, ctx: dict, progress) -> Section:
-    from ..studies import paper as P
     from ..claims import claim_domain
+    from ..studies import paper as P
 
     claims, md, data = [], [], {}
     for name, ex, rule in (
