@@ -201,3 +201,23 @@ def test_a_lazy_cycle_is_caught():
         "theory.optim.grid": "def f():\n    from .compare import check\n",
     }
     assert cycles(graph(sources, set())) == [["theory.optim.compare", "theory.optim.grid"]]
+
+
+def test_former_module_names_still_import():
+    # Code written against the earlier layout keeps working: the old names are the new modules.
+    import importlib
+
+    import theory.studies.experiments.claims as claims
+    import theory.studies.paper as paper
+    import theory.studies.protocol as protocol
+
+    assert importlib.import_module("theory.protocol") is protocol
+    assert importlib.import_module("theory.paper_studies") is paper
+    assert importlib.import_module("theory.experiments.claims") is claims
+    from theory.certify import region_map
+    from theory.plstar import alpha_beta_sweep
+
+    assert callable(region_map) and callable(alpha_beta_sweep)
+    import theory
+
+    assert callable(theory.conditions_table)  # the function, not the module it lives in

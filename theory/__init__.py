@@ -26,9 +26,15 @@ The package is grouped by job (the layering, lowest first; a test keeps it true)
 ``theory.certify`` is the *function*; the package of the certification methods is
 ``theory.certification`` (a different name, so that neither shadows the other). For code written
 against the earlier flat layout, ``from theory.certify import region_map`` still resolves: the
-module name ``theory.certify`` is an alias of ``theory.certification`` in ``sys.modules``.
+module name ``theory.certify`` is an alias of ``theory.certification`` in ``sys.modules``. The
+same holds for the studies' former places (``theory.protocol``, ``theory.protocol_stream``,
+``theory.plstar``, ``theory.paper_studies``, ``theory.experiments``): importing one imports its
+module under ``theory.studies`` (a finder below, so nothing is imported before it is asked for).
 """
 
+import importlib as _importlib
+import importlib.abc as _abc
+import importlib.util as _util
 import sys as _sys
 
 from . import certification as _certification
@@ -40,6 +46,41 @@ from .region import Region
 from .studies.conditions_table import conditions_table
 
 _sys.modules[__name__ + ".certify"] = _certification
+
+# Former module names -> their place now (imported lazily, on first use).
+_MOVED = {
+    "theory.protocol": "theory.studies.protocol",
+    "theory.protocol_stream": "theory.studies.protocol_stream",
+    "theory.plstar": "theory.studies.plstar",
+    "theory.paper_studies": "theory.studies.paper",
+    "theory.experiments": "theory.studies.experiments",
+}
+
+
+class _MovedLoader(_abc.Loader):
+    def __init__(self, target: str):
+        self.target = target
+
+    def create_module(self, spec):
+        return _importlib.import_module(self.target)  # the module itself, not a copy
+
+    def exec_module(self, module):
+        pass
+
+
+class _MovedFinder(_abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        new = _MOVED.get(name)
+        if new is None:
+            for old, moved in _MOVED.items():  # a submodule of a moved package
+                if name.startswith(old + "."):
+                    new = moved + name[len(old):]
+                    break
+        return None if new is None else _util.spec_from_loader(name, _MovedLoader(new))
+
+
+if not any(isinstance(f, _MovedFinder) for f in _sys.meta_path):
+    _sys.meta_path.insert(0, _MovedFinder())
 
 
 def __getattr__(name):
