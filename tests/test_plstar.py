@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from tolerance import assert_rounding_close, loss_scale, ulps_for
 
-from theory import plstar as P
+from theory.studies import plstar as P
 
 
 @pytest.fixture(scope="module")
