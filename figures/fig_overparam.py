@@ -86,13 +86,12 @@ def main(out_dir, smoke: bool = False, *, seed: int = 0, data: dict | None = Non
     ax = axes[2]
     ab = data["alpha_beta"]
     k = np.array([r["width"] for r in ab], dtype=float)
-    P.plot_curve(ax, k, [r["alpha_min"] for r in ab], marker="o", label="α_min (region)")
-    P.plot_curve(
-        ax, k, [r["alpha"] for r in ab], marker="s", ls="--", label="α of the best Thm 1 pair"
-    )
-    P.plot_curve(
-        ax, k, [r["beta"] for r in ab], marker="^", ls=":", label="β of the best Thm 1 pair"
-    )
+    P.plot_curve(ax, k, [r["alpha_min"] for r in ab], marker="o",
+                 label="α_min, sampled region (lower bound)")
+    P.plot_curve(ax, k, [r["alpha"] for r in ab], marker="s", ls="--",
+                 label="α, best Thm 1 pair (holds on samples)")
+    P.plot_curve(ax, k, [r["beta"] for r in ab], marker="^", ls=":",
+                 label="β, best Thm 1 pair (holds on samples)")
     n = ab[0]["n"]
     dim_per_unit = ab[0]["params"] / ab[0]["width"]
     ax.axvline(n / dim_per_unit, color="0.4", ls=":", label=f"#params = n = {n}")
