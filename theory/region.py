@@ -59,7 +59,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from toylands._checked import checked
-from toylands._validate import as_finite_array, as_finite_float, as_int
+from toylands._validate import _as_numeric_array, as_finite_array, as_finite_float, as_int
 
 __all__ = [
     "Region",
@@ -480,6 +480,14 @@ def _theorem_number(value, name) -> int:
     return int(value)
 
 
+def _real_values(value, name, ctx):
+    """Real numbers as a float64 array; ±inf and NaN pass (they stand for "no β works")."""
+    return _as_numeric_array(value, name).astype(np.float64, copy=False)
+
+
+@checked(theorem=lambda v, n, c: _theorem_number(v, n), alpha=_real_values, beta=_real_values,
+         gamma_L=lambda v, n, c: as_finite_float(v, n, low=0.0),
+         c_sps=lambda v, n, c: as_finite_float(v, n, low=0.0, low_open=True))
 def theorem_term(theorem: int, alpha, beta, *, gamma_L: float = 0.0, c_sps: float = 1.0):
     r"""The α, β-dependent factor of a theorem's neighbourhood term (MATHEMATICS.md §6),
     vectorised; ``+∞`` where the theorem's gap constraint or ``0 ≤ β < α`` fails.
@@ -491,8 +499,6 @@ def theorem_term(theorem: int, alpha, beta, *, gamma_L: float = 0.0, c_sps: floa
     (4.0, inf)
     """
     table = _theorems(float(gamma_L), float(c_sps))
-    if theorem not in table:
-        raise ValueError(f"unknown theorem {theorem!r}; known: {sorted(table)}")
     (p1, p2, p3), (r1, r2, r3), kappa, strict, _ = table[theorem]
     al, be = np.broadcast_arrays(np.asarray(alpha, float), np.asarray(beta, float))
     den = r1 * al + r2 * be + r3
