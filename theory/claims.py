@@ -178,16 +178,17 @@ def claim_domain(landscape):
     return landscape.domain
 
 
-def claim_family(name: str) -> tuple | None:
-    """The paper's family of pairs for landscape ``name`` (see the module docstring), or None."""
-    claim = CLAIMS.get(name)
-    return None if claim is None else claim.family
-
-
 def _landscape_name(value, name, ctx):
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a landscape name (a string), got {type(value).__name__}")
     return value
+
+
+@checked(name=_landscape_name)
+def claim_family(name: str) -> tuple | None:
+    """The paper's family of pairs for landscape ``name`` (see the module docstring), or None."""
+    claim = CLAIMS.get(name)
+    return None if claim is None else claim.family
 
 
 @checked(name=_landscape_name)

@@ -46,7 +46,7 @@ from typing import NamedTuple
 import numpy as np
 
 from toylands._checked import checked
-from toylands._validate import as_finite_float
+from toylands._validate import _as_numeric_array, as_finite_array, as_finite_float
 
 __all__ = [
     "Rows",
@@ -109,6 +109,26 @@ def _rows(value, name, ctx):
     if not isinstance(value, Rows):
         raise TypeError(f"{name} must be the Rows of alpha_beta_rows(), got {type(value).__name__}")
     return value
+
+
+def _grad_norms(value, name, ctx):
+    """``(G_x, G_p)``: two arrays of gradient norms, ``>= 0`` (``+inf`` allowed: an overflowed
+    norm only weakens the bound; NaN is refused)."""
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        got = f"of length {len(value)}" if isinstance(value, (tuple, list)) else \
+            f"got {type(value).__name__}"
+        raise TypeError(f"{name} must be a pair (G_x, G_p) of arrays of gradient norms, {got}")
+    out = []
+    for v, part in zip(value, ("G_x", "G_p")):
+        arr = _as_numeric_array(v, f"{name}'s {part}").astype(np.float64, copy=False)
+        if np.any(np.isnan(arr)) or np.any(arr < 0):
+            raise ValueError(f"{name}'s {part} must be >= 0 (norms), got NaN or a negative")
+        out.append(arr)
+    return tuple(out)
+
+
+def _nonneg_reals(value, name, ctx):
+    return as_finite_array(value, name, low=0.0)
 
 
 def _system(value, name, ctx):
@@ -253,7 +273,7 @@ def slack(rows: Rows, alpha: float, beta: float, *, per_sample: bool = False):
     return per_cand.max(axis=-1)
 
 
-@checked(rows=_rows)
+@checked(rows=_rows, grad_norms=_grad_norms)
 def slack_tolerance(rows: Rows, alpha: float, beta: float, *, x=None,
                     grad_norms=None) -> np.ndarray:
     r"""The rounding allowance of ``slack`` at each point, shape ``(...)``: a computed slack
@@ -309,6 +329,7 @@ def slack_tolerance(rows: Rows, alpha: float, beta: float, *, x=None,
     return np.maximum(tol, 0.0)
 
 
+@checked(rows=_rows, alpha=_nonneg_reals, grad_norms=_grad_norms)
 def slack_error_coefficients(rows: Rows, alpha, *, x=None, grad_norms=None):
     r"""``(e0, e1)``, shape ``(..., m, n)`` (``alpha`` broadcasts against the rows): the error
     bound of ``slack_tolerance`` without its last term, ``e0 + β e1 ≥ |T̃_i − T_i| − ε |T̃_i|``,
@@ -321,14 +342,25 @@ def slack_error_coefficients(rows: Rows, alpha, *, x=None, grad_norms=None):
     ``(α b − a − e0) / (c + e1)`` (``theory.certification.frontier``).
     """
     K = float(EVAL_ULPS)
+    try:
+        np.broadcast_shapes(alpha.shape, rows.a.shape)
+    except ValueError:
+        raise ValueError(f"alpha of shape {alpha.shape} does not broadcast against the rows, "
+                         f"shape {rows.a.shape}") from None
     mag_a = np.abs(rows.a)
     mag_x = np.abs(rows.fx)[..., None, :]
     mag_p = np.abs(rows.fp)
     if grad_norms is not None:
         if x is None:
             raise ValueError("grad_norms needs the points x")
-        gx, gp = (np.asarray(v, dtype=np.float64) for v in grad_norms)
+        gx, gp = grad_norms
         x = np.asarray(x, dtype=np.float64)
+        want = rows.candidates.shape[:-2] + rows.candidates.shape[-1:]
+        for v, part, shape in ((x, "x", want), (gx, "grad_norms's G_x", rows.fx.shape),
+                               (gp, "grad_norms's G_p", rows.fp.shape)):
+            if v.shape != shape:
+                raise ValueError(f"{part} must have shape {shape} (that of the rows), got "
+                                 f"{v.shape}")
         nx = np.linalg.norm(x, axis=-1)[..., None, None]
         npn = np.linalg.norm(rows.candidates, axis=-1)[..., None]
         nv = np.linalg.norm(x[..., None, :] - rows.candidates, axis=-1)[..., None]

@@ -59,7 +59,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from toylands._checked import checked
-from toylands._validate import as_finite_array, as_finite_float, as_int
+from toylands._validate import _as_numeric_array, as_finite_array, as_finite_float, as_int
 
 __all__ = [
     "Region",
@@ -469,6 +469,25 @@ def _theorems(gamma_L: float, c_sps: float) -> dict:
 THEOREMS = tuple(sorted(_theorems(0.0, 1.0)))
 
 
+def _theorem_number(value, name) -> int:
+    """A theorem number of :data:`THEOREMS` (an int; not a bool, not a string)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a theorem number, one of {list(THEOREMS)}; got "
+                        f"{type(value).__name__}")
+    if int(value) not in THEOREMS:
+        shown = int(value) if abs(int(value)) < 10**6 else "a large integer"
+        raise ValueError(f"unknown theorem {shown}: {name} must be one of {list(THEOREMS)}")
+    return int(value)
+
+
+def _real_values(value, name, ctx):
+    """Real numbers as a float64 array; ±inf and NaN pass (they stand for "no β works")."""
+    return _as_numeric_array(value, name).astype(np.float64, copy=False)
+
+
+@checked(theorem=lambda v, n, c: _theorem_number(v, n), alpha=_real_values, beta=_real_values,
+         gamma_L=lambda v, n, c: as_finite_float(v, n, low=0.0),
+         c_sps=lambda v, n, c: as_finite_float(v, n, low=0.0, low_open=True))
 def theorem_term(theorem: int, alpha, beta, *, gamma_L: float = 0.0, c_sps: float = 1.0):
     r"""The α, β-dependent factor of a theorem's neighbourhood term (MATHEMATICS.md §6),
     vectorised; ``+∞`` where the theorem's gap constraint or ``0 ≤ β < α`` fails.
@@ -480,8 +499,6 @@ def theorem_term(theorem: int, alpha, beta, *, gamma_L: float = 0.0, c_sps: floa
     (4.0, inf)
     """
     table = _theorems(float(gamma_L), float(c_sps))
-    if theorem not in table:
-        raise ValueError(f"unknown theorem {theorem!r}; known: {sorted(table)}")
     (p1, p2, p3), (r1, r2, r3), kappa, strict, _ = table[theorem]
     al, be = np.broadcast_arrays(np.asarray(alpha, float), np.asarray(beta, float))
     den = r1 * al + r2 * be + r3
@@ -629,6 +646,40 @@ def _json_safe(v):
     return v
 
 
+# ---- argument kinds of the functions that take a region and its certificates (``@checked``) ---
+def _region_kind(value, name, ctx):
+    """A :class:`Region` (from ``region_map`` or ``Region.from_rows``)."""
+    if not isinstance(value, Region):
+        raise TypeError(f"{name} must be a theory.Region (from region_map or Region.from_rows), "
+                        f"got {type(value).__name__}")
+    return value
+
+
+def _bracket_kind(value, name, ctx):
+    """A :class:`FrontierBracket` (from ``theory.certification.certified_frontier``)."""
+    if not isinstance(value, FrontierBracket):
+        raise TypeError(f"{name} must be a FrontierBracket (from certified_frontier), got "
+                        f"{type(value).__name__}")
+    return value
+
+
+def _best_pair_kind(value, name, ctx):
+    """A :class:`BestPair`, or the dict with ``error`` that stands for a theorem without one."""
+    if not isinstance(value, (BestPair, dict)):
+        raise TypeError(f"{name} must be a BestPair or a dict with 'error' (as "
+                        f"certified_best_pairs returns), got {type(value).__name__}")
+    return value
+
+
+def _pairs_kind(value, name, ctx):
+    """``{theorem: BestPair or dict with 'error'}``, as ``certified_best_pairs`` returns."""
+    if not isinstance(value, dict):
+        raise TypeError(f"{name} must be a dict {{theorem: BestPair}} (from "
+                        f"certified_best_pairs), got {type(value).__name__}")
+    return {_theorem_number(k, f"a key of {name}"): _best_pair_kind(v, f"{name}[{k!r}]", ctx)
+            for k, v in value.items()}
+
+
 # ---- the region ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Region:
@@ -734,9 +785,11 @@ class Region:
             raise TypeError(f"paper_claim must be a dict or None, got {type(paper_claim).__name__}")
         return replace(self, paper_claim=paper_claim, info=dict(self.info))
 
+    @checked(bracket=_bracket_kind, pairs=_pairs_kind)
     def with_certificates(self, *, bracket: FrontierBracket | None = None,
                           pairs: dict | None = None) -> Region:
-        """The same region with a certified frontier bracket and/or certified best pairs."""
+        """The same region with a certified frontier bracket and/or certified best pairs
+        (``{theorem: BestPair}``, as ``theory.certification.certified_best_pairs`` returns)."""
         return replace(
             self,
             info=dict(self.info),
@@ -815,9 +868,7 @@ class Region:
     def alpha_for_ratio(self, ratio: float) -> float:
         r"""``inf{α > 0 : β_min(α) ≤ ratio·α}``: the smallest α on the ray ``β = ratio·α``
         (Example 1's family ``β = 4α/5``); +∞ if there is none. ``0 < ratio < 1``."""
-        ratio = float(ratio)
-        if not (0.0 < ratio < 1.0):
-            raise ValueError(f"ratio must lie in (0, 1), got {ratio}")
+        ratio = as_finite_float(ratio, "ratio", low=0.0, high=1.0, low_open=True, high_open=True)
         return max(self._first_below(0.0, strict=False, ratio=ratio), 0.0)
 
     @property

@@ -26,19 +26,20 @@ certified side in ``theory.certification.pairs``.
 
 from __future__ import annotations
 
-import math
-import numbers
 import time
 import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from toylands._checked import checked
+from toylands._validate import as_finite_array, as_finite_float, as_int, check_memory
+
 from ..conditions import alpha_beta_rows, slack_error_coefficients
-from ..region import FrontierBracket
+from ..region import FrontierBracket, _region_kind
 from .certificate import HOLDS_ON_SAMPLES, INCONCLUSIVE, PROVED, REFUTED
 from .dispatch import _supports, certify
-from .inputs import _check_domain
+from .inputs import _budget_kind, _calls_kind, _check_domain, _seed_kind
 from .inputs import progress as _progress
 
 __all__ = [
@@ -99,22 +100,51 @@ def _good(method) -> str:
     return PROVED if method in ("interval", "symbolic") else HOLDS_ON_SAMPLES
 
 
-def _real(name, v) -> float:
-    if isinstance(v, bool) or not isinstance(v, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(v).__name__}")
-    v = float(v)
-    if not math.isfinite(v):
-        raise ValueError(f"{name} must be finite, got {v}")
-    return v
-
-
 def _rtol(rtol, method) -> float:
     if rtol is None:
         return DEFAULT_RTOL[method]
-    rtol = _real("rtol", rtol)
-    if not 0.0 < rtol < 1.0:
-        raise ValueError(f"rtol must lie in (0, 1), got {rtol}")
-    return rtol
+    return _rtol_kind(rtol, "rtol", {})
+
+
+# ---- @checked kinds of this module and of pairs / tightness --------------------------------------
+def _method_kind(value, name, ctx):
+    """One of :data:`FRONTIER_METHODS` (None, the default, picks the strongest)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be None or one of {', '.join(FRONTIER_METHODS)}; got "
+                        f"{type(value).__name__}")
+    if value not in FRONTIER_METHODS:
+        shown = repr(value) if len(value) < 40 else "a long string"
+        raise ValueError(f"unknown {name} {shown}; known: {', '.join(FRONTIER_METHODS)}")
+    return value
+
+
+def _rtol_kind(value, name, ctx):
+    """A relative precision in ``(0, 1)``."""
+    return as_finite_float(value, name, low=0.0, high=1.0, low_open=True, high_open=True)
+
+
+def _positive_kind(value, name, ctx):
+    return as_finite_float(value, name, low=0.0, low_open=True)
+
+
+def _alphas_kind(value, name, ctx):
+    """A non-empty array of finite α > 0, flattened, sorted and deduplicated."""
+    if isinstance(value, (str, bytes, dict, set)) or value is None:
+        raise TypeError(f"{name} must be a sequence of real numbers, got {type(value).__name__}")
+    try:
+        al = np.asarray(value, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError, OverflowError):
+        raise TypeError(f"{name} must be a sequence of real numbers") from None
+    if al.size == 0:
+        raise ValueError(f"{name} must not be empty")
+    if not np.all(np.isfinite(al)) or np.any(al <= 0):
+        raise ValueError(f"{name} must be finite and > 0")
+    return np.unique(al)
+
+
+# The parameters every search of this module and of ``pairs`` / ``tightness`` shares.
+SEARCH_KINDS = dict(method=_method_kind, rtol=_rtol_kind, budget=_budget_kind, rng=_seed_kind,
+                    max_calls=_calls_kind)
 
 
 def _call_budget(method, budget, landscape=None):
@@ -130,6 +160,7 @@ def _call_budget(method, budget, landscape=None):
 
 
 # ---- the rounding-safe lower bound from sample points ------------------------------------------
+@checked(alphas=lambda v, n, c: as_finite_array(v, n, low=0.0))
 def rounding_safe_beta_lo(landscape, x, alphas) -> np.ndarray:
     r"""``max_x min_{x_p} max_i (α b_i − a_i − e0_i) / (c_i + e1_i)`` for each α, clipped at 0.
 
@@ -150,6 +181,9 @@ def rounding_safe_beta_lo(landscape, x, alphas) -> np.ndarray:
     for k in range(0, x.shape[0], _GRAD_CHUNK):
         xc = x[k : k + _GRAD_CHUNK]
         rows = alpha_beta_rows(landscape, xc)
+        # e0, e1, num, den and r: a few arrays of (alphas, points, candidates, samples)
+        check_memory(6 * 8 * al.size * rows.b.size,
+                     f"alphas ({al.size}) times the rows of {len(xc)} points")
         with np.errstate(over="ignore"):  # an infinite norm only weakens the bound to −∞
             gx = np.linalg.norm(landscape.grads(xc), axis=-1)
             gp = np.linalg.norm(landscape.grads(rows.candidates), axis=-1)
@@ -187,6 +221,8 @@ class CertifiedBeta:
     counterexamples: np.ndarray = field(repr=False, default_factory=lambda: np.empty((0, 0)))
 
 
+@checked(alpha=_positive_kind, beta_lo="real", beta_max="real", proved_hi="real", first="real",
+         **SEARCH_KINDS)
 def certified_beta(landscape, alpha, *, beta_lo, beta_max=None, proved_hi=None, first=None,
                    refine=True, domain=None, method=None, rtol=None, budget=None, rng=0,
                    max_calls=_MAX_CALLS) -> CertifiedBeta:
@@ -226,10 +262,7 @@ def certified_beta(landscape, alpha, *, beta_lo, beta_max=None, proved_hi=None, 
     """
     box = _check_domain(landscape, domain)
     method = _resolve(landscape, method)
-    alpha = _real("alpha", alpha)
-    if alpha <= 0:
-        raise ValueError(f"alpha must be > 0, got {alpha}")
-    lo = max(_real("beta_lo", beta_lo), 0.0)
+    lo = max(beta_lo, 0.0)
     rtol = _rtol(rtol, method)
     call_budget = _call_budget(method, budget, landscape)
     good = _good(method)
@@ -237,7 +270,7 @@ def certified_beta(landscape, alpha, *, beta_lo, beta_max=None, proved_hi=None, 
     if beta_max is None:
         top = alpha - max(_TOP * (alpha - lo), ulp)
     else:
-        top = min(_real("beta_max", beta_max), alpha - ulp)
+        top = min(beta_max, alpha - ulp)
     state = {"lower": min(lo, alpha), "search": lo, "calls": 0}
     cex = []
 
@@ -295,18 +328,7 @@ def certified_beta(landscape, alpha, *, beta_lo, beta_max=None, proved_hi=None, 
 
 
 # ---- the bracket on a grid of α --------------------------------------------------------------
-def _check_alphas(alphas) -> np.ndarray:
-    try:
-        al = np.asarray(alphas, dtype=np.float64).reshape(-1)
-    except (TypeError, ValueError):
-        raise TypeError("alphas must be a sequence of real numbers") from None
-    if al.size == 0:
-        raise ValueError("alphas must not be empty")
-    if not np.all(np.isfinite(al)) or np.any(al <= 0):
-        raise ValueError("alphas must be finite and > 0")
-    return np.unique(al)
-
-
+@checked(alphas=_alphas_kind, region=_region_kind, **SEARCH_KINDS)
 def certified_frontier(landscape, alphas, *, domain=None, method=None, region=None, rtol=None,
                        budget=None, rng=0, quiet=True) -> FrontierBracket:
     r"""Bracket the true frontier ``β_min(α)`` at each α (MATHEMATICS.md §2).
@@ -352,7 +374,7 @@ def certified_frontier(landscape, alphas, *, domain=None, method=None, region=No
     t0 = time.perf_counter()
     box = _check_domain(landscape, domain)
     method = _resolve(landscape, method)
-    al = _check_alphas(alphas)
+    al = alphas  # sorted and deduplicated by _alphas_kind
     rtol = _rtol(rtol, method)
     if region is None:
         region = region_map(landscape, domain=box, rng=rng, keep_points=True, quiet=quiet)
@@ -360,6 +382,10 @@ def certified_frontier(landscape, alphas, *, domain=None, method=None, region=No
     if pts is None:
         raise ValueError("region must keep its points: build it with region_map(..., "
                          "keep_points=True)")
+    pts = np.asarray(pts, dtype=np.float64)
+    if pts.ndim != 2 or pts.shape[-1] != landscape.dim:
+        raise ValueError(f"region's points have shape {pts.shape}, not (N, {landscape.dim}): "
+                         f"build it with region_map on this landscape")
     _progress(f"frontier {landscape.name}: rounding-safe lower bound over {len(pts)} points",
               quiet)
     lo = np.minimum(rounding_safe_beta_lo(landscape, pts, al), al)
@@ -439,17 +465,20 @@ def _carry_lower(landscape, al, lo, cex) -> np.ndarray:
     return lo
 
 
+@checked(region=_region_kind, num=lambda v, n, c: as_int(v, n, low=1, high=1_000_000),
+         alpha_max=_positive_kind)
 def bracket_alphas(region, num: int = 16, *, alpha_max=None) -> np.ndarray:
     """``num`` geometrically spaced α from just above the sampled α_min to
     ``region.default_alpha_max()`` (twice the paper's α where it gives one), with the paper's α."""
-    if isinstance(num, bool) or not isinstance(num, numbers.Integral) or num < 1:
-        raise ValueError(f"the number of alphas must be a positive integer, got {num!r}")
     a0 = region.alpha_min
     if not np.isfinite(a0):
-        raise ValueError("the sampled region is empty: no alpha admits a beta")
-    hi = region.default_alpha_max() if alpha_max is None else float(alpha_max)
-    lo = max(a0 * (1.0 + 1e-3), 1e-9)
-    al = np.geomspace(lo, max(hi, lo * 1.01), int(num))
+        raise ValueError("region is empty: no alpha admits a beta")
+    hi = region.default_alpha_max() if alpha_max is None else alpha_max
+    top = np.finfo(np.float64).max
+    lo = min(max(a0 * (1.0 + 1e-3), 1e-9), top / 1.01)
+    with np.errstate(over="ignore"):  # ends near the float64 limit: numpy's power overflows
+        hi = min(max(hi, lo * 1.01), top)
+        al = np.minimum(np.geomspace(lo, hi, num), hi)
     claim = region.paper_claim or {}
     if claim.get("alpha") is not None:
         al = np.r_[al, float(claim["alpha"])]

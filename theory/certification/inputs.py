@@ -1,5 +1,6 @@
-"""Checks of the arguments every certification method takes (domain, rng, budget), and the
-deterministic default budget."""
+"""Checks of the arguments every certification method takes (domain, rng, budget), the
+``@checked`` kinds of those that several functions share, and the deterministic default
+budget."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ from toylands._validate import as_int, as_rng
 from toylands.domain import Box, as_box
 
 __all__ = ["_check_domain", "_rng", "_check_budget", "_default_budget", "progress"]
+
+# The most certify calls one search may be asked for (a bisection to float64 precision over
+# the whole range of doubles needs about 2 100).
+MAX_CALLS = 10_000
 
 
 def _check_domain(landscape, domain) -> Box:
@@ -27,6 +32,31 @@ def _check_budget(budget, default: int) -> int:
     if budget is None:
         return default
     return as_int(budget, "budget", low=1)
+
+
+# ---- @checked kinds shared by the certification functions ------------------------------------
+def _seed_kind(value, name, ctx):
+    """A seed or a ``numpy.random.Generator`` (or None), checked but passed on as given: a
+    function that makes several certify calls gives each the same seed (deterministic)."""
+    as_rng(value, name, default_seed=0)
+    return value
+
+
+def _budget_kind(value, name, ctx):
+    """A budget per certify call: a positive int (sample points, or the interval method's
+    boxes) or the interval method's dict ``{"boxes", "seconds"}`` (its keys checked there)."""
+    if isinstance(value, dict):
+        return value
+    if not isinstance(value, (int, np.integer)) or isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a positive int or a dict {{'boxes', 'seconds'}}, got "
+                        f"{type(value).__name__}")
+    return as_int(value, name, low=1)
+
+
+def _calls_kind(value, name, ctx):
+    """The most certify calls a search makes: ``1 ≤ max_calls ≤`` :data:`MAX_CALLS`."""
+    return as_int(value, name, low=1, high=MAX_CALLS,
+                  why="a bisection to float64 precision needs far fewer")
 
 
 def _default_budget(landscape) -> int:

@@ -20,16 +20,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..region import THEOREMS, BestPair, theorem_term
+from toylands._checked import checked
+from toylands._validate import as_finite_float
+
+from ..region import BestPair, _bracket_kind, _region_kind, _theorem_number, theorem_term
 from .certificate import INCONCLUSIVE, REFUTED
 from .dispatch import certify
 from .frontier import (
     _FINE_RTOL,
     SCAN_INTERVAL_BUDGET,
+    SEARCH_KINDS,
     CertifiedBeta,
     _call_budget,
     _good,
-    _real,
+    _positive_kind,
     _resolve,
     _rtol,
     certified_beta,
@@ -42,6 +46,31 @@ __all__ = ["certify_pair", "certified_best_pairs", "family_alpha", "FamilyAlpha"
 _MAX_CALLS = 40
 
 
+def _theorems_kind(value, name, ctx):
+    """A tuple or list of theorem numbers (``theory.region.THEOREMS``)."""
+    if not isinstance(value, (tuple, list)):
+        raise TypeError(f"{name} must be a tuple of theorem numbers, got {type(value).__name__}")
+    return tuple(_theorem_number(t, name) for t in value)
+
+
+def _family_kind(value, name, ctx):
+    """``("gap", g)`` with ``g > 0`` or ``("ratio", r)`` with ``0 < r < 1``."""
+    want = "('gap', g) or ('ratio', r)"
+    if not isinstance(value, (tuple, list)):
+        raise TypeError(f"{name} must be {want}, got {type(value).__name__}")
+    if len(value) != 2 or not isinstance(value[0], str) or value[0] not in ("gap", "ratio"):
+        kind = repr(value[0]) if value and isinstance(value[0], str) and len(value[0]) < 40 \
+            else f"a {type(value[0]).__name__}" if value else "nothing"
+        raise ValueError(f"{name} must be {want}, got a {type(value).__name__} of length "
+                         f"{len(value)} starting with {kind}")
+    kind, v = value
+    if kind == "gap":
+        return kind, as_finite_float(v, f"{name}'s gap g", low=0.0, low_open=True)
+    return kind, as_finite_float(v, f"{name}'s ratio r", low=0.0, high=1.0, low_open=True,
+                                 high_open=True)
+
+
+@checked(**SEARCH_KINDS)
 def certify_pair(landscape, alpha, beta, *, domain=None, method=None, budget=None, rng=0):
     r"""One pair's certificate on ``domain`` with the method a recommendation needs: the rigorous
     one where it applies (``proved`` or ``refuted``), else ``sample`` (``holds_on_samples`` at
@@ -56,6 +85,7 @@ def certify_pair(landscape, alpha, beta, *, domain=None, method=None, budget=Non
 
 
 # ---- best pairs on the certified side ---------------------------------------------------------
+@checked(region=_region_kind, theorems=_theorems_kind, bracket=_bracket_kind, **SEARCH_KINDS)
 def certified_best_pairs(landscape, region, *, theorems=(1, 3, 7), domain=None, method=None,
                          bracket=None, rtol=None, budget=None, rng=0) -> dict:
     r"""Each theorem's best pair taken from the certified side (MATHEMATICS.md §6 terms).
@@ -99,8 +129,6 @@ def certified_best_pairs(landscape, region, *, theorems=(1, 3, 7), domain=None, 
 
     out = {}
     for th in theorems:
-        if th not in THEOREMS:
-            raise ValueError(f"unknown theorem {th!r}; known: {list(THEOREMS)}")
         try:
             bp = region.best_pair(th)
         except ValueError as exc:
@@ -227,6 +255,7 @@ class FamilyAlpha:
                 "method": self.method, "calls": self.calls}
 
 
+@checked(family=_family_kind, region=_region_kind, alpha_hi=_positive_kind, **SEARCH_KINDS)
 def family_alpha(landscape, family, *, region, alpha_hi=None, domain=None, method=None,
                  rtol=1e-8, budget=None, rng=0, max_calls=_MAX_CALLS) -> FamilyAlpha:
     r"""The smallest α whose pair on ``family`` is certified, by bisection on α.
@@ -242,16 +271,8 @@ def family_alpha(landscape, family, *, region, alpha_hi=None, domain=None, metho
     """
     box = _check_domain(landscape, domain)
     method = _resolve(landscape, method)
-    kind, v = family
-    v = _real("family value", v)
-    if kind == "gap":
-        if v <= 0:
-            raise ValueError(f"the gap must be > 0, got {v}")
-        a_lo = region.alpha_for_gap(v)
-    elif kind == "ratio":
-        a_lo = region.alpha_for_ratio(v)
-    else:
-        raise ValueError(f"family must be ('gap', g) or ('ratio', r), got {family!r}")
+    kind, v = family  # checked by _family_kind
+    a_lo = region.alpha_for_gap(v) if kind == "gap" else region.alpha_for_ratio(v)
     fam = FamilyAlpha((kind, v), a_lo, None, INCONCLUSIVE, method, 0)
     call_budget = _call_budget(method, budget, landscape)
     good = _good(method)
@@ -269,7 +290,7 @@ def family_alpha(landscape, family, *, region, alpha_hi=None, domain=None, metho
     a_lo = max(a_lo, v if kind == "gap" else 0.0)
     hi = None
     if alpha_hi is not None:
-        cand = _real("alpha_hi", alpha_hi)
+        cand = alpha_hi
         if test(cand) == good:
             hi = cand
     if hi is None:

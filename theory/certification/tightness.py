@@ -19,8 +19,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from toylands._checked import checked
+
 from ..claims import claim_domain, claim_family, claim_for
-from ..region import theorem_term
+from ..region import _best_pair_kind, _region_kind, theorem_term
+from .frontier import SEARCH_KINDS
 from .pairs import certified_best_pairs, certify_pair, family_alpha
 
 __all__ = ["Tightness", "paper_tightness", "TIGHT_RTOL"]
@@ -117,6 +120,8 @@ def _family_text(family) -> str:
     return f"β = α − {v:g}" if kind == "gap" else f"β = {v:g}·α"
 
 
+@checked(region=_region_kind, best=_best_pair_kind, method=SEARCH_KINDS["method"],
+         rng=SEARCH_KINDS["rng"])
 def paper_tightness(landscape, *, region, method=None, rng=0, best=None) -> Tightness:
     r"""The paper's constants for ``landscape`` on the paper's own terms (see the module).
 
@@ -128,7 +133,8 @@ def paper_tightness(landscape, *, region, method=None, rng=0, best=None) -> Tigh
     claim = claim_for(landscape)
     family = claim_family(landscape.name)
     if claim is None or claim.get("alpha") is None or family is None:
-        raise ValueError(f"the paper gives no pair and family for {landscape.name!r}")
+        raise ValueError(f"landscape {landscape.name!r} has no pair and family in the paper "
+                         "(theory.claims)")
     box = claim_domain(landscape)
     a, b = float(claim["alpha"]), float(claim["beta"])
     cert = certify_pair(landscape, a, b, domain=box, method=method, rng=rng)

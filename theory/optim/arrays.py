@@ -79,6 +79,12 @@ class Arrays:
                                device=self.device)
 
 
+def _shown(value) -> str:
+    """A value for a one-line message: its repr when short and on one line, else its type."""
+    r = repr(value)
+    return r if len(r) <= 60 and "\n" not in r else f"a {type(value).__name__}"
+
+
 def _np_move(x, step):
     return np.subtract(x, step, out=step)
 
@@ -113,7 +119,7 @@ def torch_device(device):
                           "'toylands[torch]'") from None
     name = str(device)
     if name.split(":")[0] not in ("cpu", "cuda"):
-        raise ValueError(f"device must be 'cpu' or 'cuda', got {device!r}")
+        raise ValueError(f"device must be 'cpu' or 'cuda', got {_shown(device)}")
     if name.startswith("cuda") and not torch.cuda.is_available():
         raise ValueError("device 'cuda' asked for, but torch.cuda.is_available() is False "
                          "(no GPU, or a CPU build of torch); use --device cpu")
@@ -155,7 +161,7 @@ def _dtype_name(dtype) -> str:
         except TypeError:
             pass
     if name not in _DTYPES:
-        raise ValueError(f"dtype must be float64 or float32, got {dtype!r}")
+        raise ValueError(f"dtype must be float64 or float32, got {_shown(dtype)}")
     return _DTYPES[name]
 
 

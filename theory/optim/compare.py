@@ -68,6 +68,7 @@ import numpy as np
 from toylands._checked import checked
 from toylands._validate import as_finite_array, as_finite_float, as_int
 
+from ..region import _region_kind
 from . import bounds as B
 from . import optimizers as O
 from .lemmas import step_size_lemmas, theorem1_step_inequality
@@ -302,14 +303,6 @@ def _region(landscape, x):
 
     a, b, c, mask = condition_rows(landscape, x)
     return Region.from_arrays(a, b, c, mask)
-
-
-def _region_kind(value, name, ctx):
-    from ..region import Region
-
-    if not isinstance(value, Region):
-        raise TypeError(f"{name} must be a theory.Region, got {type(value).__name__}")
-    return value
 
 
 def _overrides(value, name, ctx):
