@@ -78,6 +78,10 @@ def command_lines(draw, command, names=tuple(NAMES)):
         flag = a.option_strings[-1]
         if flag in ("--quiet", "--out", "--json"):
             continue
+        if flag == "--certify" and name not in ("example1", "example6"):
+            # a certified bracket is minutes of work by design on the 16- to 22-dimensional
+            # landscapes (region --help says so): beyond a fuzz call's time limit, not a hang
+            continue
         if not draw(st.booleans()):
             continue
         if a.nargs == 0:  # store_true
