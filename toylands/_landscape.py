@@ -231,7 +231,8 @@ class Landscape:
         (the validated inputs) only name the size of x in the error."""
         for r in res if isinstance(res, tuple) else (res,):
             if isinstance(r, np.ndarray):
-                check_finite_output(r, points, what, self.name)
+                # a kernels-only instance (the ground-truth searches, the benchmarks) has no name
+                check_finite_output(r, points, what, getattr(self, "name", type(self).__name__))
         return res
 
     def _eval(self, what, kernel, x, xv, *args):
