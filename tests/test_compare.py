@@ -329,3 +329,16 @@ def test_non_smooth_landscape_never_claims_its_hypotheses():
         res = C.check(net, "1", runs=8, steps=20)
     assert res.measured is not None
     assert not res.hypotheses_ok and "not smooth" in res.reason
+
+
+def test_row_verdict_tells_a_pair_on_samples_from_a_failing_hypothesis():
+    base = {"bound": 1.0, "measured": 0.1, "holds": True, "vacuous": False, "within_ci": True}
+    proved = dict(base, hypotheses_ok=True, hypotheses="proved", reason="hypotheses hold")
+    assert G.row_verdict(proved) == "holds"
+    on_samples = dict(base, hypotheses_ok=False, hypotheses="on samples",
+                      reason="no rigorous method applies")
+    v = G.row_verdict(on_samples)
+    assert v.startswith("holds (the pair holds on samples only") and "fails" not in v
+    failed = dict(base, hypotheses_ok=False, hypotheses="failed", reason="3 runs diverged")
+    assert G.row_verdict(failed) == "holds (hypothesis fails along the run: 3 runs diverged)"
+    assert G.row_verdict({"bound": None, "reason": "gamma too large"}).startswith("refused")
