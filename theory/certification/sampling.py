@@ -7,8 +7,10 @@ allowance (``theory.conditions.slack_tolerance``).
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
+import weakref
 
 import numpy as np
 
@@ -41,21 +43,64 @@ def point_slack(landscape, x, alpha, beta, *, f_i_lower=None):
     ``(N, dim)``.
     """
     x = np.asarray(x, dtype=np.float64).reshape(-1, landscape.dim)
+    chunks = [alpha_beta_rows(landscape, x[k : k + _CHUNK], f_i_lower=f_i_lower)
+              for k in range(0, x.shape[0], _CHUNK)]
+    return _slack_of_rows(landscape, x, chunks, alpha, beta)
+
+
+def _slack_of_rows(landscape, x, chunks, alpha, beta):
+    """:func:`point_slack` from the rows of ``x`` in chunks of ``_CHUNK`` points."""
     s = np.empty(x.shape[0])
     tol = np.empty(x.shape[0])
-    for k in range(0, x.shape[0], _CHUNK):
-        rows = alpha_beta_rows(landscape, x[k : k + _CHUNK], f_i_lower=f_i_lower)
+    for k, rows in zip(range(0, x.shape[0], _CHUNK), chunks):
         s[k : k + _CHUNK] = slack(rows, alpha, beta)
         tol[k : k + _CHUNK] = slack_tolerance(rows, alpha, beta)
     flag = np.flatnonzero(s < -tol)
     for k in range(0, flag.size, _GRAD_CHUNK):
         idx = flag[k : k + _GRAD_CHUNK]
-        rows = alpha_beta_rows(landscape, x[idx], f_i_lower=f_i_lower)
+        rows = _take(chunks, idx)
         with np.errstate(over="ignore"):  # an infinite norm makes the allowance raise
             gx = np.linalg.norm(landscape.grads(x[idx]), axis=-1)
             gp = np.linalg.norm(landscape.grads(rows.candidates), axis=-1)
         tol[idx] = slack_tolerance(rows, alpha, beta, x=x[idx], grad_norms=(gx, gp))
     return s, tol
+
+
+def _take(chunks, idx):
+    """The rows of the points ``idx`` (indices into the concatenated chunks); ``lower`` is
+    per sample, not per point, and stays as it is."""
+    per_point = [np.concatenate([np.asarray(getattr(r, f)) for r in chunks])[idx]
+                 for f in chunks[0]._fields if f != "lower"]
+    return type(chunks[0])(*per_point, chunks[0].lower)
+
+
+# The rows at a sample of the domain do not depend on (α, β), and the sampled certificates ask
+# the same sample again and again (a bisection on β, a theorem check choosing its pair, each
+# call drawing the same seeded points), while a projection onto S can cost seconds (matrix
+# factorization's orbit). They are remembered per landscape (weakly: they go with it), keyed by
+# the points' bytes, for the last few samples and up to _MEMO_BYTES each: the same points give
+# the same rows, so the verdicts are those of a fresh computation, bit for bit.
+_ROWS_MEMO: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_MEMO_SAMPLES = 4
+_MEMO_BYTES = 64 << 20
+
+
+def _sample_slack(landscape, x, alpha, beta):
+    """:func:`point_slack` at a sample ``x``, its rows remembered (see ``_ROWS_MEMO``)."""
+    key = (x.shape, hashlib.blake2b(x.tobytes(), digest_size=16).digest())
+    try:
+        memo = _ROWS_MEMO.setdefault(landscape, {})
+    except TypeError:  # a landscape that cannot be weakly referenced: no memo
+        return point_slack(landscape, x, alpha, beta)
+    chunks = memo.get(key)
+    if chunks is None:
+        chunks = [alpha_beta_rows(landscape, x[k : k + _CHUNK])
+                  for k in range(0, x.shape[0], _CHUNK)]
+        if sum(np.asarray(f).nbytes for r in chunks for f in r) <= _MEMO_BYTES:
+            while len(memo) >= _MEMO_SAMPLES:
+                memo.pop(next(iter(memo)))
+            memo[key] = chunks
+    return _slack_of_rows(landscape, x, chunks, alpha, beta)
 
 
 def _rows_like(value, name, ctx):
@@ -179,14 +224,14 @@ def _verdict(landscape, alpha, beta, box, x, s, tol, method, t0, extra_budget=No
 def _sampled(landscape, alpha, beta, box, n, gen) -> Certificate:
     t0 = time.perf_counter()
     x = sample_points(landscape, box, n, gen)
-    s, tol = point_slack(landscape, x, alpha, beta)
+    s, tol = _sample_slack(landscape, x, alpha, beta)
     return _verdict(landscape, alpha, beta, box, x, s, tol, "sample", t0)
 
 
 def _adversarial(landscape, alpha, beta, box, n, gen, quiet=True) -> Certificate:
     t0 = time.perf_counter()
     x = sample_points(landscape, box, n, gen)
-    s, tol = point_slack(landscape, x, alpha, beta)
+    s, tol = _sample_slack(landscape, x, alpha, beta)
     _progress(f"certify: {x.shape[0]} samples, min slack {s.min():.3g}", quiet)
     if np.any(s < -tol):  # the samples already refute
         return _verdict(landscape, alpha, beta, box, x, s, tol, "adversarial", t0,
