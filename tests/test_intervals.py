@@ -253,3 +253,40 @@ def test_unsupported_functions_are_named():
         "Pow with a non-rational exponent", "asin", "erf"]
     with pytest.raises(NotImplementedError, match="cannot enclose asin.*supports.*tanh"):
         compile_intervals([sp.asin(X)], (X,))
+
+
+# ---- one step outwards: at or beyond nextafter, never more than two ulps ---------------------
+_TINY_SUB = 5e-324
+_EDGES = [0.0, -0.0, _TINY_SUB, -_TINY_SUB, 2.0**-1022, -(2.0**-1022), 2.0**-1022 - _TINY_SUB,
+          1.0, -1.0, 2.0, np.nextafter(2.0, 0.0), 0.1, -0.1, 2.0**-970, 1e300, -1e300,
+          np.finfo(float).max, -np.finfo(float).max, np.inf, -np.inf]
+
+
+@np.errstate(over="ignore")  # nextafter(±MAX) overflows to ±inf, as it should
+def _check_outward(v):
+    v = np.asarray(v, dtype=np.float64)
+    down, up = ti.round_down(v), ti.round_up(v)
+    assert np.all(down <= np.nextafter(v, -np.inf))
+    assert np.all(up >= np.nextafter(v, np.inf))
+    fin = np.isfinite(v) & (np.abs(v) < np.finfo(float).max)
+    two_dn = np.nextafter(np.nextafter(v[fin], -np.inf), -np.inf)
+    two_up = np.nextafter(np.nextafter(v[fin], np.inf), np.inf)
+    assert np.all(down[fin] >= two_dn - 2.0**-1022)  # two ulps, and 2^-1022 near 0
+    assert np.all(up[fin] <= two_up + 2.0**-1022)
+
+
+def test_outward_rounding_edges():
+    _check_outward(np.array(_EDGES))
+    _check_outward(np.tile(_EDGES, 64))  # the vectorised path (small arrays use nextafter)
+    assert ti.round_down(np.inf) == np.finfo(float).max  # as nextafter: never NaN
+    assert ti.round_up(-np.inf) == -np.finfo(float).max
+    assert np.isnan(ti.round_down(np.nan)) and np.isnan(ti.round_up(np.nan))
+
+
+@given(st.floats(allow_nan=False, allow_infinity=True, allow_subnormal=True))
+@example(2.0**-1074)
+@example(-(2.0**-1022))
+@example(2.0**53)
+@example(float(np.finfo(float).max))
+def test_outward_rounding_is_at_or_beyond_nextafter(v):
+    _check_outward(np.full(1024, v))

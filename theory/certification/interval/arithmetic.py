@@ -20,10 +20,12 @@ numpy computes ``+ − × ÷`` with the hardware's IEEE-754 binary64 operations,
 rounded to nearest (numpy never switches the rounding mode or enables flush-to-zero). For a
 correctly rounded result ``r = fl(x ∘ y)`` the exact value lies strictly between the two
 neighbouring doubles of ``r``, so ``[nextafter(r, −∞), nextafter(r, +∞)]`` contains it — also in
-the subnormal range, and ±inf stays a valid (infinite) bound. Each elementary operation is
-computed from the exact endpoints (for × and ÷ the exact range is the min/max of the four endpoint
-products/quotients; for the square, of the end points and 0), then its two ends are widened
-by one ulp outwards. Composition preserves containment (inclusion isotonicity).
+the subnormal range, and ±inf stays a valid (infinite) bound. (The ends are moved by
+``toylands._intervals.round_down``/``round_up``, which land at or beyond those neighbours.)
+Each elementary operation is computed from the exact endpoints (for × and ÷ the exact range
+is the min/max of the four endpoint products/quotients; for the square, of the end points and
+0), then its two ends are widened by at least one ulp outwards.
+Composition preserves containment (inclusion isotonicity).
 
 ``exp`` is not correctly rounded by libm/numpy: its documented error is a few ulp. We widen it by
 the relative margin ``2⁻⁴⁰`` (≈ 4000 ulp, far more than any libm's error) plus an absolute
@@ -37,19 +39,16 @@ from __future__ import annotations
 
 import numpy as np
 
+# one step outwards: at or beyond nextafter, about 15 times faster (see toylands._intervals)
+from toylands._intervals import round_down as _dn
+from toylands._intervals import round_up as _up
+
 __all__ = ["Interval", "hull", "from_mpi"]
 
 _EXP_REL = 2.0**-40
 _EXP_ABS = 1e-300
 _MAX = np.finfo(np.float64).max
 
-
-def _dn(v):
-    return np.nextafter(v, -np.inf)
-
-
-def _up(v):
-    return np.nextafter(v, np.inf)
 
 
 class Interval:
