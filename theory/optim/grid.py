@@ -229,9 +229,12 @@ INFORMATIVE = (
      "σ_int² small, (α, β) = (1, 0) by convexity"),
     ("4", "least-squares", {"d": 2}, {"steps": 10_000, "alpha": 1.0, "beta": 0.0},
      "(1, 0), d = 2 (E[f(x⁰) − f*] ≈ D₀²/(2d)), K = 10⁴ (the rate is 1/√K)"),
-    ("5", "least-squares", {"d": 2}, {"steps": 3000},
-     "d = 2, K = 3000, the region's pair (a gap α − β ≈ 2 halves c₀ = 1/(α − β))"),
-    ("C1", "least-squares", {"d": 2}, {"steps": 10_000}, "d = 2, K = 10⁴, the region's pair"),
+    # DecSPS: the initial term falls as 1/√K (c_k = c₀√(k+1)) and the certified gap is α − β = 1
+    # (a sampled pair with a gap of 2 is not certified): below E[f(x⁰) − f*] from K ≈ 2·10⁴ on
+    ("5", "least-squares", {"d": 2}, {"steps": 40_000, "alpha": 1.0, "beta": 0.0},
+     "d = 2, K = 4·10⁴ (the rate is 1/√K), (1, 0) by convexity"),
+    ("C1", "least-squares", {"d": 2}, {"steps": 40_000, "alpha": 2.0, "beta": 1.0},
+     "d = 2, K = 4·10⁴, (2, 1) (from (1, 0): α − β ≥ 1 is needed)"),
     ("6", "least-squares", {"d": 2, "noise": 0.0}, {"steps": 10_000, "alpha": 1.0, "beta": 0.0},
      "interpolation (σ_int² = 0), (1, 0), d = 2, K = 10⁴"),
     ("7", "least-squares", {"d": 2, "noise": 0.0}, {"steps": 1000, "alpha": 1.0, "beta": 0.0},
