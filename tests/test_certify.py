@@ -296,3 +296,24 @@ def test_an_overflowing_allowance_raises():
                 fp=np.full((1, 1, 1), 1.7e308), lower=np.zeros(1))
     with pytest.raises(ValueError, match="overflows"):
         slack_tolerance(rows, 1e10, 0.5)
+
+
+def test_sampled_certificates_reuse_their_rows_and_agree_with_a_fresh_computation(
+        lands, monkeypatch):
+    import theory.certification.sampling as S
+
+    f = lands["example6"]
+    first = certify(f, 2.0, 1.0, method="sample", budget=800, rng=3)
+    calls = []
+    real = S.alpha_beta_rows
+    monkeypatch.setattr(S, "alpha_beta_rows", lambda *a, **k: calls.append(1) or real(*a, **k))
+    again = [certify(f, a, b, method="sample", budget=800, rng=3)
+             for a, b in [(2.0, 1.0), (2.0, 1.99), (5.0, 0.0)]]
+    assert not calls  # the same seeded sample: its rows are remembered
+    assert again[0].to_json() | {"budget": None} == first.to_json() | {"budget": None}
+    S._ROWS_MEMO.clear()
+    for cert, (a, b) in zip(again, [(2.0, 1.0), (2.0, 1.99), (5.0, 0.0)]):
+        fresh = certify(f, a, b, method="sample", budget=800, rng=3)
+        assert (fresh.verdict, fresh.min_slack) == (cert.verdict, cert.min_slack)
+        assert np.array_equal(fresh.worst_point, cert.worst_point)
+    assert calls  # recomputed once the memo is gone

@@ -342,3 +342,20 @@ def test_row_verdict_tells_a_pair_on_samples_from_a_failing_hypothesis():
     failed = dict(base, hypotheses_ok=False, hypotheses="failed", reason="3 runs diverged")
     assert G.row_verdict(failed) == "holds (hypothesis fails along the run: 3 runs diverged)"
     assert G.row_verdict({"bound": None, "reason": "gamma too large"}).startswith("refused")
+
+
+def test_the_coarse_candidate_pass_finds_the_same_best_pair(ex6, monkeypatch):
+    """Beyond ``_MAX_CANDIDATES`` the bound is evaluated on a coarse pass along the frontier,
+    then around its best candidates: on example6 (a smooth bound along the frontier) it finds
+    the pair of the full evaluation."""
+    x = ex6.domain.sample(np.random.default_rng(0), 2000)
+    region = C._region(ex6, x)
+    L = ex6.smoothness().L
+    full = C._candidates(ex6, "1", L, x[:20], 100, scale=1.0, points=None, margin=1e-3,
+                         gap_max=2.0, overrides=None, region=region)[0]
+    assert len(full) > 40
+    monkeypatch.setattr(C, "_MAX_CANDIDATES", 40)
+    coarse = C._candidates(ex6, "1", L, x[:20], 100, scale=1.0, points=None, margin=1e-3,
+                           gap_max=2.0, overrides=None, region=region)[0]
+    assert len(coarse) < len(full)
+    assert coarse[0] == full[0]
