@@ -56,8 +56,10 @@ def test_report_has_index_results_and_figures(main_report):
 
 
 def test_same_seed_gives_byte_identical_files(tmp_path):
-    # One run in-process, one with two worker processes: the files must not differ.
-    kw = {"sections": ("certification", "paper_text"), "landscapes": ("example1", "example6")}
+    # One run in-process, one with two worker processes (regions: one job per landscape,
+    # assembled in the parent): the files must not differ.
+    kw = {"sections": ("certification", "regions", "paper_text"),
+          "landscapes": ("example1", "example6")}
     _build(tmp_path / "a", workers=1, **kw)
     _build(tmp_path / "b", workers=2, **kw)
     a, b = _files(tmp_path / "a"), _files(tmp_path / "b")

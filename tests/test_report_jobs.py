@@ -105,3 +105,57 @@ def test_report_prints_k_of_n_and_pins_worker_threads(tmp_path, workers):
     threads = got["sections"]["threads_sec"]["threads"]
     if workers == 2:
         assert threads == [max(1, (os.cpu_count() or 1) // 2)]
+
+
+# ---- sections made of parts: one job per part, assembled in the parent ----------------------
+def _part(cfg, key, progress):
+    if key == "bad" and cfg.seed == 7:
+        raise RuntimeError("this part fails")
+    return {"key": key, "pid": os.getpid(), "square": len(key) ** 2}
+
+
+def _keys(cfg):
+    return ["a", "bb", "bad"]
+
+
+@R.section("parts_sec", "parts", parts=(_keys, _part))
+def _parts_sec(cfg, ctx, progress):
+    from theory.report._common import run_parts
+
+    got = run_parts(_parts_sec, cfg, ctx, progress)
+    return R.Section("parts_sec", "parts", data={"parts": got, "assembled_in": os.getpid()})
+
+
+R.SECTIONS.remove(_parts_sec)  # registered only inside the tests below
+
+
+def _parts_report(tmp_path, workers, seed=0, strict=True):
+    import json
+
+    R.SECTIONS.append(_parts_sec)
+    try:
+        cfg = R.Config.tiny(seed=seed, sections=("parts_sec",), figures=False, workers=workers)
+        R.build_report(tmp_path / "r", cfg, quiet=True, strict=strict)
+    finally:
+        R.SECTIONS.remove(_parts_sec)
+    return json.loads((tmp_path / "r" / "results.json").read_text())["sections"]["parts_sec"]
+
+
+@pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="needs fork")
+def test_a_section_of_parts_runs_one_job_per_part_and_assembles_here(tmp_path):
+    one = _parts_report(tmp_path / "1", workers=1)
+    two = _parts_report(tmp_path / "2", workers=2)
+    strip = [{k: v for k, v in p.items() if k != "pid"} for p in one["parts"]]
+    assert strip == [{k: v for k, v in p.items() if k != "pid"} for p in two["parts"]]
+    assert [p["key"] for p in two["parts"]] == _keys(None)  # in the order of the keys
+    assert all(p["pid"] == one["assembled_in"] for p in one["parts"])  # one process
+    assert two["assembled_in"] == os.getpid()  # assembled in the report's process
+    assert all(p["pid"] != os.getpid() for p in two["parts"])  # each part in a worker
+
+
+@pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="needs fork")
+def test_a_failing_part_fails_its_section_with_the_reason(tmp_path):
+    got = _parts_report(tmp_path, workers=2, seed=7, strict=False)
+    assert got["status"] == "error" and "part bad: RuntimeError: this part fails" in got["reason"]
+    with pytest.raises(RuntimeError, match="this part fails"):
+        _parts_report(tmp_path / "strict", workers=2, seed=7, strict=True)

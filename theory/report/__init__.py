@@ -31,6 +31,7 @@ from pathlib import Path
 
 # The section modules register themselves in SECTIONS on import; ORDER is the report's order.
 from . import (  # noqa: F401
+    _sec_certification,
     _sec_experiments,
     _sec_ground_truth,
     _sec_overparam,

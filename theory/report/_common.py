@@ -6,18 +6,37 @@ import numpy as np
 
 from ._model import Config, Section
 
-__all__ = ["SECTIONS", "section", "section_name", "failed", "fmt", "table", "close", "get", "names"]
+__all__ = ["SECTIONS", "section", "section_name", "run_parts", "failed", "fmt", "table", "close",
+           "get", "names"]
 
 SECTIONS: list = []
 
 
-def section(name: str, title: str):
+def section(name: str, title: str, *, parts=None):
+    """Register a section ``fn(cfg, ctx, progress) -> Section``.
+
+    ``parts``: optional ``(keys, part)``, for a section made of independent pieces of work (one
+    per landscape, say): ``keys(cfg)`` lists them and ``part(cfg, key, progress)`` computes one
+    (a picklable result). The report then runs each part as its own job, in parallel, and
+    calls ``fn`` with ``ctx["parts"] = {key: result}``, which ``fn`` only assembles; called
+    without them (tests, one worker), ``fn`` computes each part itself (:func:`run_parts`).
+    """
+
     def deco(fn):
         fn.section_name, fn.section_title = name, title
+        fn.section_parts = parts
         SECTIONS.append(fn)
         return fn
 
     return deco
+
+
+def run_parts(fn, cfg: Config, ctx: dict, progress) -> list:
+    """The results of a section's parts, in the order of its keys: those the report computed
+    (``ctx["parts"]``), the others now."""
+    keys, part = fn.section_parts
+    done = ctx.get("parts") or {}
+    return [done[k] if k in done else part(cfg, k, progress) for k in keys(cfg)]
 
 
 def section_name(fn) -> str:

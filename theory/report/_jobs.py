@@ -101,15 +101,35 @@ def _pin_threads(threads: int) -> None:
     threadpool_limits(limits=threads)  # the libraries already loaded (numpy's, scipy's BLAS)
 
 
-def _job(kind: str, name, cfg: Config, folder: Path, draw, progress, strict: bool, given=None):
-    """One section or one figure script (runs in a worker process when ``cfg.workers > 1``);
-    ``given``: the section result a figure plots (``FIGURE_INPUTS``)."""
+def _section_fn(name: str):
+    return next(f for f in SECTIONS if section_name(f) == name)
+
+
+def _tag(progress, prefix: str):
+    tagged = getattr(progress, "tagged", None)
+    return tagged(prefix) if tagged is not None else progress
+
+
+def _job(kind: str, name, cfg: Config, folder: Path, draw, progress, strict: bool, given=None,
+         ctx=None):
+    """One section, one part of a section (``"section/key"``) or one figure script (runs in a
+    worker process when ``cfg.workers > 1``); ``given``: the section result a figure plots
+    (``FIGURE_INPUTS``); ``ctx``: a section's parts, computed by part jobs."""
     if kind == "section":
-        fn = next(f for f in SECTIONS if section_name(f) == name)
-        progress(f"section {name}")
-        tagged = getattr(progress, "tagged", None)
-        sub = tagged(f"{name}: ") if tagged is not None else progress
-        return _run_section(fn, cfg, {}, sub, strict)
+        fn = _section_fn(name)
+        if ctx is None:
+            progress(f"section {name}")
+        return _run_section(fn, cfg, ctx or {}, _tag(progress, f"{name}: "), strict)
+    if kind == "part":
+        sec, key = name.split("/", 1)
+        progress(f"part {name}")
+        try:
+            return ("ok", _section_fn(sec).section_parts[1](cfg, key, _tag(progress, f"{sec}: ")))
+        except Exception as exc:  # the section fails as a whole, with this reason
+            if strict:
+                raise
+            progress(f"  {name}: FAILED ({type(exc).__name__}: {exc})")
+            return ("error", f"part {key}: {type(exc).__name__}: {exc}")
     extra = {}
     if given is not None and given.status == "ok" and cfg.quick == cfg.figure_smoke and given.data:
         extra = {"data": {name: given.data}}
@@ -200,8 +220,42 @@ def _worker_init(threads: int | None = None) -> None:
     threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
+def _split(jobs, cfg: Config):
+    """``(jobs, split)``: each section with parts (``section(..., parts=...)``) replaced by one
+    ``("part", "section/key")`` job per part; ``split`` maps the section's job to its parts.
+    A section whose numbers a figure plots (``FIGURE_INPUTS``) stays whole."""
+    out, split = [], {}
+    plotted = set(FIGURE_INPUTS.values())
+    for j in jobs:
+        fn = _section_fn(j[1]) if j[0] == "section" else None
+        if fn is None or getattr(fn, "section_parts", None) is None or j[1] in plotted:
+            out.append(j)
+            continue
+        split[j] = [("part", f"{j[1]}/{k}") for k in fn.section_parts[0](cfg)]
+        out += split[j]
+    return out, split
+
+
 def run_jobs(jobs, cfg: Config, folder: Path, draw, progress, strict: bool) -> dict:
     """Run the jobs, in worker processes where possible; results keyed by job."""
+    import multiprocessing as mp
+
+    split = {}
+    if cfg.workers > 1 and "fork" in mp.get_all_start_methods():
+        jobs, split = _split(jobs, cfg)  # sections made of parts: one job per part
+    out = _run(jobs, cfg, folder, draw, progress, strict)
+    for j, parts in split.items():  # assemble (cheap: tables and claims) in this process
+        got = [out.pop(p) for p in parts]
+        errors = [r for status, r in got if status == "error"]
+        if errors:
+            out[j] = failed(_section_fn(j[1]), RuntimeError("; ".join(errors)))
+            continue
+        ctx = {"parts": {p[1].split("/", 1)[1]: r for p, (_, r) in zip(parts, got)}}
+        out[j] = _job(*j, cfg, folder, draw, progress, strict, ctx=ctx)
+    return out
+
+
+def _run(jobs, cfg: Config, folder: Path, draw, progress, strict: bool) -> dict:
     import multiprocessing as mp
 
     order = sorted(jobs, key=lambda j: (-_cost(j), jobs.index(j)))

@@ -1,90 +1,18 @@
-r"""Sections ``certification`` (the paper's (α, β) pairs certified) and ``regions`` (the sampled
-regions, an outer bound, beside the certified bracket of the frontier and certified best pairs;
-the paper's constants on its own terms; Example 1's exact symbolic region)."""
+r"""Section ``regions``: the sampled regions (an outer bound) beside the certified bracket of the
+frontier and certified best pairs; the paper's constants on its own terms; Example 1's exact
+symbolic region. One part per landscape (``section(..., parts=...)``): the report runs them in
+parallel."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ..claims import claim_domain
-from ._common import fmt, get, names, section, table
+from ._common import fmt, get, names, run_parts, section, table
 from ._model import CONFIRMED, REFUTED, Claim, Config, Section
 from ._output import scrub
 
-__all__ = ["certification", "regions"]
-
-# ---- certificates of the paper's pairs ---------------------------------------------------------
-_STRONG = ("proved", "holds_on_samples")
-
-
-@section("certification", "The paper's (α, β) pairs certified (MATHEMATICS.md §4 check values)")
-def certification(cfg: Config, ctx: dict, progress) -> Section:
-    from toylands import Box
-
-    from ..certification import certify
-    from ..claims import CLAIMS, check_values
-
-    data, rows, claims = {}, [], []
-    for name in names(cfg):
-        checks = check_values(name) if name in CLAIMS else []
-        if not checks:
-            continue
-        progress(f"  {name}: {len(checks)} pairs")
-        f = get(name)
-        got = []
-        for c in checks:
-            box = Box.cube(c.box[0], c.box[1], f.dim)
-            cert = certify(f, c.alpha, c.beta, domain=box, budget=cfg.samples, rng=cfg.seed)
-            ok = (cert.verdict in _STRONG) if c.expect == "holds" else cert.verdict == "refuted"
-            got.append(
-                {
-                    "alpha": c.alpha,
-                    "beta": c.beta,
-                    "expect": c.expect,
-                    "box": c.box,
-                    "agrees": ok,
-                    **scrub(cert.to_json()),
-                }
-            )
-            rows.append(
-                [
-                    f"`{name}`",
-                    fmt(c.alpha, 9),
-                    fmt(c.beta, 9),
-                    f"[{c.box[0]:g}, {c.box[1]:g}]^{f.dim}",
-                    c.expect,
-                    f"**{cert.verdict}**",
-                    cert.method,
-                    fmt(cert.min_slack, 3),
-                    "yes" if ok else "**NO**",
-                ]
-            )
-        data[name] = got
-        claim = CLAIMS[name]
-        summary = "; ".join(
-            f"({g['alpha']:.6g}, {g['beta']:.6g}) {g['verdict']} by {g['method']}" for g in got
-        )
-        claims.append(
-            Claim(
-                f"{name}-pairs",
-                claim.source,
-                f"{name}: {claim.rule} (check values of MATHEMATICS.md §4)",
-                summary,
-                CONFIRMED if all(g["agrees"] for g in got) else REFUTED,
-                {"pairs": [[g["alpha"], g["beta"], g["expect"], g["verdict"]] for g in got]},
-            )
-        )
-    md = (
-        "Each pair is checked with the strongest method that applies (symbolic, else "
-        "interval branch-and-bound, else adversarial search); only the rigorous ones say "
-        "*proved*.\n\n"
-        + table(
-            ["landscape", "α", "β", "box", "paper", "verdict", "method", "min slack", "agrees"],
-            rows,
-        )
-    )
-    return Section("certification", certification.section_title, {"pairs": data}, md, claims)
-
+__all__ = ["regions"]
 
 # ---- regions: sampled (an outer bound) and certified ------------------------------------------
 # Landscapes whose projection is expensive get a smaller, unrefined sample.
@@ -92,68 +20,84 @@ _REGION_BUDGET = {"matrix-factorization": (400, 0)}
 _TIGHTNESS = ("example1", "example2", "example3", "example6")
 
 
-@section("regions", "Feasible (α, β) regions: sampled (an outer bound) and certified")
-def regions(cfg: Config, ctx: dict, progress) -> Section:
+def _region_keys(cfg: Config) -> list:
+    return names(cfg)
+
+
+def _region_part(cfg: Config, name: str, progress) -> dict:
+    """One landscape's regions: its sampled region, certified bracket and best pairs, the
+    paper's pair certified, tightness on the paper's family (and Example 1's exact region)."""
     from ..certification import region_map
     from ..certification.frontier import bracket_alphas, certified_frontier, rigorous_method
     from ..certification.pairs import certified_best_pairs, certify_pair
 
-    data, rows, claims, tight_rows = {}, [], [], []
-    for name in names(cfg):
-        f = get(name)
-        budget, rounds = _REGION_BUDGET.get(name, (cfg.samples, 1 if cfg.quick else 3))
-        budget = min(budget, cfg.samples)
-        box = claim_domain(f)
-        method = rigorous_method(f)
-        progress(f"  {name}: {budget} points, {rounds} refinement rounds; certified by "
-                 f"{method or 'sampling only'}")
-        reg = region_map(f, domain=box, budget=budget, rng=cfg.seed, rounds=rounds,
-                         keep_points=True)
-        bracket = None
-        if method is not None and not cfg.quick:  # the bracket only in the full report
-            bracket = certified_frontier(f, bracket_alphas(reg, 16), domain=box, region=reg,
-                                         rng=cfg.seed)
-        # no rigorous method: the best pair is checked by sampling only (adversarial search
-        # costs seconds to minutes a call in 16-22 dimensions) and says so
-        pairs = certified_best_pairs(f, reg, theorems=(1, 3, 7) if method and not cfg.quick
-                                     else (1,), domain=box, bracket=bracket, rng=cfg.seed,
-                                     method=method or "sample")
-        reg = reg.with_certificates(bracket=bracket, pairs=pairs)
-        info = {k: v for k, v in reg.info.items() if k != "points"}
-        js = _thin_region(scrub(reg.to_json()))
-        js["domain"] = box.to_json()
-        js["refinement"] = scrub(info)
-        claim = reg.paper_claim or {}
-        paper = None
-        if claim.get("alpha") is not None:
-            paper = certify_pair(f, claim["alpha"], claim["beta"], domain=box, rng=cfg.seed)
-            js["paper_claim_certificate"] = {"verdict": paper.verdict, "method": paper.method}
-        data[name] = js
-        best = js.get("best_pairs", {}).get("1", {})
-        amin = (js.get("certified_frontier_info") or {}).get("info", {}).get("alpha_min")
-        rel = (js.get("certified_frontier_info") or {}).get("max_relative_width")
-        rows.append(
-            [
-                f"`{name}`",
-                fmt(js["alpha_min"]),
-                f"[{fmt(amin[0])}, {fmt(amin[1])}]" if amin else "—",
-                f"({fmt(best.get('alpha'))}, {fmt(best.get('beta'))})"
-                if best.get("alpha") is not None else "—",
-                f"{best.get('verdict', '—')} ({best.get('method', '—')})",
-                fmt(rel, 2) if rel is not None else "—",
-                f"({fmt(claim.get('alpha'))}, {fmt(claim.get('beta'))})"
-                if claim.get("alpha") is not None
-                else "—",
-                f"{paper.verdict} ({paper.method})" if paper is not None else "—",
-                reg.n_points,
-            ]
-        )
-        if name in _TIGHTNESS and claim.get("alpha") is not None:
-            t = _tightness(f, reg, cfg, progress, pairs.get(1))
-            data[name]["tightness"] = scrub(t.to_json())
-            tight_rows.append(_tightness_row(t))
-            claims.append(_tightness_claim(name, claim, t))
-    exact = _exact_example1(cfg, data, claims)
+    f = get(name)
+    budget, rounds = _REGION_BUDGET.get(name, (cfg.samples, 1 if cfg.quick else 3))
+    budget = min(budget, cfg.samples)
+    box = claim_domain(f)
+    method = rigorous_method(f)
+    progress(f"  {name}: {budget} points, {rounds} refinement rounds; certified by "
+             f"{method or 'sampling only'}")
+    reg = region_map(f, domain=box, budget=budget, rng=cfg.seed, rounds=rounds,
+                     keep_points=True)
+    bracket = None
+    if method is not None and not cfg.quick:  # the bracket only in the full report
+        bracket = certified_frontier(f, bracket_alphas(reg, 16), domain=box, region=reg,
+                                     rng=cfg.seed)
+    # no rigorous method: the best pair is checked by sampling only (adversarial search
+    # costs seconds to minutes a call in 16-22 dimensions) and says so
+    pairs = certified_best_pairs(f, reg, theorems=(1, 3, 7) if method and not cfg.quick
+                                 else (1,), domain=box, bracket=bracket, rng=cfg.seed,
+                                 method=method or "sample")
+    reg = reg.with_certificates(bracket=bracket, pairs=pairs)
+    info = {k: v for k, v in reg.info.items() if k != "points"}
+    js = _thin_region(scrub(reg.to_json()))
+    js["domain"] = box.to_json()
+    js["refinement"] = scrub(info)
+    claim = reg.paper_claim or {}
+    paper = None
+    if claim.get("alpha") is not None:
+        paper = certify_pair(f, claim["alpha"], claim["beta"], domain=box, rng=cfg.seed)
+        js["paper_claim_certificate"] = {"verdict": paper.verdict, "method": paper.method}
+    best = js.get("best_pairs", {}).get("1", {})
+    amin = (js.get("certified_frontier_info") or {}).get("info", {}).get("alpha_min")
+    rel = (js.get("certified_frontier_info") or {}).get("max_relative_width")
+    row = [
+        f"`{name}`",
+        fmt(js["alpha_min"]),
+        f"[{fmt(amin[0])}, {fmt(amin[1])}]" if amin else "—",
+        f"({fmt(best.get('alpha'))}, {fmt(best.get('beta'))})"
+        if best.get("alpha") is not None else "—",
+        f"{best.get('verdict', '—')} ({best.get('method', '—')})",
+        fmt(rel, 2) if rel is not None else "—",
+        f"({fmt(claim.get('alpha'))}, {fmt(claim.get('beta'))})"
+        if claim.get("alpha") is not None
+        else "—",
+        f"{paper.verdict} ({paper.method})" if paper is not None else "—",
+        reg.n_points,
+    ]
+    claims, tight_row = [], None
+    if name in _TIGHTNESS and claim.get("alpha") is not None:
+        t = _tightness(f, reg, cfg, progress, pairs.get(1))
+        js["tightness"] = scrub(t.to_json())
+        tight_row = _tightness_row(t)
+        claims.append(_tightness_claim(name, claim, t))
+    exact_claims: list = []
+    exact = _exact_example1(cfg, {name: js}, exact_claims) if name == "example1" else ""
+    return {"name": name, "data": js, "row": row, "tight_row": tight_row, "claims": claims,
+            "exact": exact, "exact_claims": exact_claims}
+
+
+@section("regions", "Feasible (α, β) regions: sampled (an outer bound) and certified",
+         parts=(_region_keys, _region_part))
+def regions(cfg: Config, ctx: dict, progress) -> Section:
+    parts = run_parts(regions, cfg, ctx, progress)
+    data = {p["name"]: p["data"] for p in parts}
+    rows = [p["row"] for p in parts]
+    tight_rows = [p["tight_row"] for p in parts if p["tight_row"] is not None]
+    claims = [c for p in parts for c in p["claims"]] + [c for p in parts
+                                                         for c in p["exact_claims"]]
+    exact = "".join(p["exact"] for p in parts)
     md = (
         "Each region is the **sampled region (an outer bound: it contains the true region)** "
         "over a sample of the box (`theory.certification.region_map`: grid, uniform, near S, "

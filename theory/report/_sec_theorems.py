@@ -4,7 +4,7 @@ r"""Section ``theorems``: every theorem against simulation, with the corrections
 
 from __future__ import annotations
 
-from ._common import fmt, names, section, table
+from ._common import fmt, names, run_parts, section, table
 from ._model import (
     CONFIRMED,
     CORRECTED,
@@ -34,27 +34,39 @@ _THEOREM_TEXT = {
 }
 
 
-@section("theorems", "Theorems against simulation: measured min_k E[f − f*] ≤ bound")
-def theorems(cfg: Config, ctx: dict, progress) -> Section:
+def _theorem_keys(cfg: Config) -> list:
+    from ..optim.grid import GRID_LANDSCAPES
+
+    keys = [n for n in GRID_LANDSCAPES if n in names(cfg)]
+    return keys + (["informative"] if "least-squares" in names(cfg) else [])
+
+
+def _theorem_part(cfg: Config, key: str, progress) -> list:
+    """The rows of one landscape (every theorem at the default scale), or of the informative
+    settings (``key = "informative"``)."""
     import warnings
 
-    from ..optim.grid import GRID_LANDSCAPES, comparison_grid, informative_checks
+    from ..optim.grid import comparison_grid, informative_checks
 
-    allrows = []
-    for name in GRID_LANDSCAPES:
-        if name not in names(cfg):
-            continue
-        runs, steps = _THEOREM_BUDGET.get(name, (cfg.runs, cfg.steps))
-        runs, steps = min(runs, cfg.runs), min(steps, cfg.steps)
-        progress(f"  {name}: {len(_THEOREM_TEXT)} theorems, {runs} runs × {steps} steps")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            allrows += comparison_grid([name], scales=(1.0,), runs=runs, steps=steps, seed=cfg.seed)
-    allrows = [scrub(r) for r in allrows if r.get("theorem") is not None]
-    informative = []
-    if "least-squares" in names(cfg):
-        informative = [scrub(r) for r in informative_checks(
+    if key == "informative":
+        return [scrub(r) for r in informative_checks(
             runs=min(cfg.runs, 100), seed=cfg.seed, quick=cfg.quick, progress=progress)]
+    runs, steps = _THEOREM_BUDGET.get(key, (cfg.runs, cfg.steps))
+    runs, steps = min(runs, cfg.runs), min(steps, cfg.steps)
+    progress(f"  {key}: {len(_THEOREM_TEXT)} theorems, {runs} runs × {steps} steps")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        rows = comparison_grid([key], scales=(1.0,), runs=runs, steps=steps, seed=cfg.seed)
+    return [scrub(r) for r in rows if r.get("theorem") is not None]
+
+
+@section("theorems", "Theorems against simulation: measured min_k E[f − f*] ≤ bound",
+         parts=(_theorem_keys, _theorem_part))
+def theorems(cfg: Config, ctx: dict, progress) -> Section:
+    keys = _theorem_keys(cfg)
+    parts = dict(zip(keys, run_parts(theorems, cfg, ctx, progress)))
+    informative = parts.pop("informative", [])
+    allrows = [r for rows in parts.values() for r in rows]
     claims = []
     for t in _THEOREM_TEXT:  # where it can say something, and on the paper's own examples
         mine = [r for r in allrows + informative if r["theorem"] == t]
