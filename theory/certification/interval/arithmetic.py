@@ -71,7 +71,10 @@ class Interval:
     def __init__(self, lo, hi=None):
         lo = np.asarray(lo, dtype=np.float64)
         hi = lo if hi is None else np.asarray(hi, dtype=np.float64)
-        self.lo, self.hi = np.broadcast_arrays(lo, hi)
+        if lo.shape == hi.shape:  # the usual case: no broadcasting views to build
+            self.lo, self.hi = lo, hi
+        else:
+            self.lo, self.hi = np.broadcast_arrays(lo, hi)
 
     # ---- helpers -------------------------------------------------------------------------
     @staticmethod

@@ -37,6 +37,8 @@ when β > 0 and interpolation fails (all the check values of MATHEMATICS.md §4)
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .arithmetic import Interval, from_mpi
@@ -147,13 +149,20 @@ class _Backend:
 
 def _iv_rational(r) -> Interval:
     """A double interval containing the rational ``r`` (exact when r is a double)."""
+    return Interval(*_rational_ends(int(r.p), int(r.q)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _rational_ends(p: int, q: int) -> tuple:
+    """``(lo, hi)`` doubles around ``p/q`` (remembered: a tree evaluation meets the same
+    constants at every box batch)."""
     from fractions import Fraction
 
-    q = Fraction(int(r.p), int(r.q))
-    f = float(q)
-    if Fraction(f) == q:
-        return Interval(f)
-    return Interval(np.nextafter(f, -np.inf), np.nextafter(f, np.inf))
+    exact = Fraction(p, q)
+    f = float(exact)
+    if Fraction(f) == exact:
+        return f, f
+    return float(np.nextafter(f, -np.inf)), float(np.nextafter(f, np.inf))
 
 
 def _tree_eval(expr, env, be: _Backend):
