@@ -159,3 +159,32 @@ def test_a_failing_part_fails_its_section_with_the_reason(tmp_path):
     assert got["status"] == "error" and "part bad: RuntimeError: this part fails" in got["reason"]
     with pytest.raises(RuntimeError, match="this part fails"):
         _parts_report(tmp_path / "strict", workers=2, seed=7, strict=True)
+
+
+def _draw_parts(folder, *, smoke, seed, only, progress, data=None):
+    """Records the data a figure was given."""
+    import json
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{only[0]}.json").write_text(json.dumps(data))
+    return {only[0]: {"files": [], "status": "ok", "reason": "", "title": "t", "caption": ""}}
+
+
+_draw_parts.scripts = ("fig_parts",)
+
+
+@pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="needs fork")
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_figure_gets_the_assembled_numbers_of_a_section_of_parts(tmp_path, monkeypatch,
+                                                                   workers):
+    import json
+
+    monkeypatch.setitem(_jobs.FIGURE_INPUTS, "fig_parts", "parts_sec")
+    R.SECTIONS.append(_parts_sec)
+    try:
+        cfg = R.Config.tiny(sections=("parts_sec",), only_figures=None, workers=workers)
+        R.build_report(tmp_path / "r", cfg, draw_figures=_draw_parts, quiet=True, strict=True)
+    finally:
+        R.SECTIONS.remove(_parts_sec)
+    got = json.loads((tmp_path / "r" / "figures" / "fig_parts.json").read_text())
+    assert [p["key"] for p in got["fig_parts"]["parts"]] == _keys(None)

@@ -222,13 +222,11 @@ def _worker_init(threads: int | None = None) -> None:
 
 def _split(jobs, cfg: Config):
     """``(jobs, split)``: each section with parts (``section(..., parts=...)``) replaced by one
-    ``("part", "section/key")`` job per part; ``split`` maps the section's job to its parts.
-    A section whose numbers a figure plots (``FIGURE_INPUTS``) stays whole."""
+    ``("part", "section/key")`` job per part; ``split`` maps the section's job to its parts."""
     out, split = [], {}
-    plotted = set(FIGURE_INPUTS.values())
     for j in jobs:
         fn = _section_fn(j[1]) if j[0] == "section" else None
-        if fn is None or getattr(fn, "section_parts", None) is None or j[1] in plotted:
+        if fn is None or getattr(fn, "section_parts", None) is None:
             out.append(j)
             continue
         split[j] = [("part", f"{j[1]}/{k}") for k in fn.section_parts[0](cfg)]
@@ -243,29 +241,31 @@ def run_jobs(jobs, cfg: Config, folder: Path, draw, progress, strict: bool) -> d
     split = {}
     if cfg.workers > 1 and "fork" in mp.get_all_start_methods():
         jobs, split = _split(jobs, cfg)  # sections made of parts: one job per part
-    out = _run(jobs, cfg, folder, draw, progress, strict)
-    for j, parts in split.items():  # assemble (cheap: tables and claims) in this process
-        got = [out.pop(p) for p in parts]
+
+    def assemble(j, got):
+        """A section from its parts' results (cheap: tables and claims), in this process."""
         errors = [r for status, r in got if status == "error"]
         if errors:
-            out[j] = failed(_section_fn(j[1]), RuntimeError("; ".join(errors)))
-            continue
-        ctx = {"parts": {p[1].split("/", 1)[1]: r for p, (_, r) in zip(parts, got)}}
-        out[j] = _job(*j, cfg, folder, draw, progress, strict, ctx=ctx)
-    return out
+            return failed(_section_fn(j[1]), RuntimeError("; ".join(errors)))
+        ctx = {"parts": {p[1].split("/", 1)[1]: r for p, (_, r) in zip(split[j], got)}}
+        return _job(*j, cfg, folder, draw, progress, strict, ctx=ctx)
+
+    return _run(jobs, split, assemble, cfg, folder, draw, progress, strict)
 
 
-def _run(jobs, cfg: Config, folder: Path, draw, progress, strict: bool) -> dict:
+def _run(jobs, split, assemble, cfg: Config, folder: Path, draw, progress, strict) -> dict:
     import multiprocessing as mp
 
     order = sorted(jobs, key=lambda j: (-_cost(j), jobs.index(j)))
     after = {
         j: ("section", FIGURE_INPUTS[j[1]])
         for j in order
-        if j[0] == "figure" and ("section", FIGURE_INPUTS.get(j[1])) in order
+        if j[0] == "figure" and (("section", FIGURE_INPUTS.get(j[1])) in order
+                                 or ("section", FIGURE_INPUTS.get(j[1])) in split)
     }
     tally = _Tally(order, progress)
     workers = min(cfg.workers, len(jobs))
+    out = {}
     if workers > 1 and "fork" in mp.get_all_start_methods():
         _preload()
         if draw is not None and hasattr(draw, "preload"):
@@ -278,18 +278,33 @@ def _run(jobs, cfg: Config, folder: Path, draw, progress, strict: bool) -> dict:
                 return pool.apply_async(_job, (*j, cfg, folder, draw, progress, strict, *extra),
                                         callback=lambda _res, j=j: tally.finished(j))
 
+            def section(j):  # a section's result, assembled as soon as its parts are done
+                if j not in split:
+                    return pending[j].get()
+                if j not in out:
+                    out[j] = assemble(j, [pending[p].get() for p in split[j]])
+                return out[j]
+
             pending = {j: submit(j) for j in order if j not in after}
             for j, dep in after.items():  # queued once the section they plot is done
-                pending[j] = submit(j, pending[dep].get())
-            out = {j: pending[j].get() for j in order}
+                pending[j] = submit(j, section(dep))
+            out.update({j: pending[j].get() for j in order})
         except BaseException:
             pool.terminate()  # an interrupted report stops its workers at once
             raise
         pool.close()
         pool.join()
+        for j, parts in split.items():
+            got = [out.pop(p) for p in parts]
+            if j not in out:
+                out[j] = assemble(j, got)
         return out
-    out = {}
-    for j in sorted(order, key=lambda j: j in after):  # sections before the figures they feed
-        out[j] = _job(*j, cfg, folder, draw, progress, strict, out.get(after.get(j)))
+    for j in [j for j in order if j not in after]:  # sections before the figures they feed
+        out[j] = _job(*j, cfg, folder, draw, progress, strict)
+        tally.finished(j)
+    for j, parts in split.items():  # (one worker: every part ran here)
+        out[j] = assemble(j, [out.pop(p) for p in parts])
+    for j, dep in after.items():
+        out[j] = _job(*j, cfg, folder, draw, progress, strict, out.get(dep))
         tally.finished(j)
     return out

@@ -3,14 +3,37 @@ r"""Section ``experiments``: the paper's §5 on small networks (torch), CPU-size
 
 from __future__ import annotations
 
-from ._common import fmt, section, table
+from ._common import fmt, run_parts, section, table
 from ._model import NOT_MEASURED, Claim, Config, Section
 from ._output import scrub
 
 __all__ = ["experiments"]
 
 
-@section("experiments", "The paper's §5 at toy scale: networks through the x^K protocol")
+_EXPERIMENTS = ("width", "batch", "depth", "teacher")
+
+
+def _experiment_keys(cfg: Config) -> list:
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return []
+    return list(_EXPERIMENTS)
+
+
+def _experiment_part(cfg: Config, key: str, progress):
+    """One sweep (one torch thread: the report's two workers share the cores)."""
+    from ..studies.experiments import mlp, teacher
+    from ..studies.experiments._common import torch_threads
+
+    run = {"width": mlp.width_sweep, "batch": mlp.batch_sweep, "depth": mlp.depth_sweep,
+           "teacher": teacher.teacher_student}[key]
+    with torch_threads(1):
+        return run(quick=cfg.quick, seed=cfg.seed, progress=progress)
+
+
+@section("experiments", "The paper's §5 at toy scale: networks through the x^K protocol",
+         parts=(_experiment_keys, _experiment_part))
 def experiments(cfg: Config, ctx: dict, progress) -> Section:
     try:
         import torch  # noqa: F401
@@ -20,17 +43,11 @@ def experiments(cfg: Config, ctx: dict, progress) -> Section:
                        "network experiments were not run.\n",
                        claims=[Claim("ab-width-peak", "[AB] §5; MATHEMATICS.md §8",
                                      "§5 experiments", "torch not installed", NOT_MEASURED)])
-    from ..studies.experiments import mlp, teacher
-    from ..studies.experiments._common import torch_threads
+    from ..studies.experiments import mlp
     from ..studies.experiments.claims import claims
 
-    quick = cfg.quick
-    with torch_threads(1):
-        width = mlp.width_sweep(quick=quick, seed=cfg.seed, progress=progress)
-        batch = mlp.batch_sweep(quick=quick, seed=cfg.seed, progress=progress)
-        t2 = mlp.table2(quick=quick, seed=cfg.seed, progress=progress, width=width,
-                        batch=batch)
-        ts = teacher.teacher_student(quick=quick, seed=cfg.seed, progress=progress)
+    width, batch, depth, ts = run_parts(experiments, cfg, ctx, progress)
+    t2 = mlp.table2(quick=cfg.quick, seed=cfg.seed, width=width, batch=batch, depth=depth)
     data = scrub({"mlp-width": width, "batch-size": batch, "table2": t2, "teacher-student": ts})
     out = []
     for name, res in data.items():

@@ -113,13 +113,13 @@ def depth_sweep(*, quick=False, device="cpu", seed=0, progress=None, settings=No
 
 
 def table2(*, quick=False, device="cpu", seed=0, progress=None, width=None, batch=None,
-           settings=None) -> dict:
-    """β* σ_int² (σ_int² ≈ f(x^K)) against width, depth and batch ([AB Table 2]); ``width``
-    and ``batch``: the results of the two sweeps when already computed."""
+           depth=None, settings=None) -> dict:
+    """β* σ_int² (σ_int² ≈ f(x^K)) against width, depth and batch ([AB Table 2]); ``width``,
+    ``batch`` and ``depth``: the results of the three sweeps when already computed."""
     kw = {"quick": quick, "device": device, "seed": seed, "progress": progress,
           "settings": settings}
     width = width or width_sweep(**kw)
-    depth = depth_sweep(**kw)
+    depth = depth or depth_sweep(**kw)
     batch = batch or batch_sweep(**kw)
     out = {"experiment": "table2"}
     for key, res, axis in (("width", width, "width"), ("depth", depth, "depth"),
