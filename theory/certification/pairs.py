@@ -98,7 +98,7 @@ def certified_best_pairs(landscape, region, *, theorems=(1, 3, 7), domain=None, 
     ``10·region.default_alpha_max()`` (the term may be least as α → ∞: Example 2). With the
     adversarial method only α* and 1.1 α* (each call costs seconds there). For a theorem with a
     gap constraint (Thm 3: ``α ≥ β + 1``) the smallest α certified on ``β = α − gap``
-    (:func:`family_alpha`) is added. The pair minimising the theorem's term
+    (:func:`family_alpha`, to a relative 10⁻⁴) is added. The pair minimising the theorem's term
     (:func:`theory.region.theorem_term`) wins — the paper's claimed pair competes too, when it is
     certified — and its β is bisected further, to 10⁻⁴ of the gap (rigorous methods).
 
@@ -158,7 +158,7 @@ def certified_best_pairs(landscape, region, *, theorems=(1, 3, 7), domain=None, 
                     cands.append((r.alpha, r.beta, r.verdict))
         if th == 3:
             fam = family_alpha(landscape, ("gap", 1.0), region=region, domain=box,
-                               method=method, budget=budget, rng=rng)
+                               method=method, rtol=_FINE_RTOL, budget=budget, rng=rng)
             if fam.alpha_hi is not None:
                 cands.append((fam.alpha_hi, fam.alpha_hi - 1.0, fam.verdict))
         if not cands:

@@ -57,8 +57,10 @@ The band ``[lo, hi]`` has coverage at least ``level`` for θ (normal approximati
 
 from __future__ import annotations
 
+import hashlib
 import math
 import warnings
+import weakref
 from dataclasses import asdict, dataclass, field
 from statistics import NormalDist
 from typing import NamedTuple
@@ -298,11 +300,28 @@ def _min_slack(landscape, x, alpha, beta):
     return float(per_p.max(axis=-1).min())
 
 
+# The sampled region of a check's default points (2000 seeded points and the starts) is the same
+# for every theorem checked on a landscape with the same starts; a Region is immutable, so the
+# last few are remembered per landscape (weakly), keyed by the points' bytes.
+_REGIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_MAX_REGIONS = 4
+
+
 def _region(landscape, x):
     from ..region import Region
 
-    a, b, c, mask = condition_rows(landscape, x)
-    return Region.from_arrays(a, b, c, mask)
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    key = (x.shape, hashlib.blake2b(x.tobytes(), digest_size=16).digest())
+    try:
+        memo = _REGIONS.setdefault(landscape, {})
+    except TypeError:  # not weakly referenceable: no memo
+        memo = {}
+    if key not in memo:
+        a, b, c, mask = condition_rows(landscape, x)
+        while len(memo) >= _MAX_REGIONS:
+            memo.pop(next(iter(memo)))
+        memo[key] = Region.from_arrays(a, b, c, mask)
+    return memo[key]
 
 
 def _overrides(value, name, ctx):

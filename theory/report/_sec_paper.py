@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import fmt, get, names, section, table
+from ._common import fmt, get, names, run_parts, section, table
 from ._model import (
     CONFIRMED,
     CORRECTED,
@@ -68,44 +68,57 @@ def paper_text(cfg: Config, ctx: dict, progress) -> Section:
 
 
 # ---- claims that toy versions can check ----------------------------------------------------------
-@section("paper_claims", "Examples 4 and 5, half-space, and the neighbourhood term (toy versions)")
-def paper_claims(cfg: Config, ctx: dict, progress) -> Section:
+_GAP_ONE = (
+    ("matrix-factorization", "Example 4", "α = β + 1 for some β > 0 on any bounded set ⊇ S"),
+    ("two-layer-relu", "Example 5", "β = α − 1 (α large enough) on any bounded set ⊇ S"),
+)
+
+
+def _paper_keys(cfg: Config) -> list:
+    have = names(cfg)
+    keys = [name for name, _, _ in _GAP_ONE if name in have]
+    return keys + [k for k, need in (("half-space", "half-space"), ("batch", "remark1-bumps"))
+                   if need in have]
+
+
+def _paper_part(cfg: Config, key: str, progress):
+    """One study: ``(data, claim, markdown)``."""
     from ..claims import claim_domain
     from ..studies import paper as P
 
-    claims, md, data = [], [], {}
-    for name, ex, rule in (
-        ("matrix-factorization", "Example 4", "α = β + 1 for some β > 0 on any bounded set ⊇ S"),
-        ("two-layer-relu", "Example 5", "β = α − 1 (α large enough) on any bounded set ⊇ S"),
-    ):
-        if name not in names(cfg):
-            continue
-        progress(f"  {name}: a pair with α − β = 1")
-        f = get(name)
-        box = claim_domain(f)
-        res = P.gap_one_study(f, domain=box, budget=min(cfg.samples, 400), seed=cfg.seed,
-                              tries=2 if cfg.quick else 4,
-                              certify_budget=min(cfg.samples, 1000))
-        data[name] = res
-        claims.append(_gap_one_claim(name, ex, rule, f, res))
-        md.append(f"- `{name}` ({ex}): " + claims[-1].measured)
-    if "half-space" in names(cfg):
+    if key == "half-space":
         progress("  half-space along SGD")
         h = P.halfspace_study(seed=cfg.seed, steps=400 if cfg.quick else None)
-        data["half-space"] = h.summary
-        claims.append(_halfspace_claim(h.summary))
-        md.append("- `half-space`: " + claims[-1].measured)
-    if "remark1-bumps" in names(cfg):
+        claim = _halfspace_claim(h.summary)
+        return h.summary, claim, "- `half-space`: " + claim.measured
+    if key == "batch":
         progress("  neighbourhood term against batch size")
         rows = P.batch_study(seed=cfg.seed, budget=min(cfg.samples, 2000))
-        data["batch"] = rows
-        claims.append(_batch_claim(rows))
-        md.append("\n" + table(
+        md = "\n" + table(
             ["batch b", "batches", "σ_int²(b)", "α_min", "best Thm 1 pair", "β σ_int²",
              "2βσ_int²/(α − β)"],
             [[r["batch"], r["n_batches"], fmt(r["sigma_int2"], 4), fmt(r["alpha_min"], 4),
               "—" if r["alpha"] is None else f"({fmt(r['alpha'], 5)}, {fmt(r['beta'], 5)})",
-              fmt(r["beta_sigma2"], 4), fmt(r["neighbourhood"], 4)] for r in rows]))
+              fmt(r["beta_sigma2"], 4), fmt(r["neighbourhood"], 4)] for r in rows])
+        return rows, _batch_claim(rows), md
+    ex, rule = next((e, r) for n, e, r in _GAP_ONE if n == key)
+    progress(f"  {key}: a pair with α − β = 1")
+    f = get(key)
+    res = P.gap_one_study(f, domain=claim_domain(f), budget=min(cfg.samples, 400),
+                          seed=cfg.seed, tries=2 if cfg.quick else 4,
+                          certify_budget=min(cfg.samples, 1000))
+    claim = _gap_one_claim(key, ex, rule, f, res)
+    return res, claim, f"- `{key}` ({ex}): " + claim.measured
+
+
+@section("paper_claims", "Examples 4 and 5, half-space, and the neighbourhood term (toy versions)",
+         parts=(_paper_keys, _paper_part))
+def paper_claims(cfg: Config, ctx: dict, progress) -> Section:
+    keys = _paper_keys(cfg)
+    parts = run_parts(paper_claims, cfg, ctx, progress)
+    data = {k: d for k, (d, _, _) in zip(keys, parts)}
+    claims = [c for _, c, _ in parts]
+    md = [m for _, _, m in parts]
     text = ("Examples 4 and 5: the region over a sample of the claim's box "
             "(`theory.studies.paper.gap_one_study`), then (α, α − 1) certified at growing α. "
             "Half-space: one SGD run (`theory.studies.paper.halfspace_study`, the numbers of "

@@ -4,7 +4,7 @@ without the optional extra ``pep``."""
 
 from __future__ import annotations
 
-from ._common import fmt, names, section, table
+from ._common import fmt, names, run_parts, section, table
 from ._model import CONFIRMED, NOT_MEASURED, Claim, Config, Section
 from ._output import scrub
 
@@ -37,20 +37,35 @@ def _skipped(reason: str) -> Section:
                    f"*Skipped: {reason}.*\n", status="skipped", reason=reason)
 
 
-@section("pep", "Worst case over the α-β class (PEP): how tight is each theorem?")
+def _pep_keys(cfg: Config) -> list:
+    from ..pep import _backend
+
+    if not _backend.available() or not any(n in names(cfg) for n in NAMES):
+        return []
+    return list(THEOREMS)
+
+
+def _pep_part(cfg: Config, theorem: str, progress) -> dict:
+    """One theorem's triangle (``triangle_study`` of that theorem)."""
+    from ..pep.study import triangle_study
+
+    chosen = [n for n in NAMES if n in names(cfg)]
+    return scrub(triangle_study((theorem,), names=chosen, quick=cfg.quick, seed=cfg.seed,
+                                progress=progress))
+
+
+@section("pep", "Worst case over the α-β class (PEP): how tight is each theorem?",
+         parts=(_pep_keys, _pep_part))
 def pep(cfg: Config, ctx: dict, progress) -> Section:
     from ..pep import _backend
 
     if not _backend.available():
         return _skipped("the optional extra 'pep' (PEPit, cvxpy) is not installed "
                         "(pip install 'toylands[pep]')")
-    from ..pep.study import triangle_study
-
-    chosen = [n for n in NAMES if n in names(cfg)]
-    if not chosen:
+    if not any(n in names(cfg) for n in NAMES):
         return _skipped("none of the landscapes it uses is in this run")
-    data = scrub(triangle_study(THEOREMS, names=chosen, quick=cfg.quick, seed=cfg.seed,
-                                progress=progress))
+    parts = run_parts(pep, cfg, ctx, progress)  # one triangle study per theorem
+    data = dict(parts[0], theorems={t: e for p in parts for t, e in p["theorems"].items()})
     md, claims = [_INTRO], []
     for t, e in data["theorems"].items():
         md.append(f"### {_TEXT[t]}\n")
