@@ -224,9 +224,11 @@ class ModuleLandscape(Landscape):
             return fn(x, *extra)
         flat = x.reshape(-1, x.shape[-1])
         ex = [e.reshape((-1,) + tuple(e.shape[len(batch):])) for e in extra]
-        outs = [vmap(fn)(flat[s:s + _POINTS], *[e[s:s + _POINTS] for e in ex])
-                for s in range(0, flat.shape[0], _POINTS)]
-        out = torch.cat(outs, dim=0)
+        if flat.shape[0] == 1:  # one point (an SGD run's step): vmap would only add its cost
+            out = fn(flat[0], *[e[0] for e in ex])[None]
+        else:
+            out = torch.cat([vmap(fn)(flat[s:s + _POINTS], *[e[s:s + _POINTS] for e in ex])
+                             for s in range(0, flat.shape[0], _POINTS)], dim=0)
         return out.reshape(batch + tuple(out.shape[1:]))
 
     def _losses(self, x):
