@@ -57,16 +57,24 @@ def heatmap(landscape, *, seed: int, steps: int | None = None):
 
 
 def _exact_frontier(landscape, box):
-    """Example 1's symbolic frontier ``[[α, β_min]]`` (None where it does not apply)."""
+    """Example 1's symbolic frontier ``[[α, β_min]]`` (None where it does not apply); root
+    isolation at 24 α takes seconds, so it is cached on disk (``toylands._cache``: keyed by the
+    landscape, the box and the code version, never stale)."""
     try:
         from theory.certification.symbolic import exact_region
     except ImportError:
         return None
-    try:
-        R = exact_region(landscape, domain=box)
-    except ValueError:
-        return None
-    return R.frontier(num=24)
+    from toylands._cache import cached
+
+    def compute():
+        try:
+            return exact_region(landscape, domain=box).frontier(num=24)
+        except ValueError:
+            return None
+
+    key = (landscape.name, repr(sorted(landscape.params.items())),
+           None if box is None else (box.lo, box.hi), 24)
+    return cached("exact-frontier", key, compute)
 
 
 def draw_region(ax, region, *, claim=None, exact=None, alpha_hi=None):
