@@ -36,7 +36,10 @@ cached in memory and on disk (:mod:`toylands._cache`, keyed by the data, every p
 code version), so an instance is searched once per machine.
 
 The kernels are written once in the array API (numpy arrays or torch tensors; ``toylands._xp``);
-the ground truth is computed in float64 numpy.
+the ground truth is computed in float64 numpy. The rows that the slack conditions need at 10⁵
+points (``losses``, ``directional``, ``losses_and_directional``) have one numpy-only path for
+relu, ``TwoLayerNet._relu_rows``: the same formulas with fewer passes over the (k, n) arrays,
+the same numbers up to rounding.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ import numpy as np
 
 from ._cache import cached
 from ._landscape import Landscape, Smoothness
-from ._relu_infimum import _act, _dact, dphi, exact_f_i_star, phi, relu_f_i_star
+from ._relu_infimum import _act, _dact, dphi, exact_f_i_star, phi, phi_dphi_np, relu_f_i_star
 from ._relu_search import global_search, stationarity_residual
 from ._threads import one_blas_thread
 from ._validate import as_finite_float, as_int, as_labelled_data, check_memory, check_work
@@ -120,6 +123,8 @@ class TwoLayerNet(Landscape):
         return (A.reshape(-1, self.d) @ data.T).reshape(tuple(A.shape[:-1]) + (self.n,))
 
     def _losses(self, x):
+        if self._numpy_relu(x):
+            return self._relu_rows(x)[0]
         W, v = split_units(x, self.k, self.d)
         Z = self._products(W, x)  # (..., k, n): the one product needed
         H = relu_(namespace(x), Z) if self.activation == "relu" else _act(Z, "softplus")
@@ -153,18 +158,82 @@ class TwoLayerNet(Landscape):
             dout += (dv[..., None, :] @ H)[..., 0, :]
         return W, v, dW, dv, out, dout
 
+    # ---- the numpy relu rows (what the slack rows call at 10⁵ points) -------------------------
+    def _numpy_relu(self, x):
+        return self.activation == "relu" and isinstance(x, np.ndarray)
+
+    def _relu_rows(self, x, u=None, *, value=True):
+        r"""``(losses(x), directional(x, u))`` for numpy input and relu (None for what is not
+        asked: the directional without u, the losses with ``value=False``): the formulas of
+        ``_losses`` and ``_jvp``, written for the fewest passes over the (k, n) arrays of a
+        block, the part of the time that is not the BLAS products (the limit of
+        ``benchmarks/bench_relu_slack.py``).
+
+        - One product ``[W; δW] Xᵀ`` of 2k unit rows per point (the rows are copies of x and u,
+          no elementwise work on the (k, d) units); then ``dout = Σ_j 1[Z_j ≥ 0] (v_j δZ_j +
+          δv_j σ(Z_j)) = δvᵀσ(Z) + vᵀ(1[Z ≥ 0] ∘ δZ)`` is one matrix-vector product
+          ``[δv, v]ᵀ [σ(Z); 1[Z ≥ 0] ∘ δZ]`` over the block that also holds σ(Z), and
+          ``out = vᵀσ(Z)`` another. Per point: the product, the mask, one masked multiply,
+          one in-place relu and two BLAS reductions.
+        - The penalties are one dot product with ``(λ₂, …, λ₂, λ₁, …, λ₁)`` per point.
+        - φ and φ' share one exponential (:func:`phi_dphi_np`).
+
+        The losses are computed the same way with and without u (the Z rows of the product
+        and ``vᵀσ(Z)`` are the same BLAS calls), so ``losses_and_directional`` gives the bits
+        of ``losses`` and ``directional``.
+        """
+        k, d, n = self.k, self.d, self.n
+        kd = k * d
+        batch = tuple(x.shape[:-1])
+        x = x.reshape(-1, self.dim)
+        b = x.shape[0]
+        XT = self.data.T
+        v = x[:, None, kd:]  # (b, 1, k)
+        lam = np.empty(self.dim)
+        lam[:kd], lam[kd:] = self.lam2, self.lam1
+        if u is None:
+            Z = x[:, :kd].reshape(b * k, d) @ XT  # (b k, n)
+            np.maximum(Z, 0.0, out=Z)
+            out = v @ Z.reshape(b, k, n)
+        else:
+            u = u.reshape(-1, self.dim)
+            WD = np.concatenate((x[:, :kd], u[:, :kd]), axis=1).reshape(b * 2 * k, d)
+            ZD = (WD @ XT).reshape(b, 2 * k, n)  # per point the rows Z = W Xᵀ, δZ = δW Xᵀ
+            Z, dZ = ZD[:, :k], ZD[:, k:]
+            dZ *= Z >= 0.0  # σ'(Z) δZ, σ'(0) = 1
+            np.maximum(Z, 0.0, out=Z)  # σ(Z)
+            out = v @ Z
+            dout = np.concatenate((u[:, kd:], x[:, kd:]), axis=1)[:, None, :] @ ZD
+        y = self.labels
+        m = out.reshape(b, n)
+        m *= y
+        val, der = phi_dphi_np(m, self.loss, value=value, slope=u is not None)
+        if val is not None:
+            val += ((x * x) @ lam)[:, None]
+            val = val.reshape(batch + (n,))
+        if der is not None:
+            der *= y
+            der *= dout.reshape(b, n)
+            der += (2.0 * ((x * u) @ lam))[:, None]
+            der = der.reshape(batch + (n,))
+        return val, der
+
     def _dreg(self, W, v, dW, dv):
         xp = namespace(W)
         return 2 * self.lam1 * xp.sum(v * dv, axis=-1) + 2 * self.lam2 * xp.sum(
             W * dW, axis=(-2, -1))
 
     def _directional(self, x, u):
+        if self._numpy_relu(x):
+            return self._relu_rows(x, u, value=False)[1]
         W, v, dW, dv, out, dout = self._jvp(x, u)
         y = const(self, "labels", x)
         return dphi(y * out, self.loss) * y * dout + self._dreg(W, v, dW, dv)[..., None]
 
     def _losses_and_directional(self, x, u):
         """Losses at x and ``<∇f_i(x), u>`` from the same forward product (``_jvp``)."""
+        if self._numpy_relu(x):
+            return self._relu_rows(x, u)
         W, v, dW, dv, out, dout = self._jvp(x, u)
         y = const(self, "labels", x)
         m = y * out
