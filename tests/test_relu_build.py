@@ -108,6 +108,67 @@ def test_search_objective_buffers_keep_the_bits(activation, loss):
         assert np.array_equal(np.signbit(grad2), np.signbit(grad))
 
 
+def _kinked(f, rng):
+    """A point of f with unit 0 on 2 kinks and unit 1 pinned at W_1 = 0 (every sample)."""
+    act = np.zeros((f.n, f.k), dtype=bool)
+    act[:2, 0] = True
+    act[:, 1] = True
+    bases, N = rs._unit_bases(f, act)
+    th = N @ rng.normal(size=N.shape[1])
+    return act, bases, N, th
+
+
+@pytest.mark.parametrize("activation", ["relu", "softplus"])
+@pytest.mark.parametrize("loss", ["logistic", "square"])
+def test_reduced_hessian_matches_central_differences(activation, loss):
+    f = two_layer_relu(n=7, d=2, k=3, activation=activation, seed=1, starts=2)
+    f.loss = loss
+    rng = np.random.default_rng(6)
+    act, bases, N, th = _kinked(f, rng)
+    if activation == "softplus":  # no kinks: the whole space
+        bases, N = rs._unit_bases(f, np.zeros_like(act))
+        th = rng.normal(size=f.dim)
+    Hs = rs._reduced_hessian(f, th, bases, N)
+    h = 1e-6
+    G = np.array([f._gradient(th + h * e) - f._gradient(th - h * e) for e in N.T]) / (2 * h)
+    np.testing.assert_allclose(Hs, N.T @ G.T, atol=1e-7 * max(np.abs(Hs).max(), 1.0))
+
+
+def test_unit_bases_are_the_null_space_of_the_kink_constraints(net):
+    rng = np.random.default_rng(7)
+    act, bases, N, th = _kinked(net, rng)
+    C = rs._kink_constraints(net, act)
+    np.testing.assert_allclose(N.T @ N, np.eye(N.shape[1]), atol=1e-12)
+    np.testing.assert_allclose(C @ N, 0.0, atol=1e-12 * np.abs(C).max())
+    # the null space of C, less v_1: the pinned unit (W_1 = 0) has its v_1 fixed at 0
+    free = rs._null_space(C)
+    keep = np.ones(net.dim, dtype=bool)
+    keep[net.k * net.d + 1] = False
+    assert N.shape[1] == free.shape[1] - 1
+    assert not N[~keep].any()
+    P = free @ free.T
+    np.testing.assert_allclose((P @ N)[keep], N[keep], atol=1e-12)
+    assert [b.shape[1] for b in bases] == [net.d - 2, 0] + [net.d] * (net.k - 2)
+
+
+def test_structured_polish_agrees_with_the_polish(net):
+    # From the same BFGS minimum (the search's seeded starts 1 and 3 of this instance, which
+    # polish to a stationary point) the two polishes reach the same value and residual: the
+    # large instances' structured polish and the small ones' with their bits.
+    from scipy.optimize import minimize
+
+    objective = rs._Objective(net)
+    rng = np.random.default_rng(3)
+    starts = [rng.normal(scale=(1 / np.sqrt(net.d), 1.0)[t % 2], size=net.dim) for t in range(4)]
+    for th0 in (starts[1], starts[3]):
+        th = minimize(objective, th0, jac=True, method="BFGS",
+                      options={"gtol": 1e-9, "maxiter": 2000}).x
+        th1, res1, _ = rs._polish(net, th)
+        th2, res2, _ = rs._polish_structured(net, th, rounds=4, iters=25)
+        assert res1 < 1e-13 and res2 < 1e-13
+        assert net._value(th2) == pytest.approx(net._value(th1), abs=1e-14)
+
+
 @pytest.mark.slow
 def test_large_instance_builds(monkeypatch):
     # The size scipy.linalg.null_space could not reach (a 60838 × 352 kink matrix); a single
@@ -143,14 +204,19 @@ def test_the_search_runs_on_one_blas_thread(monkeypatch):
 
 
 def test_stationarity_residual_with_many_kinks_stays_within_memory(monkeypatch):
-    # Past _EXACT_KINKS the bounded least squares iterates (LSMR) instead of building a
-    # kinks × kinks factor; on a problem small enough for both, the two agree.
+    # Past _EXACT_KINKS the bounded least squares is solved one unit at a time (a kink column
+    # lives in its unit's rows: the same minimum) instead of building a kinks × kinks factor;
+    # past _EXACT_UNIT_KINKS of one unit, by LSMR. On a problem small enough for all, they agree.
     f = two_layer_relu(n=40, d=2, k=3, seed=4, starts=2)
     theta = f.minimizers.base.copy()
     W = theta[: f.k * f.d].reshape(f.k, f.d)
     W[0] = 0.0  # unit 0: W_0 = 0, v_0 ≠ 0, so every sample sits on its kink
     theta[f.k * f.d] = 1.0
     exact = rs.stationarity_residual(f, theta)
+    assert exact > 1e-3  # a real residual, not 0 = 0
     monkeypatch.setattr(rs, "_EXACT_KINKS", 5)
+    unitwise = rs.stationarity_residual(f, theta)
+    assert unitwise == pytest.approx(exact, rel=1e-9, abs=1e-13)
+    monkeypatch.setattr(rs, "_EXACT_UNIT_KINKS", 5)
     iterative = rs.stationarity_residual(f, theta)
     assert iterative == pytest.approx(exact, rel=1e-6, abs=1e-10)
