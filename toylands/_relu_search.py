@@ -240,10 +240,10 @@ def _reduced_hessian(net, theta, bases, N):
         cols.append(slice(col, col + b.shape[1]))
         col += b.shape[1]
     vcol = dict(zip(np.flatnonzero(free_v), range(col, N.shape[1])))
-    JN = np.empty((n, N.shape[1]))
-    for j, b in enumerate(bases):
-        JN[:, cols[j]] = (S1[:, j] * v[j])[:, None] * (net.data @ b)
-    JN[:, col:] = H[:, free_v]
+    owner = np.repeat(np.arange(len(bases)), [b.shape[1] for b in bases])  # unit of a column
+    JW = net.data @ np.concatenate(bases, axis=1)  # (n, col): x_i·N_j, all units in one product
+    JW *= S1[:, owner] * v[owner]
+    JN = np.concatenate([JW, H[:, free_v]], axis=1)
     Hs = JN.T @ (c2[:, None] * JN) / n
     # the penalty (Nᵀ N = I) and the second-order term, unit by unit
     diag = np.arange(N.shape[1])
