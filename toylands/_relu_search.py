@@ -2,10 +2,10 @@ r"""Ground truth of the two-layer network by global search (MATHEMATICS.md §4.7
 toylands.relu_net).
 
 - :func:`global_search`: multi-start BFGS / L-BFGS-B, each local minimum Newton-polished
-  (``_polish``, kink-aware for relu); f* is the best value and S the orbit(s) of the minimizers
-  within 1e−10 of it (``_minimizer_set``: permutation orbits, or ReLU splitting orbits when a unit
-  is dead or two are parallel); with λ = 0 (square loss) S is the interpolation manifold
-  (``_InterpolationSet``, local Gauss–Newton projection).
+  (``_polish``, kink-aware for relu; ``_polish_structured`` above 128 parameters); f* is the best
+  value and S the orbit(s) of the minimizers within 1e−10 of it (``_minimizer_set``: permutation
+  orbits, or ReLU splitting orbits when a unit is dead or two are parallel); with λ = 0 (square
+  loss) S is the interpolation manifold (``_InterpolationSet``, local Gauss–Newton projection).
 - :func:`stationarity_residual`: the distance of 0 to the generalized gradient (relu kinks).
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg
 from scipy.optimize import lsq_linear, minimize
+from scipy.special import expit
 
 from ._landscape import CLOSED_FORM, GLOBAL_SEARCH, Provenance
 from ._relu_infimum import _dact, dphi
@@ -22,8 +23,11 @@ from .sets import MinimizerSet, UnionSet
 
 __all__ = ["global_search", "stationarity_residual"]
 
-# Kink columns up to which stationarity_residual solves its bounded least squares exactly.
+# Kink columns up to which stationarity_residual solves its bounded least squares exactly, as one
+# problem; beyond, one problem per unit (``_unitwise_residual``), exactly up to _EXACT_UNIT_KINKS
+# columns (the exact solver's QR is (d + m) × m: 2.4 s at m = 4096, against 0.7 s for LSMR).
 _EXACT_KINKS = 4096
+_EXACT_UNIT_KINKS = 1024
 
 
 def _canonical(theta, k, d):
@@ -87,14 +91,43 @@ def stationarity_residual(net, theta, active=None) -> float:
         active = np.abs(Z) <= 1e-12 * max(np.abs(Z).max(), 1.0)
     if not active.any():
         return float(np.linalg.norm(g))
+    if np.count_nonzero(active) > _EXACT_KINKS:
+        return _unitwise_residual(net, theta, active, g, Z)
     B, ii, jj = _kink_columns(net, theta, active)
     g0 = g - B[:, Z[ii, jj] >= 0.0].sum(axis=1)  # remove the σ'(0) = 1 convention's terms
-    # lsq_linear's exact solver builds a (kinks × kinks) factor: 8 GB for the 32879 kinks of
-    # n = 4096 when half the units have W_j = 0 (every sample on their kink). Beyond 4096 kinks
-    # (128 MB) it iterates with LSMR instead, whose memory is that of B.
-    solver = "exact" if B.shape[1] <= _EXACT_KINKS else "lsmr"
-    r = lsq_linear(B, -g0, bounds=(0.0, 1.0), lsq_solver=solver, lsmr_tol="auto", tol=1e-15)
+    r = lsq_linear(B, -g0, bounds=(0.0, 1.0), lsq_solver="exact", lsmr_tol="auto", tol=1e-15)
     return float(np.linalg.norm(g0 + B @ r.x))
+
+
+def _unitwise_residual(net, theta, active, g=None, Z=None):
+    r""":func:`stationarity_residual` with many kinks, one hidden unit at a time.
+
+    A kink column ``b_ij`` lives in the rows of ``W_j`` only, so ``min_α ‖g₀ + Bα‖²`` splits
+    into one bounded least squares per unit, ``min ‖g₀(W_j) + B_j α_j‖²`` (d rows, the unit's
+    kinks as columns), plus ``‖g₀(v)‖²``: the same minimum as the whole problem. A unit with
+    ``v_j = 0`` has zero columns (a dead unit, every sample on its kink: tens of thousands of
+    kinks at n = 4096) and is its own term. lsq_linear's exact solver on the whole B would build a
+    (kinks × kinks) factor (8 GB for 32879 kinks), and LSMR on the whole B took 34 s there; per
+    unit the exact solver runs on up to ``_EXACT_UNIT_KINKS`` columns, LSMR beyond."""
+    k, d = net.k, net.d
+    W, v = split_units(theta, k, d)
+    g = net._gradient(theta) if g is None else g
+    Z = net.data @ W.T if Z is None else Z
+    c = dphi(net.labels * net._forward(theta)[-1], net.loss) * net.labels
+    gW, gv = split_units(g, k, d)
+    total = float(gv @ gv)
+    for j in range(k):
+        rows = np.flatnonzero(active[:, j])
+        g0 = gW[j].copy()
+        if rows.size and v[j] != 0.0:
+            Bj = ((c[rows] * v[j])[:, None] * net.data[rows] / net.n).T  # (d, kinks of j)
+            g0 -= Bj[:, Z[rows, j] >= 0.0].sum(axis=1)
+            solver = "exact" if rows.size <= _EXACT_UNIT_KINKS else "lsmr"
+            r = lsq_linear(Bj, -g0, bounds=(0.0, 1.0), lsq_solver=solver, lsmr_tol="auto",
+                           tol=1e-15)
+            g0 = g0 + Bj @ r.x
+        total += float(g0 @ g0)
+    return float(np.sqrt(total))
 
 
 def _polish(net, theta, *, rounds: int = 4, iters: int = 25):
@@ -159,6 +192,155 @@ def _polish(net, theta, *, rounds: int = 4, iters: int = 25):
     return theta, stationarity_residual(net, theta, active if relu else None), active
 
 
+def _d2phi(t, loss):
+    """φ''(t): ``expit(t) expit(−t)`` (logistic) or 1 (square)."""
+    return expit(t) * expit(-t) if loss == "logistic" else np.ones_like(t)
+
+
+def _unit_bases(net, active):
+    """Null space of the kink constraints, unit by unit: ``C`` touches the rows of ``W_j`` only
+    with ``X_j = (x_i)_{(i, j) active}``, so ``{Cθ = 0}`` is the product of the null spaces of
+    the ``X_j`` (``_null_space`` of an ``m_j × d`` matrix each) and all of v. A unit whose
+    ``W_j`` is pinned to 0 (rank d: a dead unit) also has its ``v_j`` fixed at 0, its exact
+    minimizer there (``σ(0) = 0``: v_j enters f through λ₁ v_j² only).
+    Returns ``(bases, N)``: ``bases[j]`` is ``(d, q_j)``, N the ``(dim, p)`` basis of θ."""
+    k, d = net.k, net.d
+    bases = [np.eye(d) if not active[:, j].any() else _null_space(net.data[active[:, j]])
+             for j in range(k)]
+    free_v = np.array([b.shape[1] > 0 for b in bases])
+    N = np.zeros((net.dim, sum(b.shape[1] for b in bases) + int(free_v.sum())))
+    col = 0
+    for j, b in enumerate(bases):
+        N[j * d : (j + 1) * d, col : col + b.shape[1]] = b
+        col += b.shape[1]
+    N[k * d + np.flatnonzero(free_v), col + np.arange(free_v.sum())] = 1.0
+    return bases, N
+
+
+def _reduced_hessian(net, theta, bases, N):
+    r"""``Nᵀ ∇²f(θ) N``, analytic, for the basis of :func:`_unit_bases` (σ'(0) = 1 at a kink;
+    inside an activation region ReLU's σ'' = 0).
+
+    With ``m_i = y_i out_i``, ``out_i = Σ_j v_j σ(W_j·x_i)`` and ``J`` the ``(n, dim)`` rows
+    ``∇out_i``: ``∇²f = (1/n) Jᵀ diag(φ''(m_i)) J + (1/n) Σ_i φ'(m_i) y_i ∇²out_i + 2 diag(λ)``,
+    where ``∇²out_i`` has the blocks ``∂²/∂W_j∂v_j = σ'(z_ij) x_i`` and
+    ``∂²/∂W_j² = v_j σ''(z_ij) x_i x_iᵀ``. Everything is reduced unit by unit (N is block
+    diagonal with orthonormal blocks): ``J N`` is ``X N_j`` scaled by ``v_j σ'(z_ij)`` (``O(n d
+    p)``), then ``(JN)ᵀ D (JN)`` (``O(n p²)``, one matrix product) — the cost of a few
+    gradients, where central differences take 2p of them."""
+    n = net.n
+    W, v, Z, H, out = net._forward(theta)
+    m = net.labels * out
+    c1 = dphi(m, net.loss) * net.labels  # φ'(m_i) y_i
+    c2 = _d2phi(m, net.loss)
+    S1 = _dact(Z, net.activation)  # (n, k)
+    free_v = np.array([b.shape[1] > 0 for b in bases])
+    cols, col = [], 0  # the columns of unit j's W_j in the reduced coordinates
+    for b in bases:
+        cols.append(slice(col, col + b.shape[1]))
+        col += b.shape[1]
+    vcol = dict(zip(np.flatnonzero(free_v), range(col, N.shape[1])))
+    owner = np.repeat(np.arange(len(bases)), [b.shape[1] for b in bases])  # unit of a column
+    JW = net.data @ np.concatenate(bases, axis=1)  # (n, col): x_i·N_j, all units in one product
+    JW *= S1[:, owner] * v[owner]
+    JN = np.concatenate([JW, H[:, free_v]], axis=1)
+    Hs = JN.T @ (c2[:, None] * JN) / n
+    # the penalty (Nᵀ N = I) and the second-order term, unit by unit
+    diag = np.arange(N.shape[1])
+    Hs[diag[:col], diag[:col]] += 2 * net.lam2
+    Hs[diag[col:], diag[col:]] += 2 * net.lam1
+    Mwv = (c1[:, None] * S1).T @ net.data / n  # (k, d): Σ_i φ'y_i σ'(z_ij) x_i / n
+    for j, b in enumerate(bases):
+        if j in vcol:
+            Hs[cols[j], vcol[j]] += b.T @ Mwv[j]
+            Hs[vcol[j], cols[j]] += b.T @ Mwv[j]
+        if net.activation != "relu" and b.shape[1]:
+            s2 = expit(Z[:, j]) * expit(-Z[:, j])  # softplus σ''
+            Xb = net.data @ b
+            Hs[cols[j], cols[j]] += v[j] * (Xb.T * (c1 * s2)) @ Xb / n
+    return 0.5 * (Hs + Hs.T)
+
+
+def _polish_structured(net, theta, *, rounds: int = 3, iters: int = 16):
+    r""":func:`_polish` for large networks (``dim > 128``): the same kink-aware Newton polish,
+    using the structure of the problem (a kink touches the weights of one unit only). The kink
+    constraints, their null space and the multipliers are computed unit by unit
+    (:func:`_unit_bases`: d-column problems, where one SVD of all kinks took seconds with dead
+    units' n kinks each), the Hessian is analytic (:func:`_reduced_hessian`: a few gradients'
+    cost, where central differences take 2p gradients), the residual is the unit-by-unit one
+    (:func:`_unitwise_residual`), and the Newton loop also stops once a step changes θ by less
+    than 1e−13 relative (converged to rounding). It differs from :func:`_polish` by the
+    central differences' error and rounding, and by setting the ``v_j`` of a unit pinned at
+    ``W_j = 0`` to its exact minimizer 0 (where Newton reaches about 1e−17), so it is not bit
+    for bit: the small instances keep :func:`_polish`. Its budget, 3 rounds of up to 16 Newton
+    iterations, is between the small instances' 4 × 25 and the 2 × 8 that large ones had when
+    an iteration cost 2p gradients; at n = 4096 (dim 352) it takes about 1.5 s, where the
+    L-BFGS-B run before it often stops short of a kink-free minimum (about 1e−7 of f is left
+    for the polish, 1e−5 at n = 256, where L-BFGS-B reaches its 3000 iterations).
+    Returns ``(θ, residual, active)``."""
+    k, d = net.k, net.d
+    relu = net.activation == "relu"
+    released = np.zeros((net.n, k), dtype=bool)
+    active = np.zeros((net.n, k), dtype=bool)
+    for _ in range(rounds):
+        if relu:
+            W, v = split_units(theta, k, d)
+            Z = net.data @ W.T
+            active = (np.abs(Z) < 1e-4 * max(np.abs(Z).max(), 1.0)) & ~released
+        bases, N = _unit_bases(net, active)
+        W, v = split_units(theta.copy(), k, d)
+        for j, b in enumerate(bases):  # project onto {Cθ = 0}: W_j onto its null space
+            W[j] = b @ (b.T @ W[j]) if b.shape[1] < d else W[j]
+            if b.shape[1] == 0:
+                v[j] = 0.0
+        theta = join_units(W, v)
+        for _ in range(iters):
+            g = N.T @ net._gradient(theta)
+            if np.max(np.abs(g), initial=0.0) < 1e-14 or N.shape[1] == 0:
+                break
+            lam, vec = np.linalg.eigh(_reduced_hessian(net, theta, bases, N))
+            lam = np.maximum(np.abs(lam), 1e-12 * max(np.abs(lam).max(), 1e-300))
+            step = -N @ (vec @ ((vec.T @ g) / lam))
+            f0 = net._value(theta)
+            for t in 0.5 ** np.arange(30):
+                if net._value(theta + t * step) <= f0 + 4e-16 * abs(f0):
+                    theta = theta + t * step
+                    break
+            else:
+                break
+            if t * np.linalg.norm(step) <= 1e-13 * max(np.linalg.norm(theta), 1e-300):
+                break
+        if not (relu and active.any()):
+            break
+        # kink multipliers, unit by unit: g₀(W_j) + B_j α_j = 0 (least squares); release those
+        # outside [0, 1] (a dead unit's kinks carry no force: B_j = 0, α_j = 0)
+        W, v = split_units(theta, k, d)
+        Z = net.data @ W.T
+        c = dphi(net.labels * net._forward(theta)[-1], net.loss) * net.labels
+        gW = split_units(net._gradient(theta), k, d)[0]
+        shift, any_bad = np.zeros_like(W), False
+        for j in range(k):
+            rows = np.flatnonzero(active[:, j])
+            if not rows.size or v[j] == 0.0:
+                continue
+            Bj = ((c[rows] * v[j])[:, None] * net.data[rows] / net.n).T
+            if not np.abs(Bj).any():
+                continue
+            g0 = gW[j] - Bj[:, Z[rows, j] >= 0.0].sum(axis=1)
+            alpha = np.linalg.lstsq(Bj, -g0, rcond=None)[0]
+            bad = ((alpha < -1e-9) | (alpha > 1 + 1e-9)) & (np.abs(Bj).sum(axis=0) > 0)
+            released[rows[bad], j] = True
+            shift[j] = Bj[:, bad] @ np.sign(alpha[bad])
+            any_bad |= bool(bad.any())
+        if not any_bad:
+            break
+        # step off the released kinks, to the side where f decreases
+        theta = theta - 1e-4 * join_units(shift, np.zeros(k))
+    if relu and active.any():
+        return theta, _unitwise_residual(net, theta, active), active
+    return theta, float(np.linalg.norm(net._gradient(theta))), active
+
+
 def _merged_units(theta, k, d):
     """Distinct balanced units of θ: dead units dropped, parallel ones merged (norms added in
     quadrature, the splitting invariant). Returns ``(U (m, d+1) sorted, m < k)``."""
@@ -216,6 +398,38 @@ def _minimizer_set(found, f_star, theta, res, k, d, activation):
     return S, f"{len(sets)} orbit(s): " + "; ".join(sorted(set(notes)))
 
 
+class _Objective:
+    r"""The search's objective ``θ ↦ (f(θ), ∇f(θ))``, bit for bit ``net._value_and_gradient``
+    (the same operations in the same order), with its three ``(n, k)`` arrays (Z, σ(Z), the
+    gradient's weights) written into buffers kept across calls. At n = 4096 a fresh megabyte
+    array per operation made each call 3-5 times slower than its arithmetic: the allocator
+    returns the freed memory to the system and every call faults it back in."""
+
+    def __init__(self, net):
+        self.net = net
+        self.Z, self.H, self.A = (np.empty((net.n, net.k)) for _ in range(3))
+
+    def __call__(self, th):
+        net = self.net
+        W, v = split_units(th, net.k, net.d)
+        Z = np.matmul(net.data, W.T, out=self.Z)
+        if net.activation == "relu":
+            H = np.maximum(Z, 0.0, out=self.H)
+            A = np.greater_equal(Z, 0.0, out=self.A)  # σ'(Z) = 1[Z ≥ 0] as 0.0 / 1.0
+        else:
+            H = np.logaddexp(0.0, Z, out=self.H)
+            A = expit(Z, out=self.A)
+        out = np.einsum("...nk,...k->...n", H, v)
+        y = net.labels
+        c = dphi(y * out, net.loss) * y
+        np.multiply(c[..., None], A, out=A)
+        np.multiply(A, v[..., None, :], out=A)
+        np.divide(A, net.n, out=A)
+        gW = A.mT @ net.data + 2 * net.lam2 * W
+        gv = np.einsum("...n,...nk->...k", c, H) / net.n + 2 * net.lam1 * v
+        return float(net._mean_loss(W, v, H, th)), join_units(gW, gv)
+
+
 def global_search(net, f_i_star, prov_i, *, starts: int, seed: int):
     """``(f*, f_i*, S, provenance, domain bound)`` of ``net`` (kernels only, no ground truth
     yet) by ``starts`` seeded starts; ``f_i_star``, ``prov_i`` from
@@ -224,10 +438,7 @@ def global_search(net, f_i_star, prov_i, *, starts: int, seed: int):
     regularised = net.lam1 > 0
     rng = np.random.default_rng(seed)
 
-    def fun(th):
-        val, grad = net._value_and_gradient(th)
-        return float(val), grad
-
+    fun = _Objective(net)
     found = []
     for t in range(starts):
         th0 = rng.normal(scale=(1.0 / np.sqrt(d), 1.0)[t % 2], size=net.dim)
@@ -244,9 +455,10 @@ def global_search(net, f_i_star, prov_i, *, starts: int, seed: int):
             dead = np.sqrt(np.sum(W * W, 1) + v * v) < 1e-3
             W[dead], v[dead] = 0.0, 0.0  # dead units: exactly 0 (their kinks are then exact)
             th = join_units(W, v)
-        if regularised:
-            budget = {} if net.dim <= 128 else {"rounds": 2, "iters": 8}
-            th, res_t, _ = _polish(net, th, **budget)
+        if regularised and net.dim <= 128:
+            th, res_t, _ = _polish(net, th)
+        elif regularised:
+            th, res_t, _ = _polish_structured(net, th)
         else:
             res_t = float(np.linalg.norm(net._gradient(th)))
         found.append((float(net._value(th)), th, res_t))

@@ -63,6 +63,7 @@ __all__ = [
     "check_params",
     "check_memory",
     "check_work",
+    "work_limit",
     "check_finite_output",
     "MAX_BYTES",
     "MAX_WORK",
@@ -117,9 +118,15 @@ def check_memory(nbytes, what: str) -> None:
         )
 
 
+def work_limit() -> float:
+    """The work limit in force: ``TOYLANDS_MAX_WORK`` if set, else :data:`MAX_WORK` (for a
+    factory that sizes a default to it, e.g. the starts of two-layer-relu)."""
+    return _limit("TOYLANDS_MAX_WORK", MAX_WORK)
+
+
 def check_work(ops, what: str) -> None:
     """Refuse a computation of about ``ops`` floating-point operations above :data:`MAX_WORK`."""
-    limit = _limit("TOYLANDS_MAX_WORK", MAX_WORK)
+    limit = work_limit()
     ops = _as_size(ops)
     if not ops <= limit:
         raise ValueError(

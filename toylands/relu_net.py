@@ -44,6 +44,7 @@ the same numbers up to rounding.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 import numpy as np
@@ -53,7 +54,14 @@ from ._landscape import Landscape, Smoothness
 from ._relu_infimum import _act, _dact, dphi, exact_f_i_star, phi, phi_dphi_np, relu_f_i_star
 from ._relu_search import global_search, stationarity_residual
 from ._threads import one_blas_thread
-from ._validate import as_finite_float, as_int, as_labelled_data, check_memory, check_work
+from ._validate import (
+    as_finite_float,
+    as_int,
+    as_labelled_data,
+    check_memory,
+    check_work,
+    work_limit,
+)
 from ._xp import const, namespace, relu_, vdot
 from .domain import Box
 from .orbits import join_units, split_units
@@ -365,18 +373,53 @@ def _search(key):
 
 
 # ---- factory --------------------------------------------------------------------------------
-def _check_size(n: int, d: int, k: int, starts: int) -> None:
-    """Refuse a ground-truth search that would not fit in memory or would run for hours.
+# Starts of the global search: DEFAULT_STARTS, or as many as fit the work limit, at least
+# MIN_STARTS (``starts=None``, ``_default_starts``).
+DEFAULT_STARTS = 32
+MIN_STARTS = 4
 
-    Each start is a BFGS run (up to 2000 iterations of an O(n k d) gradient) and a Newton
-    polish whose Hessian is ``dim × dim`` (``dim = k (d + 1)``), built from ``dim`` gradients.
+
+def _search_cost(n: int, d: int, k: int) -> tuple[float, float]:
+    """``(bytes, operations per start)`` of the ground-truth search, by its two paths
+    (``toylands._relu_search.global_search``), calibrated by timing on one core (1e11 ≈ a minute).
+
+    - ``dim = k (d + 1) ≤ 128``: a BFGS / L-BFGS-B run (up to 2000 iterations of an O(n dim)
+      gradient) and a Newton polish of up to 100 iterations whose ``dim × dim`` Hessian is built
+      from 2 dim gradients (central differences).
+    - ``dim > 128``: an L-BFGS-B run of up to 3000 iterations, each one evaluation of about
+      ``3e5 + 100 n + 3 n dim`` operations (call overhead, the loss per sample, the products), and
+      a polish of up to 48 Newton iterations, each an analytic Hessian (``n dim²`` flops of one
+      matrix product, about 20 to an operation), its eigendecomposition (``dim³ / 2``) and a few
+      evaluations (``_polish_structured``).
     """
     dim = k * (d + 1)
-    polish = 100 if dim <= 128 else 16
+    if dim <= 128:
+        memory = 8.0 * (4 * dim * dim + 3 * dim * n * k + 2 * n * d)
+        return memory, 2000 * 30 * n * dim + 100 * (4.0 * n * dim * dim + 10.0 * dim**3)
+    # the Hessian's J N (n × dim) twice, the objective's (n, k) arrays, the data, the per-unit
+    # bounded least squares (an (m + d) × m factor, m ≤ min(n, 1024))
+    memory = 8.0 * (4 * dim * dim + 2 * n * dim + 10 * n * k + 2 * n * d + min(n, 1024) ** 2)
+    evaluation = 3e5 + 100.0 * n + 3.0 * n * dim
+    newton = n * dim * dim / 20 + dim**3 / 2 + 3 * evaluation + 1e7
+    return memory, 3000 * evaluation + 48 * newton
+
+
+def _check_size(n: int, d: int, k: int, starts: int) -> None:
+    """Refuse a ground-truth search that would not fit in memory or would run for hours
+    (estimates: ``_search_cost``)."""
+    memory, per_start = _search_cost(n, d, k)
     what = f"two-layer-relu with n = {n}, d = {d}, k = {k}, starts = {starts}"
-    check_memory(8.0 * (4 * dim * dim + 3 * dim * n * k + 2 * n * d), what)
-    per_start = 2000 * 30 * n * dim + polish * (4.0 * n * dim * dim + 10.0 * dim**3)
+    check_memory(memory, what)
     check_work(starts * per_start, what)
+
+
+def _default_starts(n: int, d: int, k: int) -> int:
+    """``DEFAULT_STARTS`` (32), or the most starts whose estimated work fits the limit
+    (``TOYLANDS_MAX_WORK``), but at least ``MIN_STARTS`` (4; ``_check_size`` refuses a search
+    where even these do not fit). At n = 4096, d = 10, k = 32 that is 5 starts."""
+    per_start = _search_cost(n, d, k)[1]
+    fit = int(work_limit() // per_start) if per_start > 0 else DEFAULT_STARTS
+    return max(MIN_STARTS, min(DEFAULT_STARTS, fit))
 
 
 def _default_data(n, d, seed):
@@ -400,7 +443,7 @@ def two_layer_relu(
     lam1: float = 0.03,
     lam2: float = 0.03,
     seed: int = 3,
-    starts: int = 32,
+    starts: int | None = None,
     X=None,
     y=None,
 ) -> TwoLayerNet:
@@ -419,8 +462,13 @@ def two_layer_relu(
         Penalties ≥ 0; both positive, or both zero with the square loss (else S is empty).
     seed : int
         Data and global-search seed.
-    starts : int
-        Number of global-search starts.
+    starts : int, optional
+        Number of global-search starts. None (the default): 32, or fewer where 32 starts would
+        exceed the work limit (``TOYLANDS_MAX_WORK``; the estimate is ``_search_cost``): the most
+        that fit, but at least 4 (refused if even 4 do not fit). That is 32 up to n = 2 937 at
+        d = 3, k = 4 (the default instance and the report's widths 1 to 32 at n = 16 keep 32) and
+        up to n = 166 at d = 10, k = 32; 5 at n = 4096, d = 10, k = 32. ``params["starts"]`` is
+        the number used. An explicit number is checked against the limit as given.
     X, y : arrays (n, d) and (n,), optional
         Your data; labels must be ±1.
 
@@ -431,7 +479,8 @@ def two_layer_relu(
     ``provenance["f_star"]`` says how well the minimizer is pinned down. The global search is a
     heuristic (``starts`` BFGS runs, each polished): for the default instance 12 starts stop at
     f = 0.5513343 while 24, 32 and 48 starts all find f = 0.5513199; raise ``starts`` for a more
-    reliable f*. Parallel ReLU units can also make S
+    reliable f* (fewer starts, as the default takes at large sizes, are less reliable; the
+    provenance says how many were used). Parallel ReLU units can also make S
     a continuum (splitting one unit into two parallel ones costs the same); this is not detected.
 
     Examples
@@ -442,7 +491,8 @@ def two_layer_relu(
     """
     k = as_int(k, "k", low=1, high=4096)
     seed = as_int(seed, "seed", low=0)
-    starts = as_int(starts, "starts", low=1, high=10_000)
+    if starts is not None:
+        starts = as_int(starts, "starts", low=1, high=10_000)
     lam1 = as_finite_float(lam1, "lam1", low=0.0, high=1e100)
     lam2 = as_finite_float(lam2, "lam2", low=0.0, high=1e100)
     if activation not in ACTIVATIONS:
@@ -466,6 +516,9 @@ def two_layer_relu(
         data, labels = as_labelled_data(X, y)
         n, d = data.shape
         params = {"n": n, "d": d, "k": k, "X": data.tolist(), "y": labels.tolist()}
+    by_default = starts is None
+    if by_default:
+        starts = _default_starts(n, d, k)
     params.update(activation=activation, loss=loss, lam1=lam1, lam2=lam2, seed=seed,
                   starts=starts)
     _check_size(n, d, k, starts)
@@ -474,4 +527,12 @@ def two_layer_relu(
     key = (data.tobytes(), labels.tobytes(), data.shape, k, activation, loss, lam1, lam2,
            starts, seed)
     truth = _ground_truth(key)
+    if by_default and starts < DEFAULT_STARTS:  # say so: a less reliable global search
+        f_star, f_i_star, S, prov, bound = truth
+        note = (f"; {starts} starts, not {DEFAULT_STARTS}: the default is reduced at this size "
+                "to fit the work limit (TOYLANDS_MAX_WORK), which makes the global search less "
+                "reliable; pass starts= for more")
+        prov = {**prov, "f_star": dataclasses.replace(prov["f_star"],
+                                                     detail=prov["f_star"].detail + note)}
+        truth = (f_star, f_i_star, S, prov, bound)
     return TwoLayerNet(data, labels, k, activation, loss, lam1, lam2, params=params, truth=truth)
