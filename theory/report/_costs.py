@@ -1,0 +1,100 @@
+r"""The relative cost of each report job, and the ``k/N`` progress lines with the time left."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from ._model import format_step
+
+__all__ = ["job_cost"]
+
+
+# Relative cost of each job (seconds of the default report on one core of this 2-core machine,
+# ground truth cached; a section made of parts is listed part by part, "section/key"). They
+# order the jobs, longest first, so that two workers finish together, and turn the jobs done
+# into an estimate of the time left.
+_COST = {
+    "regions/example3-printed": 40.0,
+    "regions/remark1-bumps": 27.0,
+    "regions/least-squares": 13.0,
+    "regions/example1": 12.0,
+    "regions/example6": 11.0,
+    "regions/half-space": 11.0,
+    "regions/example3": 8.0,
+    "regions/example2": 8.0,
+    "regions/remark1-valley": 8.0,
+    "regions/matrix-factorization": 5.0,
+    "regions/two-layer-relu": 2.0,
+    "theorems/matrix-factorization": 20.0,
+    "theorems/least-squares": 12.0,
+    "theorems/example3": 12.0,
+    "theorems/informative": 10.0,
+    "theorems/example6": 8.0,
+    "theorems/two-layer-relu": 7.0,
+    "theorems/example2": 5.0,
+    "theorems/half-space": 5.0,
+    "theorems/example1": 3.0,
+    "experiments/width": 20.0,
+    "experiments/batch": 16.0,
+    "experiments/depth": 7.0,
+    "experiments/teacher": 6.0,
+    "paper_claims/matrix-factorization": 19.0,
+    "paper_claims/two-layer-relu": 5.0,
+    "paper_claims/half-space": 5.0,
+    "paper_claims/batch": 4.0,
+    "pep/1": 12.0,
+    "pep/2": 12.0,
+    "pep/3": 8.0,
+    "fig_regions": 18.0,
+    "overparam": 17.0,
+    "fig_surfaces": 10.0,
+    "protocol": 10.0,
+    "fig_proxy": 10.0,
+    "fig_halfspace": 8.0,
+    "fig_rates": 6.0,
+    "fig_trajectories": 5.0,
+    "fig_pep": 5.0,
+    "fig_experiments": 2.0,
+    "fig_overparam": 2.0,
+    "ground_truth": 2.0,
+    "certification": 2.0,
+    "paper_text": 0.5,
+}
+_DEFAULT_COST = 2.0
+
+
+def _cost(job) -> float:
+    """A job's cost; a section made of parts run as one job costs the sum of its parts."""
+    if job[1] in _COST:
+        return _COST[job[1]]
+    parts = [v for k, v in _COST.items() if k.startswith(f"{job[1]}/")]
+    return sum(parts) if parts else _DEFAULT_COST
+
+
+class _Tally:
+    """Counts finished jobs and writes ``k/N`` lines with the time left: the elapsed time scaled
+    by the cost still to run over the cost run so far (``_COST``), which is exact when the
+    costs are proportional to the true times."""
+
+    def __init__(self, jobs, progress):
+        self.total = len(jobs)
+        self.cost_total = sum(_cost(j) for j in jobs)
+        self.cost_done = 0.0
+        self.done = 0
+        self.t0 = time.perf_counter()
+        self.progress = progress
+        self.lock = threading.Lock()  # pool callbacks arrive on the pool's result thread
+
+    def finished(self, job) -> None:
+        with self.lock:
+            self.done += 1
+            self.cost_done += _cost(job)
+            elapsed = time.perf_counter() - self.t0
+            left = elapsed * (self.cost_total - self.cost_done) / max(self.cost_done, 1e-9)
+            self.progress(format_step(self.done, self.total, f"{job[0]} {job[1]}", left))
+
+
+def job_cost(job) -> float:
+    """The cost of a job ``(kind, name)`` (see ``_COST``)."""
+    return _cost(job)
