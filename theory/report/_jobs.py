@@ -72,9 +72,9 @@ def _job(kind: str, name, cfg: Config, folder: Path, draw, progress, strict: boo
         progress(f"part {name}")
         try:
             return ("ok", _section_fn(sec).section_parts[1](cfg, key, _tag(progress, f"{sec}: ")))
-        except Exception as exc:  # the section fails as a whole, with this reason
-            if strict:
-                raise
+        except Exception as exc:  # the section fails as a whole, with this reason; with strict,
+            # the report raises it once the pool is closed (raising from a pool task made the
+            # parent terminate the pool, which could hang on a forked worker)
             progress(f"  {name}: FAILED ({type(exc).__name__}: {exc})")
             return ("error", f"part {key}: {type(exc).__name__}: {exc}")
     extra = {}
@@ -188,15 +188,21 @@ def run_jobs(jobs, cfg: Config, folder: Path, draw, progress, strict: bool) -> d
     if cfg.workers > 1 and "fork" in mp.get_all_start_methods():
         jobs, split = _split(jobs, cfg)  # sections made of parts: one job per part
 
+    part_errors = []
+
     def assemble(j, got):
         """A section from its parts' results (cheap: tables and claims), in this process."""
         errors = [r for status, r in got if status == "error"]
         if errors:
+            part_errors.extend(errors)
             return failed(_section_fn(j[1]), RuntimeError("; ".join(errors)))
         ctx = {"parts": {p[1].split("/", 1)[1]: r for p, (_, r) in zip(split[j], got)}}
         return _job(*j, cfg, folder, draw, progress, strict, ctx=ctx)
 
-    return _run(jobs, split, assemble, cfg, folder, draw, progress, strict)
+    out = _run(jobs, split, assemble, cfg, folder, draw, progress, strict)
+    if strict and part_errors:
+        raise RuntimeError("; ".join(part_errors))
+    return out
 
 
 def _run(jobs, split, assemble, cfg: Config, folder: Path, draw, progress, strict) -> dict:
