@@ -66,8 +66,7 @@ def phi_dphi_np(t, loss: str = "logistic", *, value: bool = True, slope: bool = 
     """
     if loss != "logistic":
         return (0.5 * (1.0 - t) ** 2 if value else None), (t - 1.0 if slope else None)
-    e = np.abs(t)
-    np.negative(e, out=e)
+    e = np.copysign(t, -1.0)  # −|t|
     np.exp(e, out=e)  # e = exp(−|t|) ∈ [0, 1]
     val = None
     if value:
