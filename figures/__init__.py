@@ -40,17 +40,23 @@ SCRIPTS = (
 
 
 def draw_all(
-    out_dir, *, smoke: bool = False, seed: int = 0, only=None, progress=None, data=None
+    out_dir, *, smoke: bool = False, seed: int = 0, only=None, progress=None, data=None,
+    pdf: bool | None = None,
 ) -> dict:
     """Draw every figure into ``out_dir``.
 
-    Returns ``{script: {"files": [...], "status": "ok", "reason": "",
-    "title": str, "caption": str}}`` with file names relative to ``out_dir`` and the title and
-    caption taken from the script's docstring (its first two paragraphs). ``progress(msg)``
-    is called before each script. ``data`` (optional) maps a script to what it plots, already
-    computed (``toylands report`` passes its ``overparam`` section's numbers to
-    ``fig_overparam``); a script without an entry computes its own.
+    Returns ``{script: {"files": [...], "pdfs": [...], "status": "ok", "reason": "",
+    "title": str, "caption": str}}`` with file names relative to ``out_dir`` (``pdfs``: the
+    PDF beside each PNG, where written) and the title and caption taken from the script's
+    docstring (its first two paragraphs). ``progress(msg)`` is called before each script.
+    ``data`` (optional) maps a script to what it plots, already computed (``toylands report``
+    passes its sections' results, e.g. ``overparam``'s numbers to ``fig_overparam``); a script
+    without an entry computes its own. ``pdf``: write a PDF beside each PNG (default: unless
+    ``smoke``).
     """
+    from . import plotting as P
+
+    write_pdf = not smoke if pdf is None else bool(pdf)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     result = {}
@@ -65,9 +71,11 @@ def draw_all(
         caption = doc[1].replace("\n", " ") if len(doc) > 1 else ""
         info = {"title": title, "caption": caption}
         given = {} if not data or name not in data else {"data": data[name]}
-        files = mod.main(out_dir, smoke=smoke, seed=seed, **given)
+        with P.pdfs(write_pdf):
+            files = mod.main(out_dir, smoke=smoke, seed=seed, **given)
         rel = [str(Path(f).relative_to(out_dir)) for f in files]
-        result[name] = {"files": rel, "status": "ok", "reason": "", **info}
+        pdfs = [str(Path(f).with_suffix(".pdf")) for f in rel] if write_pdf else []
+        result[name] = {"files": rel, "pdfs": pdfs, "status": "ok", "reason": "", **info}
     return result
 
 
@@ -86,7 +94,10 @@ def _main(argv=None) -> int:
 
     p = argparse.ArgumentParser(prog="python -m figures", description=__doc__.splitlines()[0])
     p.add_argument("--out", default="out/figures", help="output folder (default: out/figures)")
-    p.add_argument("--smoke", action="store_true", help="small, fast versions")
+    p.add_argument("--smoke", action="store_true",
+                   help="small, fast versions (PNG only, unless --pdf)")
+    p.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=None,
+                   help="write a PDF beside each PNG (default: unless --smoke)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--only", nargs="*", choices=SCRIPTS, help="draw only these scripts")
     args = p.parse_args(argv)
@@ -95,7 +106,8 @@ def _main(argv=None) -> int:
     def progress(msg):
         print(f"[figures {time.perf_counter() - t0:6.1f}s] {msg}", file=sys.stderr)
 
-    res = draw_all(args.out, smoke=args.smoke, seed=args.seed, only=args.only, progress=progress)
+    res = draw_all(args.out, smoke=args.smoke, seed=args.seed, only=args.only, progress=progress,
+                   pdf=args.pdf)
     for name, r in res.items():
         what = ", ".join(r["files"])
         print(f"{name}: {what}")

@@ -49,11 +49,22 @@ def regions(landscape, *, budget: int, seed: int, rounds: int = 3, bracket: int 
 
 
 def heatmap(landscape, *, seed: int, steps: int | None = None):
-    """``min T`` of the paper's protocol on ``HEAT_ALPHAS × HEAT_BETAS`` (MATHEMATICS.md §7)."""
+    """``(min T, runs, steps, γ)``: ``min T`` of the paper's protocol on ``HEAT_ALPHAS ×
+    HEAT_BETAS`` (MATHEMATICS.md §7) and the runs that gave it."""
     from theory.studies.protocol import min_T_grid, protocol_two_pass
 
     tp = protocol_two_pass(landscape, steps=steps or None, seed=seed)
-    return min_T_grid(tp.proxy, HEAT_ALPHAS, HEAT_BETAS), tp
+    x = tp.traj.x
+    return min_T_grid(tp.proxy, HEAT_ALPHAS, HEAT_BETAS), x.shape[0], x.shape[1] - 1, tp.traj.gamma
+
+
+def _given_heatmap(summary):
+    """``heatmap``'s tuple from the report's protocol section (a ``ProtocolSummary``), or None
+    when it was computed on another grid."""
+    if summary is None or not (np.array_equal(summary.alphas, HEAT_ALPHAS)
+                               and np.array_equal(summary.betas, HEAT_BETAS)):
+        return None
+    return summary.heatmaps["paper"], summary.runs, summary.steps, summary.gamma
 
 
 def _exact_frontier(landscape, box):
@@ -150,10 +161,14 @@ def draw_heatmap(ax, H, region=None):
 
 
 @P.styled
-def main(out_dir, smoke: bool = False, *, seed: int = 0) -> list[Path]:
-    """Draw ``regions.png``: one row per landscape of ``LANDSCAPES``."""
+def main(out_dir, smoke: bool = False, *, seed: int = 0, data: dict | None = None) -> list[Path]:
+    """Draw ``regions.png``: one row per landscape of ``LANDSCAPES``. ``data`` (optional):
+    ``{"regions": {name: Region}, "protocol": {name: ProtocolSummary}}`` as the report's
+    sections computed them; whatever it lacks is computed here."""
     from theory.claims import CLAIMS
 
+    given_regions = (data or {}).get("regions") or {}
+    given_protocol = (data or {}).get("protocol") or {}
     names = LANDSCAPES
     budget, steps, rounds, nb = (500, 100, 1, 0) if smoke else (4000, None, 3, 8)
     fig, axes = P.figure(
@@ -161,7 +176,9 @@ def main(out_dir, smoke: bool = False, *, seed: int = 0) -> list[Path]:
     )
     for row, name in zip(axes, names):
         f = toylands.get(name)
-        reg = regions(f, budget=budget, seed=seed, rounds=rounds, bracket=nb)
+        reg = given_regions.get(name)
+        if reg is None:
+            reg = regions(f, budget=budget, seed=seed, rounds=rounds, bracket=nb)
         claim = reg.paper_claim
         cb = CLAIMS[name].box if name in CLAIMS and CLAIMS[name].box else None
         box = toylands.Box.cube(cb[0], cb[1], f.dim) if cb else None
@@ -172,10 +189,9 @@ def main(out_dir, smoke: bool = False, *, seed: int = 0) -> list[Path]:
         row[0].set_title(f"{name}: sampled region (outer bound) on {where} "
                          f"({reg.n_points} points)")
         row[0].legend(loc="lower right", fontsize=7)
-        H, tp = heatmap(f, seed=seed, steps=steps)
+        H, runs, n_steps, gamma = (_given_heatmap(given_protocol.get(name))
+                                   or heatmap(f, seed=seed, steps=steps))
         draw_heatmap(row[1], H, reg)
-        row[1].set_title(
-            f"{name}: paper's protocol, {tp.traj.x.shape[0]} SGD runs × "
-            f"{tp.traj.x.shape[1] - 1} steps, γ = {tp.traj.gamma:g}"
-        )
+        row[1].set_title(f"{name}: paper's protocol, {runs} SGD runs × {n_steps} steps, "
+                         f"γ = {gamma:g}")
     return [P.save(fig, Path(out_dir) / "regions.png")]

@@ -4,8 +4,8 @@ Every function here draws on the ``ax`` it is given and returns the artist it ma
 them computes anything beyond evaluating a landscape on a grid (the mathematics lives in
 ``toylands`` and ``theory``). ``figure`` and ``save`` apply the one style sheet
 (``toylands.mplstyle``) and write byte-stable files: every figure as a PNG (fixed dpi) and a PDF
-beside it (vector, for papers), neither with run-dependent metadata (no software version, no
-creation date).
+beside it (vector, for papers; ``pdfs(False)`` leaves it out, as smoke runs do), neither with
+run-dependent metadata (no software version, no creation date).
 
 >>> import matplotlib
 >>> matplotlib.use("Agg")
@@ -19,6 +19,7 @@ creation date).
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 from pathlib import Path
 
@@ -37,6 +38,7 @@ __all__ = [
     "styled",
     "figure",
     "save",
+    "pdfs",
     "grid_values",
     "plot_surface",
     "plot_contours",
@@ -98,16 +100,37 @@ def figure(nrows: int = 1, ncols: int = 1, *, figsize=None, **kw):
     return fig, axes
 
 
+_WRITE_PDF = contextvars.ContextVar("toylands_write_pdf", default=True)
+
+
+@contextlib.contextmanager
+def pdfs(write: bool):
+    """Context in which :func:`save` writes the PDF beside each PNG (``write=True``, the
+    default outside any such context) or the PNG only (smoke figures: the PDF doubles the
+    time a figure takes to save)."""
+    token = _WRITE_PDF.set(bool(write))
+    try:
+        yield
+    finally:
+        _WRITE_PDF.reset(token)
+
+
 def save(fig, path) -> Path:
-    """Write ``fig`` to ``path`` as a byte-stable PNG at ``DPI`` and, beside it, the same figure
-    as a byte-stable PDF (``path`` with the suffix ``.pdf``); close it and return the PNG's path.
+    """Write ``fig`` to ``path`` as a byte-stable PNG at ``DPI`` and, beside it (unless
+    :func:`pdfs` says not to), the same figure as a byte-stable PDF (``path`` with the suffix
+    ``.pdf``); close it and return the PNG's path.
+
+    A figure with a layout engine (``layout="constrained"``) is already laid out to fit: it is
+    saved as it is, not cropped to its tight bounding box (which draws it twice per file).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    bbox = {} if fig.get_layout_engine() is None else {"bbox_inches": None}
     with style():
-        fig.savefig(path, dpi=DPI, metadata=_METADATA)
-        with matplotlib.rc_context({"pdf.compression": 6}):
-            fig.savefig(path.with_suffix(".pdf"), metadata=_PDF_METADATA)
+        fig.savefig(path, dpi=DPI, metadata=_METADATA, **bbox)
+        if _WRITE_PDF.get():
+            with matplotlib.rc_context({"pdf.compression": 6}):
+                fig.savefig(path.with_suffix(".pdf"), metadata=_PDF_METADATA, **bbox)
     plt.close(fig)
     return path
 
@@ -124,11 +147,13 @@ def grid_values(landscape, box, num: int = 121):
 
 
 def plot_surface(ax, X, Y, Z, *, cmap="viridis", alpha=0.85, **kw):
-    """A 3-D surface on a ``projection="3d"`` axes; returns the ``Poly3DCollection``."""
+    """A 3-D surface on a ``projection="3d"`` axes (rasterized in vector files); returns the
+    ``Poly3DCollection``."""
     kw.setdefault("rstride", 1)
     kw.setdefault("cstride", 1)
     kw.setdefault("linewidth", 0)
     kw.setdefault("antialiased", False)
+    kw.setdefault("rasterized", True)  # in a PDF: an image, not 10⁴ polygons to write and render
     return ax.plot_surface(X, Y, Z, cmap=cmap, alpha=alpha, **kw)
 
 

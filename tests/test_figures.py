@@ -84,3 +84,41 @@ def test_plotting_functions_take_ax_and_return_the_artist():
     H = np.array([[1.0, -1.0], [np.nan, 2.0]])
     assert P.plot_heatmap(ax, [1.0, 2.0], [0.0, 0.5], H).get_array().mask[1, 0]
     matplotlib.pyplot.close(fig)
+
+
+def test_smoke_figures_skip_the_pdf_unless_asked(tmp_path):
+    """draw_all writes a PDF beside each PNG (and lists it) except for smoke figures, where it
+    would double the time a figure takes to save."""
+    res = figures.draw_all(tmp_path / "s", smoke=True, only=("fig_trajectories",))
+    r = res["fig_trajectories"]
+    assert r["pdfs"] == [] and not list((tmp_path / "s").glob("*.pdf"))
+    res = figures.draw_all(tmp_path / "p", smoke=True, only=("fig_trajectories",), pdf=True)
+    r = res["fig_trajectories"]
+    assert r["pdfs"] == [f[:-4] + ".pdf" for f in r["files"]]
+    assert all((tmp_path / "p" / f).read_bytes().startswith(b"%PDF-") for f in r["pdfs"])
+
+
+def test_regions_and_proxy_figures_draw_what_they_are_given(tmp_path, monkeypatch):
+    """Given the report's regions and protocol summaries, the two figures compute nothing of
+    their own (the report computes them once, in its sections)."""
+    from figures import fig_proxy, fig_regions
+    from theory.certification import region_map
+    from theory.studies import protocol
+
+    names = set(fig_regions.LANDSCAPES) | set(fig_proxy.LANDSCAPES)
+    summaries = {n: protocol.protocol_variants(toylands.get(n), steps=20, runs=1).summary()
+                 for n in names}
+    regs = {n: region_map(toylands.get(n), budget=60, rng=0, rounds=0)
+            for n in fig_regions.LANDSCAPES}
+
+    def refuse(*a, **k):
+        raise AssertionError("recomputed what the report gave")
+
+    monkeypatch.setattr(protocol, "protocol_variants", refuse)
+    monkeypatch.setattr(fig_regions, "regions", refuse)
+    monkeypatch.setattr(fig_regions, "heatmap", refuse)
+    with P.pdfs(False):
+        a = fig_regions.main(tmp_path, smoke=True, data={"regions": regs,
+                                                         "protocol": summaries})
+        b = fig_proxy.main(tmp_path, smoke=True, data={"protocol": summaries})
+    assert [f.name for f in a + b] == ["regions.png", "proxy_vs_exact.png"]

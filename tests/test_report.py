@@ -217,7 +217,7 @@ def test_a_figure_gets_the_numbers_of_the_section_it_plots(tmp_path, monkeypatch
     other figures get no data."""
     from theory.report import _jobs
 
-    monkeypatch.setitem(_jobs.FIGURE_INPUTS, "fig_fake", "fake_sec")
+    monkeypatch.setitem(_jobs.FIGURE_INPUTS, "fig_fake", ("fake_sec",))
     R.SECTIONS.append(_fake_sec)
     try:
         cfg = _cfg(sections=("fake_sec",), only_figures=None, workers=workers)
@@ -228,6 +228,36 @@ def test_a_figure_gets_the_numbers_of_the_section_it_plots(tmp_path, monkeypatch
            for k in _fake_draw.scripts}
     assert got["fig_fake"] == {"fig_fake": {"plstar": [1, 2], "alpha_beta": [3]}}
     assert got["fig_other"] is None
+
+
+@R._section("fake_plots", "A section with objects for the figures beside its numbers")
+def _fake_plots(cfg, ctx, progress):
+    return R.Section("fake_plots", "Plots", data={"written": 1}, plots={"objects": [7, 8]})
+
+
+R.SECTIONS.remove(_fake_plots)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_figure_of_two_sections_gets_their_plots_else_their_data(tmp_path, monkeypatch,
+                                                                    workers):
+    """A figure that plots two sections receives, merged, each one's ``plots`` where it has
+    them (never written to results.json), else its ``data``."""
+    from theory.report import _jobs
+
+    monkeypatch.setitem(_jobs.FIGURE_INPUTS, "fig_fake", ("fake_sec", "fake_plots"))
+    R.SECTIONS.extend([_fake_sec, _fake_plots])
+    try:
+        cfg = _cfg(sections=("fake_sec", "fake_plots"), only_figures=None, workers=workers)
+        R.build_report(tmp_path / "r", cfg, draw_figures=_fake_draw, quiet=True, strict=True)
+    finally:
+        R.SECTIONS.remove(_fake_sec)
+        R.SECTIONS.remove(_fake_plots)
+    got = json.loads((tmp_path / "r" / "figures" / "fig_fake.json").read_text())
+    assert got == {"fig_fake": {"plstar": [1, 2], "alpha_beta": [3], "objects": [7, 8]}}
+    results = json.loads((tmp_path / "r" / "results.json").read_text())
+    assert results["sections"]["fake_plots"]["written"] == 1
+    assert "objects" not in json.dumps(results)
 
 
 def test_report_modules_are_small_and_declare_all():

@@ -180,7 +180,7 @@ def test_a_figure_gets_the_assembled_numbers_of_a_section_of_parts(tmp_path, mon
                                                                    workers):
     import json
 
-    monkeypatch.setitem(_jobs.FIGURE_INPUTS, "fig_parts", "parts_sec")
+    monkeypatch.setitem(_jobs.FIGURE_INPUTS, "fig_parts", ("parts_sec",))
     R.SECTIONS.append(_parts_sec)
     try:
         cfg = R.Config.tiny(sections=("parts_sec",), only_figures=None, workers=workers)

@@ -80,6 +80,12 @@ def test_value_gradient_grad_at_and_batches_are_consistent(land):
     B = torch.tensor([[0, 1], [2, 2], [5, 8]])
     ref = torch.stack([G[p, B[p]].mean(dim=0) for p in range(3)])
     torch.testing.assert_close(land.batch_gradient(x, B), ref, rtol=1e-12, atol=1e-15)
+    # one point (plain autograd) and the same point among others (torch.func.grad under vmap)
+    for p in range(3):
+        torch.testing.assert_close(land.batch_gradient(x[p:p + 1], B[p:p + 1]), ref[p:p + 1],
+                                   rtol=1e-12, atol=1e-15)
+        torch.testing.assert_close(land.batch_gradient(x[p], B[p]), ref[p], rtol=1e-12,
+                                   atol=1e-15)
     L = land.losses(x)
     torch.testing.assert_close(land.batch_loss(x, B),
                                torch.stack([L[p, B[p]].mean() for p in range(3)]))

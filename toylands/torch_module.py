@@ -320,9 +320,18 @@ class ModuleLandscape(Landscape):
             return self._over_points(lambda t, j: self._per_sample(t, X[j], y[j]).mean(), x, idx)
 
     def _batch_gradient(self, x, idx):
+        import torch
         from torch.func import grad
 
         X, y = self._data(x)
+        if x.numel() == x.shape[-1] and idx.numel() == idx.shape[-1]:  # one point (an SGD step):
+            # plain autograd, the same numbers at half the cost of torch.func.grad (which also
+            # imports torch._dynamo: seconds)
+            theta = x.reshape(-1).detach().requires_grad_(True)
+            j = idx.reshape(-1)
+            with torch.enable_grad():
+                loss = self._per_sample(theta, X[j], y[j]).mean()
+            return torch.autograd.grad(loss, theta)[0].reshape(x.shape)
         return self._over_points(grad(lambda t, j: self._per_sample(t, X[j], y[j]).mean()),
                                  x, idx)
 

@@ -32,10 +32,28 @@ def _run_section(fn, cfg, ctx, progress, strict: bool) -> Section:
         return sec
 
 
-# Figure scripts that plot a section's numbers: they run after it and receive its data
-# (``draw(..., data={script: section.data})``) when the section succeeded with the figures'
-# budgets (``quick == figure_smoke``); otherwise the script computes its own.
-FIGURE_INPUTS = {"fig_overparam": "overparam", "fig_experiments": "experiments", "fig_pep": "pep"}
+# Figure scripts that plot sections' numbers: they run after those sections and receive what
+# they computed (``draw(..., data={script: payload})``, the payload merged over the sections:
+# each section's ``plots`` where it has them, else its ``data``) when the sections succeeded
+# with the figures' budgets (``quick == figure_smoke``); otherwise, and for whatever the
+# payload lacks, the script computes its own.
+FIGURE_INPUTS = {
+    "fig_overparam": ("overparam",),
+    "fig_experiments": ("experiments",),
+    "fig_pep": ("pep",),
+    "fig_regions": ("regions", "protocol"),
+    "fig_proxy": ("protocol",),
+}
+
+
+def _payload(given) -> dict:
+    """What a figure receives from the sections it plots (see ``FIGURE_INPUTS``)."""
+    out: dict = {}
+    for sec in given or ():
+        if sec is not None and sec.status == "ok":
+            out.update(sec.plots or sec.data)
+    return out
+
 
 def _pin_threads(threads: int) -> None:
     """Worker initializer: at most ``threads`` BLAS/OpenMP threads in this process."""
@@ -60,8 +78,8 @@ def _tag(progress, prefix: str):
 def _job(kind: str, name, cfg: Config, folder: Path, draw, progress, strict: bool, given=None,
          ctx=None):
     """One section, one part of a section (``"section/key"``) or one figure script (runs in a
-    worker process when ``cfg.workers > 1``); ``given``: the section result a figure plots
-    (``FIGURE_INPUTS``); ``ctx``: a section's parts, computed by part jobs."""
+    worker process when ``cfg.workers > 1``); ``given``: the results of the sections a figure
+    plots (``FIGURE_INPUTS``); ``ctx``: a section's parts, computed by part jobs."""
     if kind == "section":
         fn = _section_fn(name)
         if ctx is None:
@@ -78,8 +96,9 @@ def _job(kind: str, name, cfg: Config, folder: Path, draw, progress, strict: boo
             progress(f"  {name}: FAILED ({type(exc).__name__}: {exc})")
             return ("error", f"part {key}: {type(exc).__name__}: {exc}")
     extra = {}
-    if given is not None and given.status == "ok" and cfg.quick == cfg.figure_smoke and given.data:
-        extra = {"data": {name: given.data}}
+    payload = _payload(given) if cfg.quick == cfg.figure_smoke else {}
+    if payload:
+        extra = {"data": {name: payload}}
     try:
         res = draw(
             folder,
@@ -208,13 +227,20 @@ def run_jobs(jobs, cfg: Config, folder: Path, draw, progress, strict: bool) -> d
 def _run(jobs, split, assemble, cfg: Config, folder: Path, draw, progress, strict) -> dict:
     import multiprocessing as mp
 
-    order = sorted(jobs, key=lambda j: (-_cost(j), jobs.index(j)))
-    after = {
-        j: ("section", FIGURE_INPUTS[j[1]])
-        for j in order
-        if j[0] == "figure" and (("section", FIGURE_INPUTS.get(j[1])) in order
-                                 or ("section", FIGURE_INPUTS.get(j[1])) in split)
-    }
+    # longest first, where a section's length includes the longest figure waiting for it (a
+    # figure cannot start before the sections it plots: those are the report's critical path)
+    feeds = {}
+    for j in jobs:
+        for d in FIGURE_INPUTS.get(j[1], ()) if j[0] == "figure" else ():
+            feeds[d] = max(feeds.get(d, 0.0), _cost(j))
+    order = sorted(jobs, key=lambda j: (-_cost(j) - feeds.get(j[1].split("/")[0], 0.0)
+                                        * (j[0] != "figure"), jobs.index(j)))
+    after = {}  # figure -> the sections it plots (those this report runs)
+    for j in order:
+        deps = [("section", s) for s in FIGURE_INPUTS.get(j[1], ()) if j[0] == "figure"]
+        deps = [d for d in deps if d in order or d in split]
+        if deps:
+            after[j] = deps
     tally = _Tally(order, progress)
     workers = min(cfg.workers, len(jobs))
     out = {}
@@ -224,7 +250,7 @@ def _run(jobs, split, assemble, cfg: Config, folder: Path, draw, progress, stric
             draw.preload()
         threads = max(1, (os.cpu_count() or 1) // workers)
         pool = mp.get_context("fork").Pool(workers, initializer=_worker_init,
-                                           initargs=(threads,), maxtasksperchild=1)
+                                           initargs=(threads,))
         try:
             def submit(j, *extra):
                 return pool.apply_async(_job, (*j, cfg, folder, draw, progress, strict, *extra),
@@ -237,9 +263,17 @@ def _run(jobs, split, assemble, cfg: Config, folder: Path, draw, progress, stric
                     out[j] = assemble(j, [pending[p].get() for p in split[j]])
                 return out[j]
 
+            def ready(j):
+                return all(pending[p].ready() for p in split.get(j, [j]))
+
             pending = {j: submit(j) for j in order if j not in after}
-            for j, dep in after.items():  # queued once the section they plot is done
-                pending[j] = submit(j, section(dep))
+            waiting = dict(after)
+            while waiting:  # a figure is queued as soon as the sections it plots are done
+                go = [j for j, deps in waiting.items() if all(ready(d) for d in deps)]
+                for j in go:
+                    pending[j] = submit(j, [section(d) for d in waiting.pop(j)])
+                if not go:
+                    time.sleep(0.05)
             out.update({j: pending[j].get() for j in order})
         except BaseException:
             pool.terminate()  # an interrupted report stops its workers at once
@@ -256,7 +290,7 @@ def _run(jobs, split, assemble, cfg: Config, folder: Path, draw, progress, stric
         tally.finished(j)
     for j, parts in split.items():  # (one worker: every part ran here)
         out[j] = assemble(j, [out.pop(p) for p in parts])
-    for j, dep in after.items():
-        out[j] = _job(*j, cfg, folder, draw, progress, strict, out.get(dep))
+    for j, deps in after.items():
+        out[j] = _job(*j, cfg, folder, draw, progress, strict, [out.get(d) for d in deps])
         tally.finished(j)
     return out

@@ -99,7 +99,9 @@ class Claim:
 @dataclass
 class Section:
     """What a section contributes: numbers, Markdown and claims; ``headline`` (optional) is its
-    one-line takeaway for the report's first screen."""
+    one-line takeaway for the report's first screen; ``plots`` (optional): objects the figure
+    scripts that plot this section draw (``_jobs.FIGURE_INPUTS``), kept in memory, never
+    written."""
 
     name: str
     title: str
@@ -109,6 +111,7 @@ class Section:
     status: str = "ok"  # "ok" | "error"
     reason: str = ""
     headline: str = ""
+    plots: dict = field(default_factory=dict)
 
 
 def format_step(done: int, total: int, label: str, left: float | None = None) -> str:

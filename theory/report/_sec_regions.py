@@ -5,6 +5,8 @@ parallel."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from ..claims import claim_domain
@@ -85,7 +87,8 @@ def _region_part(cfg: Config, name: str, progress) -> dict:
     exact_claims: list = []
     exact = _exact_example1(cfg, {name: js}, exact_claims) if name == "example1" else ""
     return {"name": name, "data": js, "row": row, "tight_row": tight_row, "claims": claims,
-            "exact": exact, "exact_claims": exact_claims}
+            "exact": exact, "exact_claims": exact_claims,
+            "region": replace(reg, info={})}  # for the regions figure (without its points)
 
 
 @section("regions", "Feasible (α, β) regions: sampled (an outer bound) and certified",
@@ -126,7 +129,8 @@ def regions(cfg: Config, ctx: dict, progress) -> Section:
         + _tightness_md(tight_rows)
         + exact
     )
-    return Section("regions", regions.section_title, {"regions": data}, md, claims)
+    return Section("regions", regions.section_title, {"regions": data}, md, claims,
+                   plots={"regions": {p["name"]: p["region"] for p in parts}})
 
 
 def _tightness(f, reg, cfg, progress, best):

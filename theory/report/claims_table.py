@@ -24,8 +24,9 @@ def figures_section(parts: list) -> Section:
             md.append(r["caption"] + "\n")
         for file in r["files"]:
             md.append(f"![{file}](figures/{file})\n")
-            if file.endswith(".png"):  # figures.plotting.save writes a PDF beside every PNG
-                md.append(f"[PDF](figures/{file[:-4]}.pdf)\n")
+            pdf = file[:-4] + ".pdf"
+            if file.endswith(".png") and pdf in r.get("pdfs", ()):  # (none in smoke figures)
+                md.append(f"[PDF](figures/{pdf})\n")
     bad = {k: v for k, v in res.items() if v["status"] != "ok"}
     if bad:
         sec.status = "error"

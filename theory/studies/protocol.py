@@ -37,7 +37,7 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
@@ -64,6 +64,7 @@ __all__ = [
     "protocol_settings",
     "protocol_two_pass",
     "ProtocolVariants",
+    "ProtocolSummary",
     "protocol_variants",
     "Aiming",
     "aiming_along",
@@ -366,10 +367,37 @@ class ProtocolVariants:
     settings: dict
     rows: dict
     regions: dict
+    _heat: dict = field(default_factory=dict, repr=False, compare=False)  # grid -> heat maps
 
     def heatmaps(self, alphas=HEATMAP_ALPHAS, betas=HEATMAP_BETAS) -> dict:
-        """``min_T_grid`` of every variant on the (α, β) grid."""
-        return {k: min_T_grid(r, alphas, betas) for k, r in self.rows.items()}
+        """``min_T_grid`` of every variant on the (α, β) grid (computed once per grid)."""
+        al = np.asarray(alphas, dtype=np.float64)
+        be = np.asarray(betas, dtype=np.float64)
+        key = (al.tobytes(), be.tobytes())
+        if key not in self._heat:
+            self._heat[key] = {k: min_T_grid(r, al, be) for k, r in self.rows.items()}
+        return self._heat[key]
+
+    def summary(self, alphas=HEATMAP_ALPHAS, betas=HEATMAP_BETAS) -> ProtocolSummary:
+        """What a figure draws of these variants (``ProtocolSummary``), without the rows."""
+        traj = self.two_pass.traj
+        return ProtocolSummary(dict(self.regions), self.heatmaps(alphas, betas),
+                               np.asarray(alphas, float), np.asarray(betas, float),
+                               traj.x.shape[0], traj.x.shape[1] - 1, traj.gamma)
+
+
+class ProtocolSummary(NamedTuple):
+    """The regions and heat maps of the four variants (``ProtocolVariants``) on the grid
+    ``alphas × betas``, and the runs, steps and step size that produced them: what the report's
+    protocol section hands to the figures that draw it (small: no rows)."""
+
+    regions: dict
+    heatmaps: dict
+    alphas: np.ndarray
+    betas: np.ndarray
+    runs: int
+    steps: int
+    gamma: float
 
 
 def protocol_variants(landscape, *, gamma=None, steps=None, runs=None, batch=None, seed=0,
@@ -397,7 +425,7 @@ def protocol_variants(landscape, *, gamma=None, steps=None, runs=None, batch=Non
 
 
 def protocol_comparison(landscape, *, gamma=None, steps=None, runs=None, batch=None, seed=0,
-                        x0=None, alphas=None, betas=None) -> dict:
+                        x0=None, alphas=None, betas=None, variants=None) -> dict:
     r"""The paper's protocol and its exact counterpart on one landscape.
 
     The four variants of ``protocol_variants`` along the same two-pass trajectories. For each:
@@ -405,10 +433,11 @@ def protocol_comparison(landscape, *, gamma=None, steps=None, runs=None, batch=N
     ``alpha_min``, ``β_min`` on an α grid), the heat map
     ``min T`` on the (α, β) grid (default ``HEATMAP_ALPHAS × HEATMAP_BETAS``) and the fraction
     of grid cells that "work". The report gives the differences ``paper − exact``. Returns a
-    JSON-able dict.
+    JSON-able dict. ``variants``: the ``protocol_variants`` of these arguments, where already
+    computed (their heat maps are then reused).
     """
-    pv = protocol_variants(landscape, gamma=gamma, steps=steps, runs=runs, batch=batch,
-                           seed=seed, x0=x0)
+    pv = variants if variants is not None else protocol_variants(
+        landscape, gamma=gamma, steps=steps, runs=runs, batch=batch, seed=seed, x0=x0)
     tp, cfg, variants, regions = pv.two_pass, pv.settings, pv.rows, pv.regions
     a_ref = [r.alpha_min for r in regions.values() if np.isfinite(r.alpha_min)]
     base = max(min(a_ref), 1e-3) if a_ref else 1.0
@@ -428,8 +457,9 @@ def protocol_comparison(landscape, *, gamma=None, steps=None, runs=None, batch=N
         "variants": {},
     }
     works = {}
+    heat = pv.heatmaps(al, be)
     for k, rows in variants.items():
-        H = min_T_grid(rows, al, be)
+        H = heat[k]
         valid = ~np.isnan(H)
         works[k] = (H >= 0) & valid
         out["variants"][k] = {

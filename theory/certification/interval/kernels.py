@@ -46,6 +46,7 @@ from .minimizers import (
     _IvPrec,
     _krawczyk,
     _radial_constants,
+    _remembered,
     _stack,
     _valley_constants,
 )
@@ -194,70 +195,85 @@ def _tree_eval(expr, env, be: _Backend):
     raise NotImplementedError(f"the generic interval kernel cannot evaluate {expr}")
 
 
+class _Program:
+    """Sympy expressions compiled, for the ``np`` backend, into a straight-line program: every
+    distinct subexpression once, in dependency order, each Add and Mul folded left over its
+    arguments as :func:`_tree_eval` does (the same operations in the same order: the same bits),
+    constants made intervals once. A slack evaluation runs a short list instead of walking
+    several hundred sympy nodes, most of them repeated."""
+
+    def __init__(self, exprs, symbols):
+        import sympy as sp
+
+        self.ops: list = []  # (kind, payload): "in" k | "const" Interval | "add"/"mul" indices
+        index: dict = {}  # | "pow" (i, k) | "exp" i
+        slots = {v: k for k, v in enumerate(symbols)}
+        be = _Backend("np")
+
+        def visit(e):
+            if e in index:
+                return index[e]
+            if e.is_Symbol:
+                op = ("in", slots[e])
+            elif e.is_Rational or e.is_Float:
+                op = ("const", be.const(e if e.is_Rational else sp.Rational(e)))
+            elif e.is_Add or e.is_Mul:
+                op = ("add" if e.is_Add else "mul", [visit(a) for a in e.args])
+            elif e.is_Pow and e.exp.is_Integer:
+                op = ("pow", (visit(e.base), int(e.exp)))
+            elif isinstance(e, sp.exp):
+                op = ("exp", visit(e.args[0]))
+            else:
+                raise NotImplementedError(f"the generic interval kernel cannot evaluate {e}")
+            self.ops.append(op)
+            index[e] = len(self.ops) - 1
+            return index[e]
+
+        self.outputs = [visit(e) for e in exprs]
+
+    def __call__(self, inputs) -> list:
+        be, vals = _Backend("np"), []
+        for kind, arg in self.ops:
+            if kind == "in":
+                v = inputs[arg]
+            elif kind == "const":
+                v = arg
+            elif kind == "add" or kind == "mul":
+                v = vals[arg[0]]
+                for j in arg[1:]:
+                    v = v + vals[j] if kind == "add" else v * vals[j]
+            elif kind == "pow":
+                v = be.pow(vals[arg[0]], arg[1])
+            else:
+                v = vals[arg].exp()
+            vals.append(v)
+        return [vals[k] for k in self.outputs]
+
+
 class _GenericKernel:
     """Slack enclosures from the landscape's sympy losses (natural interval extension):
     ``T_i = <∇f_i(x), x − p> − (α − β) f_i(x) + K_i(p)``, ``K_i = α f_i(p) − β f_i*`` in
     40-digit interval arithmetic. Looser than the structured kernels, but any closed form."""
 
     def __init__(self, landscape, alpha, beta):
-        import sympy as sp
-
-        sym = landscape.symbolic()
-        X = list(sym.symbols)
-        d = len(X)
-        self.X = X
-        self.Pv = list(sp.symbols(f"p0:{d}"))
-        f = sym.losses
-        grads = [[sp.diff(fi, v) for v in X] for fi in f]
-        F = [sum(fi for fi in f) / len(f)]
-        gradF = [sp.diff(F[0], v) for v in X]
-        hessF = [[sp.diff(gv, v) for v in X] for gv in gradF]
-        self.a_exprs = [
-            sum(gk * (xk - pk) for gk, xk, pk in zip(g, X, self.Pv)) for g in grads
-        ]
-        self.f_exprs = list(f)
+        self.P, FP, self.program, self.n, self.dim = _remembered(
+            landscape, "generic", lambda: _generic_parts(landscape))
         self.gap = Interval(alpha) - Interval(beta)
         with _IvPrec() as mpm:
-            mp, iv = mpm.mp, mpm.iv
-            be_mp, be_iv = _Backend("mp", mpm), _Backend("iv", mpm)
-
-            def Fn(x, ctx):
-                be = be_iv if ctx is iv else be_mp
-                env = dict(zip(X, x))
-                return [_tree_eval(e, env, be) for e in gradF]
-
-            def Jn(x, ctx):
-                be = be_iv if ctx is iv else be_mp
-                env = dict(zip(X, x))
-                return [[_tree_eval(e, env, be) for e in row] for row in hessF]
-
+            iv = mpm.iv
             A, B = iv.mpf(float(alpha)), iv.mpf(float(beta))
-            P, K = [], []
-            for p0 in landscape.minimizers.points:
-                Xp = _krawczyk(Fn, Jn, list(p0), mp, iv)
-                P.append([from_mpi(v) for v in Xp])
-                env = dict(zip(X, Xp))
-                K.append(
-                    [
-                        from_mpi(A * _tree_eval(fi, env, be_iv) - B * iv.mpf(float(fs)))
-                        for fi, fs in zip(f, landscape.f_i_star)
-                    ]
-                )
-        self.P, self.K = _stack(P), _stack(K)
-        self.dim = d
-        self.be = _Backend("np")
+            self.K = _stack([[from_mpi(A * fp - B * iv.mpf(float(fs)))
+                              for fp, fs in zip(row, landscape.f_i_star)] for row in FP])
 
     def slack(self, lo, hi):
         N = lo.shape[0]
         m = self.P.shape[0]
         xs = [Interval(lo[:, k], hi[:, k])[:, None] for k in range(self.dim)]  # (N, 1)
         ps = [self.P[None, :, k] for k in range(self.dim)]  # (1, m)
-        env = dict(zip(self.X, xs))
-        env.update(zip(self.Pv, ps))
+        out = self.program(xs + ps)
         cols = []
-        for i, (ae, fe) in enumerate(zip(self.a_exprs, self.f_exprs)):
-            a = _tree_eval(ae, env, self.be)
-            fx = _tree_eval(fe, env, self.be)
+        for i in range(self.n):
+            a, fx = out[i], out[self.n + i]
             T = a - fx * self.gap + self.K[None, :, i]
             cols.append(Interval(np.broadcast_to(T.lo, (N, m)), np.broadcast_to(T.hi, (N, m))))
         T = Interval(
@@ -268,6 +284,45 @@ class _GenericKernel:
             t = (xs[k] - ps[k]).sqr()
             d2 = t if d2 is None else d2 + t
         return T, _candidates(d2)
+
+
+def _generic_parts(landscape):
+    """The α-β-free part of :class:`_GenericKernel`: the minimizers' enclosures (Krawczyk on
+    the sympy gradient), ``f_i`` at them (mpmath intervals), and the compiled program of the
+    terms ``<∇f_i(x), x − p>`` and ``f_i(x)``."""
+    import sympy as sp
+
+    sym = landscape.symbolic()
+    X = list(sym.symbols)
+    d = len(X)
+    Pv = list(sp.symbols(f"p0:{d}"))
+    f = sym.losses
+    grads = [[sp.diff(fi, v) for v in X] for fi in f]
+    F = [sum(fi for fi in f) / len(f)]
+    gradF = [sp.diff(F[0], v) for v in X]
+    hessF = [[sp.diff(gv, v) for v in X] for gv in gradF]
+    a_exprs = [sum(gk * (xk - pk) for gk, xk, pk in zip(g, X, Pv)) for g in grads]
+    with _IvPrec() as mpm:
+        mp, iv = mpm.mp, mpm.iv
+        be_mp, be_iv = _Backend("mp", mpm), _Backend("iv", mpm)
+
+        def Fn(x, ctx):
+            be = be_iv if ctx is iv else be_mp
+            env = dict(zip(X, x))
+            return [_tree_eval(e, env, be) for e in gradF]
+
+        def Jn(x, ctx):
+            be = be_iv if ctx is iv else be_mp
+            env = dict(zip(X, x))
+            return [[_tree_eval(e, env, be) for e in row] for row in hessF]
+
+        P, FP = [], []
+        for p0 in landscape.minimizers.points:
+            Xp = _krawczyk(Fn, Jn, list(p0), mp, iv)
+            P.append([from_mpi(v) for v in Xp])
+            env = dict(zip(X, Xp))
+            FP.append([_tree_eval(fi, env, be_iv) for fi in f])
+    return _stack(P), FP, _Program(a_exprs + list(f), X + Pv), len(f), d
 
 
 def _candidates(d2: Interval) -> np.ndarray:

@@ -13,6 +13,8 @@ ground truth (its provenance; the convex-hull argument in ``toylands.radial``), 
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from .arithmetic import Interval, from_mpi
@@ -23,6 +25,7 @@ __all__ = [
     "_krawczyk",
     "_profile_mp",
     "_radial_constants",
+    "_remembered",
     "_stack",
     "_valley_constants",
 ]
@@ -46,6 +49,24 @@ class _IvPrec:
         import mpmath
 
         mpmath.iv.prec, mpmath.mp.prec = self.saved
+
+
+# The enclosures of the minimizers (Krawczyk: milliseconds to seconds in mpmath) depend on the
+# landscape only, and a frontier's bisection builds a kernel for every (α, β) it tries: they are
+# remembered per landscape (weakly: they go with it). Only the α-β terms are computed per kernel,
+# by the same operations on the same enclosures: the same bits as computing everything anew.
+_ENCLOSURES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _remembered(landscape, kind: str, compute):
+    """``compute()``, remembered for ``landscape`` under ``kind`` (see ``_ENCLOSURES``)."""
+    try:
+        memo = _ENCLOSURES.setdefault(landscape, {})
+    except TypeError:  # a landscape that cannot be weakly referenced: no memo
+        return compute()
+    if kind not in memo:
+        memo[kind] = compute()
+    return memo[kind]
 
 
 def _profile_mp(key, ctx):
@@ -100,6 +121,17 @@ def _krawczyk(F, J, x0, ctx_mp, ctx_iv):
 
 def _valley_constants(landscape, alpha, beta):
     """Enclosures of s*_k and, per (k, i), μ, ν², C (valley family)."""
+    stars, mu, nu2, G, a = _remembered(landscape, "valley", lambda: _valley_enclosures(landscape))
+    with _IvPrec() as mpm:
+        iv = mpm.iv
+        A, B = iv.mpf(float(alpha)), iv.mpf(float(beta))
+        C = [[from_mpi(A * g - (A - B)) for g in row] for row in G]
+    return stars, mu, nu2, _stack(C), a
+
+
+def _valley_enclosures(landscape):
+    """The α-β-free part of :func:`_valley_constants`: s*_k, μ, ν² and, per (k, i), the mpmath
+    interval ``(s*_k + a_i)² / ((s*_k + a_i)² + 1)``."""
     from toylands.sets import UnionSet
 
     S = landscape.minimizers
@@ -114,21 +146,32 @@ def _valley_constants(landscape, alpha, beta):
         def J(s, ctx):
             return [[sum((1 - 3 * (s[0] + ai) ** 2) / (1 + (s[0] + ai) ** 2) ** 3 for ai in a)]]
 
-        stars, mu, nu2, C = [], [], [], []
-        A, B = iv.mpf(float(alpha)), iv.mpf(float(beta))
+        stars, mu, nu2, G = [], [], [], []
         for comp in comps:
             s0 = float(np.sum(comp.point))
             X = _krawczyk(F, J, [s0], mp, iv)[0]
             stars.append(from_mpi(X))
             mu.append([from_mpi((X - ai) / 2) for ai in a])
             nu2.append([from_mpi(((X + ai) / 2) ** 2) for ai in a])
-            C.append([from_mpi(A * ((X + ai) ** 2 / ((X + ai) ** 2 + 1)) - (A - B)) for ai in a])
+            G.append([(X + ai) ** 2 / ((X + ai) ** 2 + 1) for ai in a])
 
-    return _stack(stars), _stack(mu), _stack(nu2), _stack(C), np.asarray(a)
+    return _stack(stars), _stack(mu), _stack(nu2), G, np.asarray(a)
 
 
 def _radial_constants(landscape, alpha, beta):
     """Enclosures of each minimizer p_j and, per (j, i), m (d-vector), ρ², C."""
+    P, M, R2, HU, H0, C_, keys = _remembered(landscape, "radial",
+                                             lambda: _radial_enclosures(landscape))
+    with _IvPrec() as mpm:
+        iv = mpm.iv
+        A, B = iv.mpf(float(alpha)), iv.mpf(float(beta))
+        K = [[from_mpi(A * hu - B * h0 - (A - B)) for hu, h0 in zip(row, H0)] for row in HU]
+    return P, M, R2, _stack(K), C_, keys
+
+
+def _radial_enclosures(landscape):
+    """The α-β-free part of :func:`_radial_constants`: p_j, m, ρ² and, as mpmath intervals,
+    ``h_i(|p_j − c_i|²)`` per (j, i) and ``h_i(0)`` per i."""
     C_ = [[float(v) for v in c] for c in landscape.centres]
     keys = [p.key for p in landscape.profiles]
     d = landscape.dim
@@ -156,23 +199,23 @@ def _radial_constants(landscape, alpha, beta):
                     out[a][a] = out[a][a] + w1
             return out
 
-        A, B = iv.mpf(float(alpha)), iv.mpf(float(beta))
-        P, M, R2, K = [], [], [], []
+        H0 = [_profile_mp(key, iv)[0](iv.mpf(0)) for key in keys]
+        P, M, R2, HU = [], [], [], []
         for p0 in landscape.minimizers.points:
             X = _krawczyk(F, J, list(p0), mp, iv)
             P.append([from_mpi(v) for v in X])
-            mrow, rrow, krow = [], [], []
+            mrow, rrow, hrow = [], [], []
             for c, key in zip(C_, keys):
                 h = _profile_mp(key, iv)[0]
                 u = sum((X[k] - c[k]) ** 2 for k in range(d))
                 mrow.append([from_mpi((X[k] + c[k]) / 2) for k in range(d)])
                 rrow.append(from_mpi(u / 4))
-                krow.append(from_mpi(A * h(u) - B * h(iv.mpf(0)) - (A - B)))
+                hrow.append(h(u))
             M.append(mrow)
             R2.append(rrow)
-            K.append(krow)
+            HU.append(hrow)
 
-    return _stack(P), _stack(M), _stack(R2), _stack(K), np.asarray(C_), keys
+    return _stack(P), _stack(M), _stack(R2), HU, H0, np.asarray(C_), keys
 
 
 def _stack(rows) -> Interval:
