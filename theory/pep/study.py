@@ -145,13 +145,13 @@ def triangle_study(theorems=STUDY_THEOREMS, *, names=_NAMES, quick: bool = False
     and bound for ``K ≤ exact_K``, and its membership check), ``refused`` (with reasons),
     ``curves`` (per landscape, against ``Ks``), ``best`` (the largest measured/worst-case ratio
     at the largest exact K: the member nearest to the worst case) and ``verdict`` (on the best).
-    ``quick`` lowers the budgets (exact PEPs up to K = 2, Monte Carlo runs 64 instead of 128,
-    K up to 64 instead of 1024).
+    ``quick`` lowers the budgets (exact PEPs at K = 1 only, Monte Carlo runs 64 instead of
+    128, K up to 64 instead of 1024).
     Adaptive methods (SPS_max, NGN) take exact PEPs up to K = 2 (their tree needs one SDP per
     assignment of step-size cells).
     """
     progress = progress or (lambda msg: None)
-    exact_K = (2 if quick else 3) if exact_K is None else int(exact_K)
+    exact_K = (1 if quick else 3) if exact_K is None else int(exact_K)
     if Ks is None:
         Ks = [1, 2, 3, 4, 8, 16, 64] if quick else [1, 2, 3, 4, 8, 16, 64, 256, 1024]
     Ks = sorted({int(k) for k in Ks})

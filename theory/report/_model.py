@@ -68,7 +68,7 @@ class Config:
 
     @classmethod
     def quick_config(cls, seed: int = 0) -> Config:
-        return cls(seed=seed, quick=True, samples=4_000, runs=64, steps=500, figure_smoke=True)
+        return cls(seed=seed, quick=True, samples=2_000, runs=32, steps=200, figure_smoke=True)
 
     @classmethod
     def tiny(cls, seed: int = 0, **kw) -> Config:
