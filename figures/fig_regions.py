@@ -70,12 +70,13 @@ def _given_heatmap(summary):
 def _exact_frontier(landscape, box):
     """Example 1's symbolic frontier ``[[α, β_min]]`` (None where it does not apply); root
     isolation at 24 α takes seconds, so it is cached on disk (``toylands._cache``: keyed by the
-    landscape, the box and the code version, never stale)."""
+    landscape, the box and the code of toylands and theory, never stale)."""
     try:
         from theory.certification.symbolic import exact_region
     except ImportError:
         return None
-    from toylands._cache import cached
+    import theory
+    from toylands._cache import cached, source_digest
 
     def compute():
         try:
@@ -84,7 +85,8 @@ def _exact_frontier(landscape, box):
             return None
 
     key = (landscape.name, repr(sorted(landscape.params.items())),
-           None if box is None else (box.lo, box.hi), 24)
+           None if box is None else (box.lo, box.hi), 24,
+           source_digest(Path(theory.__file__).parent))
     return cached("exact-frontier", key, compute)
 
 

@@ -220,3 +220,19 @@ def test_half_space_from_the_cache_is_the_fresh_instance(folder, monkeypatch):
     halfspace.half_space(n=8, d=2, seed=1, lam=2e-3, starts=20)
     assert len(calls) == 2
     halfspace._ground_truth.cache_clear()
+
+
+def test_source_digest_follows_every_python_file(tmp_path):
+    """Callers outside toylands (theory's exact regions) key their entries on their own code."""
+    from toylands._cache import source_digest
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    for root, text in ((a, "x = 1\n"), (b, "x = 2\n")):
+        (root / "sub").mkdir(parents=True)
+        (root / "sub" / "m.py").write_text(text)
+        (root / "notes.txt").write_text("not code")
+    assert source_digest(a) != source_digest(b)
+    (b / "sub" / "m.py").write_text("x = 1\n")
+    (b / "notes.txt").write_text("other text, same code")
+    source_digest.cache_clear()
+    assert source_digest(a) == source_digest(b)

@@ -84,10 +84,20 @@ def code_version() -> str:
     Python, numpy and scipy versions: the part of each key that makes entries never stale."""
     import scipy
 
-    root = Path(__file__).resolve().parent
     h = hashlib.sha256()
     h.update(f"format {FORMAT}; python {platform.python_version()}; numpy {np.__version__}; "
              f"scipy {scipy.__version__}".encode())
+    h.update(source_digest(Path(__file__).resolve().parent).encode())
+    return h.hexdigest()
+
+
+@functools.cache
+def source_digest(root) -> str:
+    """SHA-256 of every ``.py`` file under ``root`` (by relative path): what a caller outside
+    ``toylands`` (``theory``'s symbolic regions) puts in its keys, so that its entries too are
+    never stale."""
+    root = Path(root).resolve()
+    h = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
         h.update(path.relative_to(root).as_posix().encode() + b"\0")
         h.update(path.read_bytes())

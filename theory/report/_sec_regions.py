@@ -244,8 +244,10 @@ def _exact_example1(cfg, data, claims) -> str:
 def _exact_numbers(f, box, alphas) -> dict:
     """What the report uses of Example 1's exact region (``exact_region``: seconds of root
     isolation), cached on disk like the ground truth (``toylands._cache``: keyed by the
-    landscape, the box, the α asked for and the code version, never stale)."""
-    from toylands._cache import cached
+    landscape, the box, the α asked for and the code of toylands and theory, never stale)."""
+    from pathlib import Path
+
+    from toylands._cache import cached, source_digest
 
     def compute():
         from ..certification.symbolic import exact_region
@@ -256,5 +258,5 @@ def _exact_numbers(f, box, alphas) -> dict:
                 "beta_2_5": float(R.beta_min(2.5)), "contains_2_5_2": bool(R.contains(2.5, 2.0))}
 
     key = (f.name, repr(sorted(f.params.items())), (box.lo, box.hi),
-           tuple(float(a) for a in alphas))
+           tuple(float(a) for a in alphas), source_digest(Path(__file__).parents[1]))
     return cached("exact-region-report", key, compute)
