@@ -119,9 +119,11 @@ def main(argv=None) -> dict:
             t_lp = time.perf_counter()
             interior = chebyshev_centre(H)
             t_lp = time.perf_counter() - t_lp
-        else:  # (minutes at 10⁶ rows): given from the exact region instead, not timed
-            t_lp, interior = float("nan"), np.array([2.0 * a0 + 1.0, reg.beta_min(2.0 * a0 + 1.0)
-                                                     + 0.5 * (a0 + 1.0)])
+        else:  # (minutes at 10⁶ rows): given from the exact region instead, not timed: the
+            # midpoint between the frontier and the diagonal β = α at α = 2 α_min + 1
+            al = 2.0 * a0 + 1.0
+            bm = max(float(reg.beta_min(al)), 0.0)
+            t_lp, interior = float("nan"), np.array([al, bm + 0.5 * (al - bm)])
         fns = {
             "ours": lambda rows=rows: Region.from_rows(rows).alpha_min,
             "limit": lambda a=a, b=b, c=c, al=float(alphas[-1]): limit(a, b, c, al),
