@@ -120,17 +120,22 @@ def save(fig, path) -> Path:
     :func:`pdfs` says not to), the same figure as a byte-stable PDF (``path`` with the suffix
     ``.pdf``); close it and return the PNG's path.
 
-    A figure with a layout engine (``layout="constrained"``) is already laid out to fit: it is
-    saved as it is, not cropped to its tight bounding box (which draws it twice per file).
+    A figure with a layout engine (``layout="constrained"``) is laid out once and saved as it
+    is (its layout already fits), not cropped to its tight bounding box: matplotlib would
+    otherwise lay it out and draw it twice for each file.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    bbox = {} if fig.get_layout_engine() is None else {"bbox_inches": None}
-    with style():
-        fig.savefig(path, dpi=DPI, metadata=_METADATA, **bbox)
+    # (bbox_inches=None would fall back on the style's "tight": the rc value has to change)
+    laid_out = {} if fig.get_layout_engine() is None else {"savefig.bbox": "standard"}
+    with style(), matplotlib.rc_context(laid_out):
+        if laid_out:  # lay it out once, then keep the positions: with an engine (even the
+            fig.draw_without_rendering()  # "none" placeholder) matplotlib lays out and draws
+            fig._layout_engine = None  # the figure again before every file it writes
+        fig.savefig(path, dpi=DPI, metadata=_METADATA)
         if _WRITE_PDF.get():
             with matplotlib.rc_context({"pdf.compression": 6}):
-                fig.savefig(path.with_suffix(".pdf"), metadata=_PDF_METADATA, **bbox)
+                fig.savefig(path.with_suffix(".pdf"), metadata=_PDF_METADATA)
     plt.close(fig)
     return path
 
