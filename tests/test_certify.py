@@ -240,6 +240,27 @@ def test_example1_sampled_best_pair_was_refuted_by_the_symbolic_method():
     assert 3.9 < bp.value < 4.0 * (1 + 1e-3)
 
 
+def test_a_quick_pair_search_is_as_certified_and_at_most_as_good():
+    """``refine=0`` and a coarse ``fine_rtol`` (the report's --quick): fewer certified β, the
+    pair still proved (again, independently), its term no better than the full search's."""
+    from theory.certification.pairs import certified_best_pairs
+    from theory.claims import claim_domain
+
+    f = toylands.get("example3")
+    box = claim_domain(f)
+    reg = region_map(f, domain=box, budget=1000, rounds=1)
+    full = certified_best_pairs(f, reg, theorems=(1,), domain=box)[1]
+    quick = certified_best_pairs(f, reg, theorems=(1,), domain=box, refine=0,
+                                 fine_rtol=1e-2)[1]
+    assert quick.verdict == "proved"
+    assert certify(f, quick.alpha, quick.beta, domain=box).verdict == "proved"
+    assert quick.value >= full.value * (1 - 1e-12)
+    with pytest.raises(ValueError, match="refine"):
+        certified_best_pairs(f, reg, theorems=(1,), domain=box, refine=-1)
+    with pytest.raises(ValueError, match="fine_rtol"):
+        certified_best_pairs(f, reg, theorems=(1,), domain=box, fine_rtol=0.0)
+
+
 def test_check_example3_theorem2_scale10_claims_only_what_is_proved():
     # The reproducer: hypotheses_ok was True with a pair the interval method refutes on
     # [−20, 20]²; now hypotheses_ok means the pair is proved on the domain.

@@ -36,6 +36,7 @@ from .frontier import (
     _positive_kind,
     _resolve,
     _rtol,
+    _rtol_kind,
     certified_beta,
     rigorous_method,
 )
@@ -85,22 +86,32 @@ def certify_pair(landscape, alpha, beta, *, domain=None, method=None, budget=Non
 
 
 # ---- best pairs on the certified side ---------------------------------------------------------
-@checked(region=_region_kind, theorems=_theorems_kind, bracket=_bracket_kind, **SEARCH_KINDS)
+def _refine_kind(value, name, ctx):
+    from toylands._validate import as_int
+
+    return as_int(value, name, low=0, high=50)
+
+
+@checked(region=_region_kind, theorems=_theorems_kind, bracket=_bracket_kind,
+         refine=_refine_kind, fine_rtol=_rtol_kind, **SEARCH_KINDS)
 def certified_best_pairs(landscape, region, *, theorems=(1, 3, 7), domain=None, method=None,
-                         bracket=None, rtol=None, budget=None, rng=0) -> dict:
+                         bracket=None, rtol=None, budget=None, rng=0, refine: int = 5,
+                         fine_rtol: float = _FINE_RTOL) -> dict:
     r"""Each theorem's best pair taken from the certified side (MATHEMATICS.md §6 terms).
 
     Candidates: every row of ``bracket`` (its certified ``(α, β_hi)``), and the certified β
     (:func:`certified_beta`, to a relative 10⁻² of the gap: the scan only ranks) at ``(1, 1.01,
     1.1, 2)·α*`` for the sampled best pair's α* (the sampled optimum often sits at a kink or
-    just below the true α_min, where the certified β is higher or missing), refined by five
-    golden-section steps in log α around the best, and at four α up to
+    just below the true α_min, where the certified β is higher or missing), refined by
+    ``refine`` (5) golden-section steps in log α around the best, and at four α up to
     ``10·region.default_alpha_max()`` (the term may be least as α → ∞: Example 2). With the
     adversarial method only α* and 1.1 α* (each call costs seconds there). For a theorem with a
     gap constraint (Thm 3: ``α ≥ β + 1``) the smallest α certified on ``β = α − gap``
     (:func:`family_alpha`, to a relative 10⁻⁴) is added. The pair minimising the theorem's term
     (:func:`theory.region.theorem_term`) wins — the paper's claimed pair competes too, when it is
-    certified — and its β is bisected further, to 10⁻⁴ of the gap (rigorous methods).
+    certified — and its β is bisected further, to ``fine_rtol`` (10⁻⁴) of the gap (rigorous
+    methods). ``refine=0`` and a coarser ``fine_rtol`` make a quick, less precise search (the
+    report's ``--quick``): the pairs are as certified, only less good.
 
     Returns
     -------
@@ -150,7 +161,7 @@ def certified_best_pairs(landscape, region, *, theorems=(1, 3, 7), domain=None, 
             if cache["paper"].verdict == _good(method):
                 cands.append((float(claim["alpha"]), float(claim["beta"]),
                               cache["paper"].verdict))
-        cands += _scan(at, th, bp.alpha, cheap=cheap)
+        cands += _scan(at, th, bp.alpha, cheap=cheap, refine=refine)
         if cheap:  # the term may be least as α → ∞ (Example 2's paper pair)
             for a in np.geomspace(bp.alpha, 10.0 * max(region.default_alpha_max(), bp.alpha), 4):
                 r = at(a)
@@ -180,7 +191,7 @@ def certified_best_pairs(landscape, region, *, theorems=(1, 3, 7), domain=None, 
                 lo_k = max(float(region.beta_min(a_k)), cache[a_k].lower if a_k in cache
                            else 0.0)
                 fine[a_k, b_k] = certified_beta(landscape, a_k, beta_lo=lo_k, proved_hi=b_k,
-                                                domain=box, method=method, rtol=_FINE_RTOL,
+                                                domain=box, method=method, rtol=fine_rtol,
                                                 budget=budget, rng=rng)
             r = fine[a_k, b_k]
             if np.isfinite(r.beta) and theorem_term(th, a_k, r.beta) <= vals[k]:
@@ -195,7 +206,7 @@ _SCAN_RTOL = 1e-2  # the scan only ranks candidates; the winner is refined to _F
 _GOLDEN = 0.5 * (math.sqrt(5.0) - 1.0)
 
 
-def _scan(at, theorem, alpha0, *, cheap) -> list:
+def _scan(at, theorem, alpha0, *, cheap, refine: int = 5) -> list:
     """Certified candidates ``(α, β, verdict)`` on a scan of α around ``alpha0`` (see
     :func:`certified_best_pairs`), refined by golden-section steps in log α."""
     facs = _SCAN if cheap else (1.0, 1.1)
@@ -211,14 +222,14 @@ def _scan(at, theorem, alpha0, *, cheap) -> list:
     al = [alpha0 * f for f in facs]
     vals = [term(a) for a in al]
     k = int(np.argmin(vals))
-    if not cheap or not np.isfinite(vals[k]):
+    if not cheap or not refine or not np.isfinite(vals[k]):
         return out
     # golden-section search of log α between the neighbours of the best scanned α (one new
     # certified β per step)
     lo, hi = math.log(al[max(k - 1, 0)]), math.log(al[min(k + 1, len(al) - 1)])
     m1, m2 = hi - _GOLDEN * (hi - lo), lo + _GOLDEN * (hi - lo)
     v1, v2 = term(math.exp(m1)), term(math.exp(m2))
-    for _ in range(5):
+    for _ in range(refine):
         if v1 <= v2:
             hi, m2, v2 = m2, m1, v1
             m1 = hi - _GOLDEN * (hi - lo)
