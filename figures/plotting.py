@@ -120,22 +120,26 @@ def save(fig, path) -> Path:
     :func:`pdfs` says not to), the same figure as a byte-stable PDF (``path`` with the suffix
     ``.pdf``); close it and return the PNG's path.
 
-    A figure with a layout engine (``layout="constrained"``) is laid out once and saved as it
-    is (its layout already fits), not cropped to its tight bounding box: matplotlib would
-    otherwise lay it out and draw it twice for each file.
+    A figure with a layout engine (``layout="constrained"``) is laid out and measured once,
+    then written to each file with one draw (matplotlib would lay it out and draw it twice per
+    file); every figure is cropped to its tight bounding box.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # (bbox_inches=None would fall back on the style's "tight": the rc value has to change)
-    laid_out = {} if fig.get_layout_engine() is None else {"savefig.bbox": "standard"}
-    with style(), matplotlib.rc_context(laid_out):
-        if laid_out:  # lay it out once, then keep the positions: with an engine (even the
-            fig.draw_without_rendering()  # "none" placeholder) matplotlib lays out and draws
-            fig._layout_engine = None  # the figure again before every file it writes
-        fig.savefig(path, dpi=DPI, metadata=_METADATA)
+    box = {}
+    with style():
+        if fig.get_layout_engine() is not None:
+            # Lay the figure out once and crop it to its tight box once: with a layout engine
+            # (even the "none" placeholder) and bbox "tight", matplotlib lays out and draws the
+            # figure twice for every file it writes.
+            fig.draw_without_rendering()
+            tight = fig.get_tightbbox(fig.canvas.get_renderer())
+            box = {"bbox_inches": tight.padded(matplotlib.rcParams["savefig.pad_inches"])}
+            fig._layout_engine = None
+        fig.savefig(path, dpi=DPI, metadata=_METADATA, **box)
         if _WRITE_PDF.get():
             with matplotlib.rc_context({"pdf.compression": 6}):
-                fig.savefig(path.with_suffix(".pdf"), metadata=_PDF_METADATA)
+                fig.savefig(path.with_suffix(".pdf"), metadata=_PDF_METADATA, **box)
     plt.close(fig)
     return path
 
