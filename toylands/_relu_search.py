@@ -165,16 +165,10 @@ def _polish(net, theta, *, rounds: int = 4, iters: int = 25):
             grad = net._blocked(net._gradient, np.concatenate([theta + E, theta - E]))
             Hs = N.T @ ((grad[: E.shape[0]] - grad[E.shape[0] :]) / (2 * h)).T
             Hs = 0.5 * (Hs + Hs.T)
-            lam, vec = np.linalg.eigh(Hs)
-            lam = np.maximum(np.abs(lam), 1e-12 * max(np.abs(lam).max(), 1e-300))
-            step = -N @ (vec @ ((vec.T @ g) / lam))
-            f0 = net._value(theta)
-            for t in 0.5 ** np.arange(30):
-                if net._value(theta + t * step) <= f0 + 4e-16 * abs(f0):
-                    theta = theta + t * step
-                    break
-            else:
+            moved = _newton_step(net, theta, g, Hs, N)
+            if moved is None:
                 break
+            theta = moved[0]
         if not (relu and active.any()):
             break
         # kink multipliers: g₀ + B α = 0 (least squares); release those outside [0, 1]
@@ -298,17 +292,11 @@ def _polish_structured(net, theta, *, rounds: int = 3, iters: int = 16):
             g = N.T @ net._gradient(theta)
             if np.max(np.abs(g), initial=0.0) < 1e-14 or N.shape[1] == 0:
                 break
-            lam, vec = np.linalg.eigh(_reduced_hessian(net, theta, bases, N))
-            lam = np.maximum(np.abs(lam), 1e-12 * max(np.abs(lam).max(), 1e-300))
-            step = -N @ (vec @ ((vec.T @ g) / lam))
-            f0 = net._value(theta)
-            for t in 0.5 ** np.arange(30):
-                if net._value(theta + t * step) <= f0 + 4e-16 * abs(f0):
-                    theta = theta + t * step
-                    break
-            else:
+            moved = _newton_step(net, theta, g, _reduced_hessian(net, theta, bases, N), N)
+            if moved is None:
                 break
-            if t * np.linalg.norm(step) <= 1e-13 * max(np.linalg.norm(theta), 1e-300):
+            theta, taken = moved
+            if taken <= 1e-13 * max(np.linalg.norm(theta), 1e-300):
                 break
         if not (relu and active.any()):
             break
@@ -532,3 +520,17 @@ class _InterpolationSet(MinimizerSet):
     def to_json(self):
         return {"kind": "interpolation manifold (local Gauss-Newton projection)",
                 "point": self.theta.tolist(), "error": self.error}
+
+
+def _newton_step(net, theta, g, H, N):
+    """One safeguarded Newton step in the subspace ``N``: ``−H⁻¹g`` with |eigenvalues| (floored
+    at 10⁻¹² of the largest), halved until f does not rise. ``(θ + t·step, ‖t·step‖)``, or None
+    when 30 halvings find no such point."""
+    lam, vec = np.linalg.eigh(H)
+    lam = np.maximum(np.abs(lam), 1e-12 * max(np.abs(lam).max(), 1e-300))
+    step = -N @ (vec @ ((vec.T @ g) / lam))
+    f0 = net._value(theta)
+    for t in 0.5 ** np.arange(30):
+        if net._value(theta + t * step) <= f0 + 4e-16 * abs(f0):
+            return theta + t * step, t * np.linalg.norm(step)
+    return None
