@@ -120,7 +120,7 @@ class _RadialKernel:
 
 
 class _Backend:
-    """How :func:`_tree_eval` evaluates constants, ``exp`` and integer powers."""
+    """How a :class:`_Program` evaluates constants, ``exp`` and integer powers."""
 
     def __init__(self, kind, mpm=None):
         self.kind, self.mpm = kind, mpm
@@ -155,8 +155,8 @@ def _iv_rational(r) -> Interval:
 
 @functools.lru_cache(maxsize=4096)
 def _rational_ends(p: int, q: int) -> tuple:
-    """``(lo, hi)`` doubles around ``p/q`` (remembered: a tree evaluation meets the same
-    constants at every box batch)."""
+    """``(lo, hi)`` doubles around ``p/q`` (remembered: kernels meet the same constants at
+    every (α, β))."""
     from fractions import Fraction
 
     exact = Fraction(p, q)
@@ -166,49 +166,20 @@ def _rational_ends(p: int, q: int) -> tuple:
     return float(np.nextafter(f, -np.inf)), float(np.nextafter(f, np.inf))
 
 
-def _tree_eval(expr, env, be: _Backend):
-    """Evaluate a sympy expression (Add, Mul, integer Pow, exp, rationals) in a backend."""
-    import sympy as sp
-
-    if expr.is_Symbol:
-        return env[expr]
-    if expr.is_Rational:
-        return be.const(expr)
-    if expr.is_Float:
-        return be.const(sp.Rational(expr))
-    if expr.is_Add:
-        out = None
-        for a in expr.args:
-            v = _tree_eval(a, env, be)
-            out = v if out is None else out + v
-        return out
-    if expr.is_Mul:
-        out = None
-        for a in expr.args:
-            v = _tree_eval(a, env, be)
-            out = v if out is None else out * v
-        return out
-    if expr.is_Pow and expr.exp.is_Integer:
-        return be.pow(_tree_eval(expr.base, env, be), int(expr.exp))
-    if isinstance(expr, sp.exp):
-        return be.exp(_tree_eval(expr.args[0], env, be))
-    raise NotImplementedError(f"the generic interval kernel cannot evaluate {expr}")
-
-
 class _Program:
-    """Sympy expressions compiled, for the ``np`` backend, into a straight-line program: every
-    distinct subexpression once, in dependency order, each Add and Mul folded left over its
-    arguments as :func:`_tree_eval` does (the same operations in the same order: the same bits),
-    constants made intervals once. A slack evaluation runs a short list instead of walking
-    several hundred sympy nodes, most of them repeated."""
+    """Sympy expressions (Add, Mul, integer Pow, exp, rationals) compiled into a straight-line
+    program: every distinct subexpression once, in dependency order, each Add and Mul folded
+    left over its arguments. Run in a backend (:class:`_Backend`: double intervals, the
+    default, with the constants made intervals once; or mpmath ``mp`` / ``iv`` numbers). A
+    slack evaluation runs a short list instead of walking several hundred sympy nodes, most
+    of them repeated."""
 
     def __init__(self, exprs, symbols):
         import sympy as sp
 
-        self.ops: list = []  # (kind, payload): "in" k | "const" Interval | "add"/"mul" indices
+        self.ops: list = []  # (kind, payload): "in" k | "const" Rational | "add"/"mul" indices
         index: dict = {}  # | "pow" (i, k) | "exp" i
         slots = {v: k for k, v in enumerate(symbols)}
-        be = _Backend("np")
 
         def visit(e):
             if e in index:
@@ -216,7 +187,7 @@ class _Program:
             if e.is_Symbol:
                 op = ("in", slots[e])
             elif e.is_Rational or e.is_Float:
-                op = ("const", be.const(e if e.is_Rational else sp.Rational(e)))
+                op = ("const", e if e.is_Rational else sp.Rational(e))
             elif e.is_Add or e.is_Mul:
                 op = ("add" if e.is_Add else "mul", [visit(a) for a in e.args])
             elif e.is_Pow and e.exp.is_Integer:
@@ -230,14 +201,19 @@ class _Program:
             return index[e]
 
         self.outputs = [visit(e) for e in exprs]
+        self._np = _Backend("np")
+        self._np_consts = {k: self._np.const(a) for k, (kind, a) in enumerate(self.ops)
+                           if kind == "const"}
 
-    def __call__(self, inputs) -> list:
-        be, vals = _Backend("np"), []
-        for kind, arg in self.ops:
+    def __call__(self, inputs, be: _Backend | None = None) -> list:
+        np_be = be is None
+        be = self._np if np_be else be
+        vals: list = []
+        for k, (kind, arg) in enumerate(self.ops):
             if kind == "in":
                 v = inputs[arg]
             elif kind == "const":
-                v = arg
+                v = self._np_consts[k] if np_be else be.const(arg)
             elif kind == "add" or kind == "mul":
                 v = vals[arg[0]]
                 for j in arg[1:]:
@@ -245,7 +221,7 @@ class _Program:
             elif kind == "pow":
                 v = be.pow(vals[arg[0]], arg[1])
             else:
-                v = vals[arg].exp()
+                v = be.exp(vals[arg])
             vals.append(v)
         return [vals[k] for k in self.outputs]
 
@@ -306,22 +282,20 @@ def _generic_parts(landscape):
         mp, iv = mpm.mp, mpm.iv
         be_mp, be_iv = _Backend("mp", mpm), _Backend("iv", mpm)
 
+        grad_p, hess_p, f_p = _Program(gradF, X), _Program(sum(hessF, []), X), _Program(f, X)
+
         def Fn(x, ctx):
-            be = be_iv if ctx is iv else be_mp
-            env = dict(zip(X, x))
-            return [_tree_eval(e, env, be) for e in gradF]
+            return grad_p(list(x), be_iv if ctx is iv else be_mp)
 
         def Jn(x, ctx):
-            be = be_iv if ctx is iv else be_mp
-            env = dict(zip(X, x))
-            return [[_tree_eval(e, env, be) for e in row] for row in hessF]
+            flat = hess_p(list(x), be_iv if ctx is iv else be_mp)
+            return [flat[k * d:(k + 1) * d] for k in range(d)]
 
         P, FP = [], []
         for p0 in landscape.minimizers.points:
             Xp = _krawczyk(Fn, Jn, list(p0), mp, iv)
             P.append([from_mpi(v) for v in Xp])
-            env = dict(zip(X, Xp))
-            FP.append([_tree_eval(fi, env, be_iv) for fi in f])
+            FP.append(f_p(list(Xp), be_iv))
     return _stack(P), FP, _Program(a_exprs + list(f), X + Pv), len(f), d
 
 
