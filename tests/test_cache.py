@@ -236,3 +236,27 @@ def test_source_digest_follows_every_python_file(tmp_path):
     (b / "notes.txt").write_text("other text, same code")
     source_digest.cache_clear()
     assert source_digest(a) == source_digest(b)
+
+
+def test_memo_helpers_keep_the_last_entries_and_skip_what_cannot_be_weakly_referenced():
+    import weakref
+
+    import numpy as np
+
+    from toylands._memo import keep_last, memo_for, points_key
+
+    class Owner:
+        pass
+
+    store = weakref.WeakKeyDictionary()
+    owner = Owner()
+    memo = memo_for(store, owner)
+    assert memo_for(store, owner) is memo
+    for k in range(5):
+        keep_last(memo, k, k * k, 3)
+    assert list(memo) == [2, 3, 4]
+    assert memo_for(store, 1.5) is None  # a float cannot be weakly referenced
+    x = np.arange(6.0).reshape(3, 2)
+    assert points_key(x) == points_key(x.copy()) != points_key(x.reshape(2, 3))
+    del owner, memo
+    assert len(store) == 0  # the memo went with its owner

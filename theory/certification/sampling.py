@@ -7,7 +7,6 @@ allowance (``theory.conditions.slack_tolerance``).
 
 from __future__ import annotations
 
-import hashlib
 import math
 import time
 import weakref
@@ -15,6 +14,7 @@ import weakref
 import numpy as np
 
 from toylands._checked import checked
+from toylands._memo import keep_last, memo_for, points_key
 from toylands._validate import as_int, check_memory
 from toylands.domain import Box
 
@@ -87,19 +87,16 @@ _MEMO_BYTES = 64 << 20
 
 def _sample_slack(landscape, x, alpha, beta):
     """:func:`point_slack` at a sample ``x``, its rows remembered (see ``_ROWS_MEMO``)."""
-    key = (x.shape, hashlib.blake2b(x.tobytes(), digest_size=16).digest())
-    try:
-        memo = _ROWS_MEMO.setdefault(landscape, {})
-    except TypeError:  # a landscape that cannot be weakly referenced: no memo
+    memo = memo_for(_ROWS_MEMO, landscape)
+    if memo is None:
         return point_slack(landscape, x, alpha, beta)
+    key = points_key(x)
     chunks = memo.get(key)
     if chunks is None:
         chunks = [alpha_beta_rows(landscape, x[k : k + _CHUNK])
                   for k in range(0, x.shape[0], _CHUNK)]
         if sum(np.asarray(f).nbytes for r in chunks for f in r) <= _MEMO_BYTES:
-            while len(memo) >= _MEMO_SAMPLES:
-                memo.pop(next(iter(memo)))
-            memo[key] = chunks
+            keep_last(memo, key, chunks, _MEMO_SAMPLES)
     return _slack_of_rows(landscape, x, chunks, alpha, beta)
 
 

@@ -57,7 +57,6 @@ The band ``[lo, hi]`` has coverage at least ``level`` for θ (normal approximati
 
 from __future__ import annotations
 
-import hashlib
 import math
 import warnings
 import weakref
@@ -68,6 +67,7 @@ from typing import NamedTuple
 import numpy as np
 
 from toylands._checked import checked
+from toylands._memo import keep_last, memo_for, points_key
 from toylands._validate import as_finite_array, as_finite_float, as_int
 
 from ..region import _region_kind
@@ -311,17 +311,12 @@ def _region(landscape, x):
     from ..region import Region
 
     x = np.ascontiguousarray(x, dtype=np.float64)
-    key = (x.shape, hashlib.blake2b(x.tobytes(), digest_size=16).digest())
-    try:
-        memo = _REGIONS.setdefault(landscape, {})
-    except TypeError:  # not weakly referenceable: no memo
-        memo = {}
-    if key not in memo:
-        a, b, c, mask = condition_rows(landscape, x)
-        while len(memo) >= _MAX_REGIONS:
-            memo.pop(next(iter(memo)))
-        memo[key] = Region.from_arrays(a, b, c, mask)
-    return memo[key]
+    memo = memo_for(_REGIONS, landscape)
+    key = points_key(x)
+    if memo is not None and key in memo:
+        return memo[key]
+    region = Region.from_arrays(*condition_rows(landscape, x))
+    return region if memo is None else keep_last(memo, key, region, _MAX_REGIONS)
 
 
 def _overrides(value, name, ctx):

@@ -17,6 +17,8 @@ import weakref
 
 import numpy as np
 
+from toylands._memo import memo_for
+
 from .arithmetic import Interval, from_mpi
 
 __all__ = [
@@ -60,9 +62,8 @@ _ENCLOSURES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def _remembered(landscape, kind: str, compute):
     """``compute()``, remembered for ``landscape`` under ``kind`` (see ``_ENCLOSURES``)."""
-    try:
-        memo = _ENCLOSURES.setdefault(landscape, {})
-    except TypeError:  # a landscape that cannot be weakly referenced: no memo
+    memo = memo_for(_ENCLOSURES, landscape)
+    if memo is None:
         return compute()
     if kind not in memo:
         memo[kind] = compute()
