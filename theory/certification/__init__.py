@@ -9,7 +9,7 @@ r"""Certify, refute or map the α-β-condition on a landscape (MATHEMATICS.md §
   ``holds_on_samples`` or ``refuted`` (with the worst point as counterexample).
 - ``adversarial``: the samples, then a vectorised multi-start local search that minimises the
   point slack ``s(x) = max_{x_p} min_i T_i(x; α, β)`` from the worst samples (a (1+λ) evolution
-  strategy over all starts at once, then scipy's Nelder–Mead / L-BFGS-B on the best few). It
+  strategy over all starts at once, then Nelder–Mead (batched) or L-BFGS-B on the best few). It
   finds counterexamples that a grid misses (thin violation regions).
 - ``interval`` / ``symbolic``: rigorous, in ``theory.certification.interval`` and
   ``theory.certification.symbolic`` (imported lazily); they alone may say ``proved``.
