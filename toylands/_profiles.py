@@ -141,6 +141,13 @@ def sup_abs(phi, var, lo: float, hi: float) -> float:
 
 @lru_cache(maxsize=256)
 def _hessian_sup(key: str, ulo: float, uhi: float) -> tuple[float, float]:
+    # exact root isolation costs ~1 s a call: remembered on disk too (keyed by the code version)
+    from ._cache import cached
+
+    return cached("hessian-sup", (key, ulo, uhi), lambda: _hessian_sup_exact(key, ulo, uhi))
+
+
+def _hessian_sup_exact(key: str, ulo: float, uhi: float) -> tuple[float, float]:
     import sympy as sp
 
     u = sp.Symbol("u", real=True)
