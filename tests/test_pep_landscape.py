@@ -84,3 +84,26 @@ def test_tree_follows_the_library_step_rules():
 def test_unknown_fi_minimisers_refuse():
     with pytest.raises(ValueError, match="minimisers"):
         PL.fi_minimizers(toylands.get("least-squares"), np.zeros(10))
+
+
+def test_proved_pairs_are_remembered_on_disk_for_builtins_only(tmp_path, monkeypatch):
+    """The pair's proof is computed once across processes (the report's parts), never for a
+    landscape whose code is not in the key (a user's, or a re-registered built-in name)."""
+    import theory.certification as TC
+
+    monkeypatch.setenv("TOYLANDS_CACHE_DIR", str(tmp_path))
+    calls = []
+    real = TC.certify
+
+    def spy(*a, **k):
+        calls.append(a[0].name)
+        return real(*a, **k)
+
+    monkeypatch.setattr(TC, "certify", spy)
+    proved = PL._proved.__wrapped__  # without the in-process lru_cache
+    assert proved("example1", 5.0, 3.0, -2.0, 2.0) is proved("example1", 5.0, 3.0, -2.0, 2.0)
+    assert calls == ["example1"]
+    monkeypatch.setattr(toylands._registry, "_REGISTRY", dict(toylands._registry._REGISTRY))
+    toylands.register("example1", toylands._registry._REGISTRY["example1"].resolve())
+    proved("example1", 5.0, 3.0, -2.0, 2.0)
+    assert calls == ["example1", "example1"]

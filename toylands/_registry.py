@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ._builtins import BUILTINS, SUMMARY
 from ._validate import check_params
 
-__all__ = ["register", "get", "names", "entries", "Entry"]
+__all__ = ["register", "get", "names", "entries", "is_builtin", "Entry"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,13 @@ def register(name: str, factory: Callable, *, summary: str = "", test_params=())
 def names() -> list[str]:
     """Names of the registered landscapes, in registration order."""
     return list(_REGISTRY)
+
+
+def is_builtin(name: str) -> bool:
+    """Whether ``name`` is one of toylands' own landscapes (not registered, or re-registered,
+    by a user): its content is fixed by the code version, so results about it may be cached."""
+    entry = _REGISTRY.get(name)
+    return entry is not None and isinstance(entry.factory, str)
 
 
 def entries() -> list[Entry]:

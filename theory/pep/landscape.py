@@ -279,14 +279,28 @@ def best_start(landscape, L, *, seed=0, radii=(0.1, 0.25, 0.5, 1.0), directions=
 @lru_cache(maxsize=64)
 def _proved(name: str, alpha: float, beta: float, lo: float, hi: float) -> bool:
     """Whether :func:`theory.certification.certify` proves (α, β) for the landscape on the cube
-    ``[lo, hi]^d`` (cached: the same question comes back once per theorem)."""
+    ``[lo, hi]^d``. The same question comes back once per theorem, in the report from several
+    processes: remembered in memory and on disk (``toylands._cache``, keyed by the question and
+    the code of toylands and theory, never stale)."""
+    from pathlib import Path
+
     import toylands
     from toylands import Box
+    from toylands._cache import cached, source_digest
+    from toylands._registry import is_builtin
 
     from ..certification import certify
 
     land = toylands.get(name)
-    return certify(land, alpha, beta, domain=Box.cube(lo, hi, land.dim)).verdict == "proved"
+
+    def compute():
+        return certify(land, alpha, beta, domain=Box.cube(lo, hi, land.dim)).verdict == "proved"
+
+    if not is_builtin(name):  # a user's landscape: its code is not in the key
+        return compute()
+    key = (name, repr(sorted(land.params.items())), alpha, beta, lo, hi,
+           source_digest(Path(__file__).parents[1]))
+    return cached("pep-proved-pair", key, compute)
 
 
 def fitting(theorem, names=None, *, certify_pairs=True, seed=0) -> list[Fit]:
