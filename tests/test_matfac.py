@@ -205,8 +205,51 @@ def test_batched_gradient_and_hessian_match_finite_differences(k):
     assert np.array_equal(g1, np.moveaxis(g, -1, 0)) and np.array_equal(H1, np.moveaxis(H, -1, 0))
 
 
+def _eigh_reference_step(H, g):
+    """The saddle-free step by eigendecomposition for every problem (the formula of the step)."""
+    lam, vec = np.linalg.eigh(np.moveaxis(H, -1, 0))
+    c = np.einsum("bji,jb->bi", vec, g) / np.maximum(np.abs(lam), orbits._FLOOR)
+    return -np.einsum("bij,bj->ib", vec, c), lam
+
+
+@pytest.mark.parametrize("n", [1, 4, 9])
+@pytest.mark.parametrize("nb", [3, 240])  # below and above the batch the factorisation pays at
+def test_saddle_free_step_matches_its_eigendecomposition(n, nb):
+    rng = np.random.default_rng(10 * n + nb)
+    V, _ = np.linalg.qr(rng.normal(size=(nb, n, n)))
+    # eigenvalues: well conditioned, stiff, indefinite, and tiny ones below / above the floor
+    lam = np.exp(rng.uniform(-2, 2, size=(nb, n)))
+    kind = np.arange(nb) % 6
+    lam[kind == 1, 0] *= 1e6
+    lam[kind == 2, 0] *= -1.0
+    lam[kind == 3, 0] = 1e-11
+    lam[kind == 4, 0] = 1e-7
+    lam[kind == 5, 0] = -3e-10
+    Hb = (V * lam[:, None, :]) @ np.swapaxes(V, -1, -2)
+    Hb = 0.5 * (Hb + np.swapaxes(Hb, -1, -2))
+    H, g = np.ascontiguousarray(np.moveaxis(Hb, 0, -1)), rng.normal(size=(n, nb))
+    ref, lam_c = _eigh_reference_step(H, g)
+    with np.errstate(all="ignore"):
+        step = orbits._saddle_free_step(H, g)
+    # the step is −H⁻¹g where λ_min ≥ the floor: rounding relative to the condition number
+    cond = np.abs(lam_c).max(axis=1) / np.maximum(np.abs(lam_c).min(axis=1), orbits._FLOOR)
+    err = np.abs(step - ref).max(axis=0) / np.abs(ref).max(axis=0)
+    assert np.all(err <= 64 * EPS * n * cond)
+
+
+def test_saddle_free_step_factorises_positive_definite_hessians_without_eigh(monkeypatch):
+    rng = np.random.default_rng(3)
+    seen = []
+    monkeypatch.setattr(orbits, "_eigh_step", lambda H, g, idx, step: seen.append(idx) or step)
+    for n in (4, 9):
+        R = rng.normal(size=(100, n, n))
+        H = np.moveaxis(R @ np.swapaxes(R, -1, -2) + np.eye(n), 0, -1)
+        orbits._saddle_free_step(np.ascontiguousarray(H), rng.normal(size=(n, 100)))
+    assert [idx.size for idx in seen] == [0, 0]  # every problem solved by the factorisation
+
+
 def test_solve_is_the_same_in_any_batch(f):
-    # blocks and batch sizes do not change the minimiser
+    # small batches take eigh for every step, large ones the factorisation: the same minimiser
     S = f.minimizers
     x = f.domain.sample(np.random.default_rng(11), 40)
     A, phi = S.solve(x)

@@ -31,6 +31,7 @@ _PHASE1, _PHASE2 = 12, 400  # Newton steps from all starts, then on the best sta
 # |λ| floor of the saddle-free Newton step, absolute: ∇²‖A − P‖² = 2I sets the scale, and a floor
 # relative to max|λ| would stall the well-conditioned directions when the A^{−T} term is stiff.
 _FLOOR = 1e-9
+_SMALL = 4  # batches below _SMALL · k² problems go to eigh directly (see _saddle_free_step)
 _BLOCK = 1 << 18  # Hessian entries per block of the projection (memory bound)
 
 __all__ = [
@@ -102,6 +103,11 @@ def _inv2(A):
     return C, det
 
 
+def _mv(X, v):
+    """``X v`` for ``X (k, l, ...)``, ``v (l, ...)`` (batch axes last)."""
+    return np.einsum("ij...,j...->i...", X, v)
+
+
 def _det_t(A):
     """``det A`` for ``A (k, k, ...)`` (batch axes last): closed form for k ≤ 3, LAPACK above."""
     k = A.shape[0]
@@ -150,8 +156,78 @@ def _inv_t(A):
 
 def _saddle_free_step(H, g):
     """``−V |Λ|⁻¹ Vᵀ g`` (``H = V Λ Vᵀ``, |λ| floored at ``_FLOOR``) for ``H (n, n, B)``,
-    ``g (n, B)``."""
-    return _eigh_step(H, g, np.arange(g.shape[1]), np.empty_like(g))
+    ``g (n, B)``.
+
+    Where H is positive definite with ``λ_min ≥ _FLOOR`` (with margin) this is Newton's step
+    ``−H⁻¹ g``: a Cholesky factorisation ``H = L Lᵀ`` gives it, and its pivots ``d_j`` the floor
+    check ``λ_min ≥ det H ((n − 1) / tr H)^{n−1}`` (AM-GM on the other n − 1 eigenvalues,
+    ``det H = Π d_j``). The remaining problems (H indefinite or nearly singular) get the
+    eigendecomposition. The factorisation runs entry by entry over (B,) rows of the batch
+    (n = k² ≤ 16 here): a few hundred numpy calls however small B is, where LAPACK's eigh
+    costs ~3 µs a 4×4 matrix; below ``_SMALL · n`` problems eigh does all.
+    """
+    n, nb = g.shape
+    if nb < _SMALL * n:
+        return _eigh_step(H, g, np.arange(nb), np.empty_like(g))
+    diag = np.arange(n)
+    Hd = H[diag, diag]
+    tr = Hd.sum(axis=0)
+    c = (n - 1) / tr if n > 1 else 1.0
+    # Newton's step is the saddle-free one where λ_min ≥ _FLOOR, which holds where
+    # det H · c^{n−1} > _FLOOR + a margin for the rounding of the factorisation; both sides · c
+    floor = c * (_FLOOR + 1e-12 * np.abs(Hd).max(axis=0))
+    if n == 4:  # k = 2: 2×2 blocks and their closed-form inverses, fewer numpy calls
+        step, pd, bound = _newton_step4(H, g, c)
+        return _eigh_step(H, g, np.flatnonzero(~(pd & (bound > floor))), step)
+    L = [[None] * n for _ in range(n)]  # the Cholesky factor, lower triangle
+    R = [None] * n  # 1 / L_jj
+    # failed pivots (nan, inf) only reach problems that go to eigh
+    bound = 1.0
+    for j in range(n):
+        d = Hd[j]
+        for q in range(j):
+            d = d - L[j][q] * L[j][q]
+        bound = bound * (d * c)  # scaled so that it cannot overflow
+        r = R[j] = 1.0 / np.sqrt(d)
+        for i in range(j + 1, n):
+            s = H[i, j]
+            for q in range(j):
+                s = s - L[i][q] * L[j][q]
+            L[i][j] = s * r
+    y = []  # L y = g
+    for i in range(n):
+        s = g[i]
+        for q in range(i):
+            s = s - L[i][q] * y[q]
+        y.append(s * R[i])
+    step = np.empty_like(g)
+    for j in reversed(range(n)):  # Lᵀ z = y, step = −z
+        s = y[j]
+        for i in range(j + 1, n):
+            s = s + L[i][j] * step[i]  # step[i] = −z_i
+        np.multiply(s, -R[j], out=step[j])
+    # λ_min ≥ det H · c^{n−1} = bound / c; a pivot ≤ 0 or nan makes the bound ≤ 0 or nan
+    return _eigh_step(H, g, np.flatnonzero(~((bound > floor) & (tr > 0.0))), step)
+
+
+def _newton_step4(H, g, c):
+    """``(−H⁻¹ g, H positive definite, det H · c⁴)`` for ``H (4, 4, B)``, by 2×2 block
+    elimination.
+
+    H is positive definite iff its leading block ``H₁₁`` and the Schur complement
+    ``S = H₂₂ − H₂₁ H₁₁⁻¹ H₁₂`` are (2×2: positive corner and determinant); ``det H = det H₁₁ ·
+    det S``.
+    """
+    I11, d1 = _inv2(H[:2, :2])
+    X = _mm(I11, H[:2, 2:])  # H₁₁⁻¹ H₁₂
+    S = H[2:, 2:] - _mm(H[2:, :2], X)
+    IS, d2 = _inv2(S)
+    y1 = _mv(I11, g[:2])
+    s2 = _mv(IS, g[2:] - _mv(H[2:, :2], y1))
+    step = np.concatenate([_mv(X, s2) - y1, -s2])
+    pd = (H[0, 0] > 0.0) & (d1 > 0.0) & (S[0, 0] > 0.0) & (d2 > 0.0)
+    c2 = c * c
+    return step, pd, (d1 * c2) * (d2 * c2)  # det H c⁴, in this order it cannot overflow
 
 
 def _eigh_step(H, g, idx, step):
@@ -195,8 +271,11 @@ class GLOrbitSet(MinimizerSet):
     ``Q^{−T}Σ``, the mean of ``P`` and ``Q^{−T}Σ``, and seeded random well-conditioned matrices
     of both determinant signs): 12 steps from every start, then Newton on the best start of each
     point until ``‖∇φ‖_max ≤ tol (1 + σ₁ max|A|)``. The tiny problems are evaluated together,
-    batch axis last, with closed-form inverses for k ≤ 3, and the step's eigendecomposition by
-    LAPACK's ``eigh``. ``certificate(x)`` returns the first-order
+    batch axis last, with closed-form inverses for k ≤ 3. Where the Hessian is positive definite
+    with ``λ_min ≥ 1e−9`` (a Cholesky or, for k = 2, a 2×2-block factorisation with a determinant
+    bound certifies it) the step is Newton's ``−H⁻¹∇φ`` and no eigendecomposition is computed;
+    only the other problems (indefinite or nearly singular Hessians, mostly in the first steps
+    from the random starts) go to LAPACK's ``eigh``. ``certificate(x)`` returns the first-order
     optimality residual ``‖(W − W')W'ᵀ − S'(S − S')ᵀ‖_F``: it vanishes exactly when x − x_p is
     normal to S at x_p (the tangent space at ``(W', S')`` is ``{(H W', −Hᵀ S') : H ∈ R^{k×k}}``).
     Global optimality over A is checked by the multi-start only (tests compare it with 20
