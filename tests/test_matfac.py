@@ -9,8 +9,11 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize
 
+from toylands import orbits
 from toylands.matfac import matrix_factorization
 from toylands.orbits import GLOrbitSet, split_pair
+
+EPS = float(np.finfo(np.float64).eps)
 
 
 @pytest.fixture(scope="module")
@@ -152,3 +155,129 @@ def test_user_matrix():
     f = matrix_factorization(X=X, k=2)
     assert f.f_star == pytest.approx(1.0 / 18, abs=1e-15)
     assert f.params["n"] == 3 and f.params["k"] == 2
+
+
+# ---- the projection's batched kernels (toylands.orbits: batch axes last) ------------------------
+@pytest.mark.parametrize("k", [1, 2, 3, 4])
+def test_closed_form_inverse_and_determinant_match_lapack(k):
+    rng = np.random.default_rng(100 + k)
+    A = rng.normal(size=(k, k, 50)) * np.exp(rng.uniform(-3, 3, size=50))  # magnitudes 0.05-20
+    Ab = np.moveaxis(A, -1, 0)
+    inv, det = np.linalg.inv(Ab), np.linalg.det(Ab)
+    cond = np.linalg.cond(Ab)
+    C = np.moveaxis(orbits._inv_t(A), -1, 0)
+    err = np.abs(C - inv).max(axis=(1, 2)) / np.abs(inv).max(axis=(1, 2))
+    assert np.all(err <= 64 * EPS * k * cond)
+    # |det| ≤ Π ‖row‖ (Hadamard): the scale the rounding of a determinant is relative to
+    rows = np.prod(np.linalg.norm(Ab, axis=-1), axis=-1)
+    assert np.all(np.abs(orbits._det_t(A) - det) <= 64 * EPS * k * rows)
+    assert np.allclose(orbits._inv_t(A[..., 0]), inv[0], rtol=0, atol=64 * EPS * k * cond[0]
+                       * np.abs(inv[0]).max())  # unbatched
+    # a singular matrix gives non-finite entries, never an exception
+    with np.errstate(all="ignore"):
+        assert not np.all(np.isfinite(orbits._inv_t(np.zeros((k, k, 3)))))
+
+
+@pytest.mark.parametrize("k", [1, 2, 4])
+def test_batched_gradient_and_hessian_match_finite_differences(k):
+    rng = np.random.default_rng(200 + k)
+    S = GLOrbitSet(rng.normal(size=(6, 5)), k)
+    A = rng.normal(size=(k, k, 6)) + 2.0 * np.eye(k)[..., None]  # well inside GL(k)
+    P, Q = rng.normal(size=(2, k, k, 6))
+
+    def phi(A):
+        return S._phi_t(A, orbits._inv_t(A), P, Q)
+
+    g, H = S._grad_hess_t(A, orbits._inv_t(A), P, Q)
+    h = 1e-6
+    for a in range(k):
+        for b in range(k):
+            E = np.zeros((k, k, 1))
+            E[a, b] = h
+            fd = (phi(A + E) - phi(A - E)) / (2 * h)
+            assert np.all(np.abs(fd - g[a, b]) <= 1e-6 * (1 + np.abs(phi(A))))
+            gp, _ = S._grad_hess_t(A + E, orbits._inv_t(A + E), P, Q, hess=False)
+            gm, _ = S._grad_hess_t(A - E, orbits._inv_t(A - E), P, Q, hess=False)
+            fdH = (gp - gm).reshape(k * k, -1) / (2 * h)
+            assert np.all(np.abs(fdH - H[:, a * k + b]) <= 1e-5 * (1 + np.abs(H).max(axis=(0, 1))))
+    # the batch-first wrappers are the same kernels
+    g1, H1 = S._grad_hess(np.moveaxis(A, -1, 0), np.moveaxis(P, -1, 0), np.moveaxis(Q, -1, 0))
+    assert np.array_equal(g1, np.moveaxis(g, -1, 0)) and np.array_equal(H1, np.moveaxis(H, -1, 0))
+
+
+def _eigh_reference_step(H, g):
+    """The saddle-free step by eigendecomposition for every problem (the formula of the step)."""
+    lam, vec = np.linalg.eigh(np.moveaxis(H, -1, 0))
+    c = np.einsum("bji,jb->bi", vec, g) / np.maximum(np.abs(lam), orbits._FLOOR)
+    return -np.einsum("bij,bj->ib", vec, c), lam
+
+
+@pytest.mark.parametrize("n", [1, 4, 9])
+@pytest.mark.parametrize("nb", [3, 240])  # below and above the batch the factorisation pays at
+def test_saddle_free_step_matches_its_eigendecomposition(n, nb):
+    rng = np.random.default_rng(10 * n + nb)
+    V, _ = np.linalg.qr(rng.normal(size=(nb, n, n)))
+    # eigenvalues: well conditioned, stiff, indefinite, and tiny ones below / above the floor
+    lam = np.exp(rng.uniform(-2, 2, size=(nb, n)))
+    kind = np.arange(nb) % 6
+    lam[kind == 1, 0] *= 1e6
+    lam[kind == 2, 0] *= -1.0
+    lam[kind == 3, 0] = 1e-11
+    lam[kind == 4, 0] = 1e-7
+    lam[kind == 5, 0] = -3e-10
+    Hb = (V * lam[:, None, :]) @ np.swapaxes(V, -1, -2)
+    Hb = 0.5 * (Hb + np.swapaxes(Hb, -1, -2))
+    H, g = np.ascontiguousarray(np.moveaxis(Hb, 0, -1)), rng.normal(size=(n, nb))
+    ref, lam_c = _eigh_reference_step(H, g)
+    with np.errstate(all="ignore"):
+        step = orbits._saddle_free_step(H, g)
+    # the step is −H⁻¹g where λ_min ≥ the floor: rounding relative to the condition number
+    cond = np.abs(lam_c).max(axis=1) / np.maximum(np.abs(lam_c).min(axis=1), orbits._FLOOR)
+    err = np.abs(step - ref).max(axis=0) / np.abs(ref).max(axis=0)
+    assert np.all(err <= 64 * EPS * n * cond)
+
+
+def test_saddle_free_step_factorises_positive_definite_hessians_without_eigh(monkeypatch):
+    rng = np.random.default_rng(3)
+    seen = []
+    monkeypatch.setattr(orbits, "_eigh_step", lambda H, g, idx, step: seen.append(idx) or step)
+    for n in (4, 9):
+        R = rng.normal(size=(100, n, n))
+        H = np.moveaxis(R @ np.swapaxes(R, -1, -2) + np.eye(n), 0, -1)
+        orbits._saddle_free_step(np.ascontiguousarray(H), rng.normal(size=(n, 100)))
+    assert [idx.size for idx in seen] == [0, 0]  # every problem solved by the factorisation
+
+
+def test_solve_is_the_same_in_any_batch(f):
+    # small batches take eigh for every step, large ones the factorisation: the same minimiser
+    S = f.minimizers
+    x = f.domain.sample(np.random.default_rng(11), 40)
+    A, phi = S.solve(x)
+    A1, phi1 = zip(*(S.solve(x[i : i + 1]) for i in range(len(x))))
+    A1, phi1 = np.concatenate(A1), np.concatenate(phi1)
+    assert np.all(np.abs(phi1 - phi) <= 1e-12 * (1 + np.abs(phi)))
+    assert np.all(np.abs(A1 - A).max(axis=(1, 2)) <= 1e-9 * (1 + np.abs(A).max(axis=(1, 2))))
+
+
+def test_projection_matches_brute_force_multistart_minimisation(f):
+    # the default landscape (k = 2): φ of the multi-start Newton equals the best of 30 seeded
+    # BFGS runs on the reduced problem, both ways (never beaten, and not below a true minimum)
+    S = f.minimizers
+    rng = np.random.default_rng(21)
+    x = f.domain.sample(rng, 5)
+    _, phi = S.solve(x)
+    P, Q = S._reduce(x)
+    for t in range(len(x)):
+
+        def fun(a, t=t):
+            with np.errstate(all="ignore"):
+                g, _ = S._grad_hess(a.reshape(2, 2), P[t], Q[t])
+            return float(S._phi(a.reshape(2, 2), P[t], Q[t])), g.ravel()
+
+        best = np.inf
+        for _ in range(30):
+            A0 = rng.normal(size=(2, 2)) * np.sqrt(S.sv) * np.exp(rng.uniform(-1, 1))
+            r = minimize(fun, A0.ravel(), jac=True, method="BFGS", options={"gtol": 1e-10})
+            if np.isfinite(r.fun):
+                best = min(best, r.fun)
+        assert abs(phi[t] - best) <= 1e-9 * (1 + abs(best))

@@ -28,6 +28,11 @@ from .sets import MinimizerSet, PointSet
 
 _TS = 0.5 ** np.arange(0, 30)  # line-search grid
 _PHASE1, _PHASE2 = 12, 400  # Newton steps from all starts, then on the best start only
+# |λ| floor of the saddle-free Newton step, absolute: ∇²‖A − P‖² = 2I sets the scale, and a floor
+# relative to max|λ| would stall the well-conditioned directions when the A^{−T} term is stiff.
+_FLOOR = 1e-9
+_SMALL = 4  # batches below _SMALL · k² problems go to eigh directly (see _saddle_free_step)
+_BLOCK = 1 << 18  # Hessian entries per block of the projection (memory bound)
 
 __all__ = [
     "GLOrbitSet",
@@ -66,6 +71,184 @@ def join_units(W, v):
     return namespace(W, v).concat([W.reshape(tuple(W.shape[:-2]) + (-1,)), v], axis=-1)
 
 
+# ---- batched k×k kernels, batch axes last ---------------------------------------------------
+# The projection solves thousands of tiny (k×k, k²×k²) problems at once. numpy's batched
+# LAPACK calls and matmul cost 0.1-2.5 µs per tiny matrix, so these kernels keep the batch on
+# the last axes and loop over the few matrix entries instead (each numpy call then runs over
+# the whole batch); LAPACK is used only where no short closed form exists.
+def _mm(X, Y):
+    """Matrix product of ``X (k, l, ...)`` and ``Y (l, m, ...)`` (batch axes last)."""
+    return np.einsum("ij...,jl...->il...", X, Y)
+
+
+def _take(X, idx):
+    """``X[..., idx]`` in C order (plain indexing there puts the batch axis first in memory)."""
+    return np.take(X, idx, axis=-1)
+
+
+def _inv2(A):
+    """``(A⁻¹, det A)`` for ``A (2, 2, ...)`` (batch axes last), by the adjugate."""
+    if A.ndim == 2:
+        C, det = _inv2(A[..., None])
+        return C[..., 0], det[0]
+    a, b, c, d = A[0, 0], A[0, 1], A[1, 0], A[1, 1]
+    det = a * d - b * c
+    r = 1.0 / det
+    C = np.empty(A.shape)
+    np.multiply(d, r, out=C[0, 0])
+    np.multiply(a, r, out=C[1, 1])
+    r = -r
+    np.multiply(b, r, out=C[0, 1])
+    np.multiply(c, r, out=C[1, 0])
+    return C, det
+
+
+def _mv(X, v):
+    """``X v`` for ``X (k, l, ...)``, ``v (l, ...)`` (batch axes last)."""
+    return np.einsum("ij...,j...->i...", X, v)
+
+
+def _det_t(A):
+    """``det A`` for ``A (k, k, ...)`` (batch axes last): closed form for k ≤ 3, LAPACK above."""
+    k = A.shape[0]
+    if k == 1:
+        return A[0, 0].copy()
+    if k == 2:
+        return A[0, 0] * A[1, 1] - A[0, 1] * A[1, 0]
+    if k == 3:
+        return (
+            A[0, 0] * (A[1, 1] * A[2, 2] - A[1, 2] * A[2, 1])
+            + A[0, 1] * (A[1, 2] * A[2, 0] - A[1, 0] * A[2, 2])
+            + A[0, 2] * (A[1, 0] * A[2, 1] - A[1, 1] * A[2, 0])
+        )
+    return np.linalg.det(np.moveaxis(A, (0, 1), (-2, -1)))
+
+
+def _inv_t(A):
+    """``A⁻¹`` for ``A (k, k, ...)`` (batch axes last): adjugate / determinant for k ≤ 3, LAPACK
+    above. A singular matrix gives non-finite entries, not an exception (under the callers'
+    ``np.errstate(all="ignore")``)."""
+    k = A.shape[0]
+    if k == 1:
+        return 1.0 / A
+    if k == 2:
+        return _inv2(A)[0]
+    if k == 3:  # cofactors with cyclic indices carry their signs
+        cof = [
+            [
+                A[(i + 1) % 3, (j + 1) % 3] * A[(i + 2) % 3, (j + 2) % 3]
+                - A[(i + 1) % 3, (j + 2) % 3] * A[(i + 2) % 3, (j + 1) % 3]
+                for j in range(3)
+            ]
+            for i in range(3)
+        ]
+        r = 1.0 / (A[0, 0] * cof[0][0] + A[0, 1] * cof[0][1] + A[0, 2] * cof[0][2])
+        return np.array([[cof[j][i] * r for j in range(3)] for i in range(3)])
+    Am = np.moveaxis(A, (0, 1), (-2, -1))
+    try:
+        C = np.linalg.inv(Am)
+    except np.linalg.LinAlgError:  # an exactly singular matrix in the batch
+        sing = ~(np.abs(np.linalg.det(Am)) > 0.0)
+        C = np.linalg.inv(np.where(sing[..., None, None], np.eye(k), Am))
+        C[sing] = np.nan
+    return np.moveaxis(C, (-2, -1), (0, 1))
+
+
+def _saddle_free_step(H, g):
+    """``−V |Λ|⁻¹ Vᵀ g`` (``H = V Λ Vᵀ``, |λ| floored at ``_FLOOR``) for ``H (n, n, B)``,
+    ``g (n, B)``.
+
+    Where H is positive definite with ``λ_min ≥ _FLOOR`` (with margin) this is Newton's step
+    ``−H⁻¹ g``: a Cholesky factorisation ``H = L Lᵀ`` gives it, and its pivots ``d_j`` the floor
+    check ``λ_min ≥ det H ((n − 1) / tr H)^{n−1}`` (AM-GM on the other n − 1 eigenvalues,
+    ``det H = Π d_j``). The remaining problems (H indefinite or nearly singular) get the
+    eigendecomposition. The factorisation runs entry by entry over (B,) rows of the batch
+    (n = k² ≤ 16 here): a few hundred numpy calls however small B is, where LAPACK's eigh
+    costs ~3 µs a 4×4 matrix; below ``_SMALL · n`` problems eigh does all.
+    """
+    n, nb = g.shape
+    if nb < _SMALL * n:
+        return _eigh_step(H, g, np.arange(nb), np.empty_like(g))
+    diag = np.arange(n)
+    Hd = H[diag, diag]
+    tr = Hd.sum(axis=0)
+    c = (n - 1) / tr if n > 1 else 1.0
+    # Newton's step is the saddle-free one where λ_min ≥ _FLOOR, which holds where
+    # det H · c^{n−1} > _FLOOR + a margin for the rounding of the factorisation; both sides · c
+    floor = c * (_FLOOR + 1e-12 * np.abs(Hd).max(axis=0))
+    if n == 4:  # k = 2: 2×2 blocks and their closed-form inverses, fewer numpy calls
+        step, pd, bound = _newton_step4(H, g, c)
+        return _eigh_step(H, g, np.flatnonzero(~(pd & (bound > floor))), step)
+    L = [[None] * n for _ in range(n)]  # the Cholesky factor, lower triangle
+    R = [None] * n  # 1 / L_jj
+    # failed pivots (nan, inf) only reach problems that go to eigh
+    bound = 1.0
+    for j in range(n):
+        d = Hd[j]
+        for q in range(j):
+            d = d - L[j][q] * L[j][q]
+        bound = bound * (d * c)  # scaled so that it cannot overflow
+        r = R[j] = 1.0 / np.sqrt(d)
+        for i in range(j + 1, n):
+            s = H[i, j]
+            for q in range(j):
+                s = s - L[i][q] * L[j][q]
+            L[i][j] = s * r
+    y = []  # L y = g
+    for i in range(n):
+        s = g[i]
+        for q in range(i):
+            s = s - L[i][q] * y[q]
+        y.append(s * R[i])
+    step = np.empty_like(g)
+    for j in reversed(range(n)):  # Lᵀ z = y, step = −z
+        s = y[j]
+        for i in range(j + 1, n):
+            s = s + L[i][j] * step[i]  # step[i] = −z_i
+        np.multiply(s, -R[j], out=step[j])
+    # λ_min ≥ det H · c^{n−1} = bound / c; a pivot ≤ 0 or nan makes the bound ≤ 0 or nan
+    return _eigh_step(H, g, np.flatnonzero(~((bound > floor) & (tr > 0.0))), step)
+
+
+def _newton_step4(H, g, c):
+    """``(−H⁻¹ g, H positive definite, det H · c⁴)`` for ``H (4, 4, B)``, by 2×2 block
+    elimination.
+
+    H is positive definite iff its leading block ``H₁₁`` and the Schur complement
+    ``S = H₂₂ − H₂₁ H₁₁⁻¹ H₁₂`` are (2×2: positive corner and determinant); ``det H = det H₁₁ ·
+    det S``.
+    """
+    I11, d1 = _inv2(H[:2, :2])
+    X = _mm(I11, H[:2, 2:])  # H₁₁⁻¹ H₁₂
+    S = H[2:, 2:] - _mm(H[2:, :2], X)
+    IS, d2 = _inv2(S)
+    y1 = _mv(I11, g[:2])
+    s2 = _mv(IS, g[2:] - _mv(H[2:, :2], y1))
+    step = np.concatenate([_mv(X, s2) - y1, -s2])
+    pd = (H[0, 0] > 0.0) & (d1 > 0.0) & (S[0, 0] > 0.0) & (d2 > 0.0)
+    c2 = c * c
+    return step, pd, (d1 * c2) * (d2 * c2)  # det H c⁴, in this order it cannot overflow
+
+
+def _eigh_step(H, g, idx, step):
+    """``step[:, idx]`` ← the saddle-free step of problems ``idx`` by eigendecomposition.
+
+    ``H`` from ``_grad_hess_t`` is symmetric term by term and eigh reads one triangle: it is not
+    symmetrised again.
+    """
+    if idx.size:
+        Hb, gb = H[..., idx].transpose(2, 0, 1), g[:, idx].T
+        try:
+            lam, vec = np.linalg.eigh(Hb)
+        except np.linalg.LinAlgError:  # non-finite H (a singular A is never accepted): no step
+            fin = np.isfinite(Hb).all(axis=(1, 2)) & np.isfinite(gb).all(axis=1)
+            Hb, gb = np.where(fin[:, None, None], Hb, np.eye(g.shape[0])), gb * fin[:, None]
+            lam, vec = np.linalg.eigh(Hb)
+        c = np.einsum("bj,bji->bi", gb, vec) / np.maximum(np.abs(lam), _FLOOR)
+        step[:, idx] = np.einsum("bij,bj->ib", vec, -c)
+    return step
+
+
 # ---- the GL(k) orbit ------------------------------------------------------------------------
 class GLOrbitSet(MinimizerSet):
     r"""``S = {(W, S) : Wᵀ S = X_k}``, the GL(k) orbit of the balanced pair (MATHEMATICS.md §4.6).
@@ -82,10 +265,17 @@ class GLOrbitSet(MinimizerSet):
     φ → ∞ as A tends to a singular matrix or to infinity, so a minimiser exists in each of the two
     components (det A > 0, det A < 0) of GL(k); φ is not convex and may have several local minima.
 
-    Algorithm: Newton on A with the exact Hessian (negative curvature flipped, |λ|), a grid line
-    search, batched over all points and over ``starts`` initialisations (``P``, ``Q^{−T}Σ``,
-    ``Σ^{1/2}``, their mean, and seeded random well-conditioned matrices of both determinant
-    signs); the best stationary point is kept. ``certificate(x)`` returns the first-order
+    Algorithm: saddle-free Newton on A (the exact Hessian with its eigenvalues replaced by
+    ``max(|λ|, 1e−9)``) and a halving grid line search where the full step does not decrease φ,
+    batched over all points and over ``starts`` initialisations (``P``, ``Σ^{1/2}``,
+    ``Q^{−T}Σ``, the mean of ``P`` and ``Q^{−T}Σ``, and seeded random well-conditioned matrices
+    of both determinant signs): 12 steps from every start, then Newton on the best start of each
+    point until ``‖∇φ‖_max ≤ tol (1 + σ₁ max|A|)``. The tiny problems are evaluated together,
+    batch axis last, with closed-form inverses for k ≤ 3. Where the Hessian is positive definite
+    with ``λ_min ≥ 1e−9`` (a Cholesky or, for k = 2, a 2×2-block factorisation with a determinant
+    bound certifies it) the step is Newton's ``−H⁻¹∇φ`` and no eigendecomposition is computed;
+    only the other problems (indefinite or nearly singular Hessians, mostly in the first steps
+    from the random starts) go to LAPACK's ``eigh``. ``certificate(x)`` returns the first-order
     optimality residual ``‖(W − W')W'ᵀ − S'(S − S')ᵀ‖_F``: it vanishes exactly when x − x_p is
     normal to S at x_p (the tangent space at ``(W', S')`` is ``{(H W', −Hᵀ S') : H ∈ R^{k×k}}``).
     Global optimality over A is checked by the multi-start only (tests compare it with 20
@@ -135,74 +325,110 @@ class GLOrbitSet(MinimizerSet):
                 Q1[:, 0] *= -1.0
             inits.append((Q1 * np.exp(rng.uniform(-0.7, 0.7, k))) @ Q2)
         self._random_G = np.array(inits).reshape(-1, k, k)
+        self._sv_shaped = {}  # σ reshaped by _sig
+        # the point-independent starts Σ^{1/2}, G Σ^{1/2}, batch axis last: (k, k, 1 + len(G))
+        fixed = np.concatenate([np.diag(rs)[None], self._random_G * rs])
+        self._fixed = np.ascontiguousarray(np.moveaxis(fixed, 0, -1))
 
     # -- the reduced problem -------------------------------------------------------------
+    # The kernels below take A, C = A⁻¹, P, Q as (k, k, ...) arrays, batch axes last (see _mm).
     def _reduce(self, x):
         W, S = split_pair(x, self.k, self.n, self.m)
         return W @ self.U, S @ self.V  # P, Q  (..., k, k)
 
+    def _sig(self, A, axis):
+        """σ shaped to scale axis 0 (rows) or 1 (columns) of a batch-last ``(k, k, ...)`` array."""
+        key = (axis, A.ndim)
+        s = self._sv_shaped.get(key)
+        if s is None:
+            shape = [1] * A.ndim
+            shape[axis] = self.k
+            s = self._sv_shaped[key] = self.sv.reshape(shape)
+        return s
+
+    def _phi_t(self, A, C, P, Q):
+        """φ(A) given ``C = A⁻¹`` (batch axes last); +inf where A is singular."""
+        n = self.k * self.k
+        D = A - P
+        D *= D
+        E = self._sig(C, 0) * C  # ‖Q − A^{−T}Σ‖ = ‖Qᵀ − Σ A⁻¹‖: no strided transposes
+        E -= np.swapaxes(Q, 0, 1)
+        E *= E
+        val = D.reshape((n,) + D.shape[2:]).sum(axis=0)
+        val += E.reshape((n,) + E.shape[2:]).sum(axis=0)
+        return np.fmin(val, np.inf)  # nan → inf
+
+    def _grad_hess_t(self, A, C, P, Q, hess=True):
+        """``(∇φ (k, k, ...), ∇²φ (k², k², ...) or None)`` given ``C = A⁻¹`` (batch axes last)."""
+        k = self.k
+        sr = self._sig(C, 0)
+        Ct = np.swapaxes(C, 0, 1)
+        E = sr * C
+        D = E - np.swapaxes(Q, 0, 1)  # Σ C − Qᵀ
+        D *= sr
+        K = _mm(_mm(Ct, D), Ct)  # Cᵀ Σ D Cᵀ
+        g = A - P
+        g -= K
+        g *= 2.0  # ∇φ
+        if not hess:
+            return g, None
+        S2 = _mm(np.swapaxes(E, 0, 1), E)  # Cᵀ Σ² C
+        T = _mm(C, Ct)  # C Cᵀ
+        # H[p,q,a,b] = ∂g_pq / ∂A_ab
+        #   = 2 (C_bp K_aq + (CᵀΣ²C)_pa (CCᵀ)_bq + K_pb C_qa) + 2 δ_pa δ_qb
+        # (tested by finite differences). H is symmetric term by term: the first and last terms
+        # are each other's transposes, the middle one is symmetric (S2 and T are).
+        H = np.multiply(Ct[:, None, None, :], np.swapaxes(K, 0, 1)[None, :, :, None], order="C")
+        H += K[:, None, None, :] * C[None, :, :, None]
+        H += S2[:, None, :, None] * T[None, :, None, :]
+        H *= 2.0
+        H = H.reshape((k * k, k * k) + A.shape[2:])
+        diag = np.arange(k * k)
+        H[diag, diag] += 2.0
+        return g, H
+
     def _phi(self, A, P, Q):
-        sig = self.sv
+        """φ(A) for ``A, P, Q (..., k, k)`` (batch axes first)."""
+        A, P, Q = (np.moveaxis(M, (-2, -1), (0, 1)) for M in np.broadcast_arrays(A, P, Q))
         with np.errstate(all="ignore"):
-            C = np.linalg.inv(A)
-        B = np.swapaxes(C, -1, -2) * sig  # A^{-T} Σ
-        val = np.sum((A - P) ** 2, axis=(-2, -1)) + np.sum((Q - B) ** 2, axis=(-2, -1))
-        return np.where(np.isfinite(val), val, np.inf)
+            return self._phi_t(A, _inv_t(A), P, Q)
 
     def _grad_hess(self, A, P, Q):
-        k, sig = self.k, self.sv
-        C = np.linalg.inv(A)
-        Ct = np.swapaxes(C, -1, -2)
-        D = sig[:, None] * C - np.swapaxes(Q, -1, -2)  # Σ C − Qᵀ
-        M = sig[:, None] * D @ Ct  # Σ D Cᵀ
-        g = 2.0 * (A - P) - 2.0 * Ct @ M  # ∇φ
-        N = Ct @ (sig[:, None] * D)  # Cᵀ Σ D
-        CtM = Ct @ M
-        CS2C = Ct @ ((sig**2)[:, None] * C)
-        CCt = C @ Ct
-        NCt = N @ Ct
-        # H[p,q,a,b] = ∂g_pq / ∂A_ab (derived in the module notes; tested by finite differences)
-        H = 2.0 * (
-            np.einsum("...bp,...aq->...pqab", C, CtM)
-            + np.einsum("...pa,...bq->...pqab", CS2C, CCt)
-            + np.einsum("...pb,...qa->...pqab", NCt, C)
-        )
-        eye = np.eye(k * k).reshape(k, k, k, k)
-        H = H + 2.0 * eye
-        return g, H.reshape(A.shape[:-2] + (k * k, k * k))
+        """``(∇φ (..., k, k), ∇²φ (..., k², k²))`` for ``A, P, Q (..., k, k)`` (batch first)."""
+        A, P, Q = (np.moveaxis(M, (-2, -1), (0, 1)) for M in np.broadcast_arrays(A, P, Q))
+        with np.errstate(all="ignore"):
+            g, H = self._grad_hess_t(A, _inv_t(A), P, Q)
+        return np.moveaxis(g, (0, 1), (-2, -1)), np.moveaxis(H, (0, 1), (-2, -1))
 
-    def _newton_step(self, A, P, Q):
-        """One damped Newton step on every problem of the batch; returns (A, ‖∇φ‖_max)."""
-        k = self.k
-        g, H = self._grad_hess(A, P, Q)
-        H = 0.5 * (H + np.swapaxes(H, -1, -2))
-        lam, vec = np.linalg.eigh(H)
-        # |λ| (saddle-free Newton) with an absolute floor: ∇²‖A − P‖² = 2I sets the scale, and a
-        # floor relative to max|λ| would stall the well-conditioned directions when the
-        # A^{−T} term is stiff.
-        lam = np.maximum(np.abs(lam), 1e-9)
-        gv = g.reshape(g.shape[:-2] + (k * k,))
-        step = -np.einsum("...ij,...j,...kj,...k->...i", vec, 1.0 / lam, vec, gv)
-        step = step.reshape(A.shape)
-        f0 = self._phi(A, P, Q)
-        # Near the solution φ's decrease is below rounding: accept the full step there too.
-        t = np.where(self._phi(A + step, P, Q) <= f0 * (1.0 + 1e-13) + 1e-300, 1.0, 0.0)
-        redo = np.flatnonzero(t.reshape(-1) == 0.0)
+    def _newton_step(self, A, C, f, g, H, P, Q):
+        """One damped saddle-free Newton step on every problem of a flat batch ``(k, k, B)``.
+
+        ``C = A⁻¹``, ``f = φ(A)``, ``(g, H)`` its gradient and Hessian; returns the new
+        ``(A, C, f)``. The full step is taken where φ does not increase (up to rounding: near the
+        solution φ's decrease is below it); elsewhere the best point of a halving grid, or none.
+        """
+        k, nb = self.k, A.shape[-1]
+        step = _saddle_free_step(H, g.reshape(k * k, nb)).reshape(k, k, nb)
+        A1 = A + step
+        C1 = _inv_t(A1)
+        f1 = self._phi_t(A1, C1, P, Q)
+        take = f1 <= f * (1.0 + 1e-13) + 1e-300
+        A, C, f = np.where(take, A1, A), np.where(take, C1, C), np.where(take, f1, f)
+        redo = np.flatnonzero(~take)
         if redo.size:  # grid line search where the full step fails
-            Ab, sb = A.reshape(-1, k, k)[redo], step.reshape(-1, k, k)[redo]
-            Pb = np.broadcast_to(P, A.shape).reshape(-1, k, k)[redo]
-            Qb = np.broadcast_to(Q, A.shape).reshape(-1, k, k)[redo]
-            cand = Ab[:, None] + _TS[1:, None, None] * sb[:, None]
-            vals = self._phi(cand, Pb[:, None], Qb[:, None])
-            best = np.argmin(vals, axis=-1)
-            ok = vals[np.arange(redo.size), best] <= f0.reshape(-1)[redo]
-            t.reshape(-1)[redo] = np.where(ok, _TS[1:][best], 0.0)
-        return A + t[..., None, None] * step, np.abs(gv).max(axis=-1)
+            Ar, sr, Pr, Qr = (_take(X, redo)[..., None, :] for X in (A, step, P, Q))
+            cand = Ar + _TS[1:, None] * sr  # (k, k, 29, r): the grid below t = 1
+            Cc = _inv_t(cand)
+            vals = self._phi_t(cand, Cc, Pr, Qr)
+            best = np.argmin(vals, axis=0)
+            i = np.flatnonzero(vals[best, np.arange(redo.size)] <= f[redo])
+            b, r = best[i], redo[i]
+            A[..., r], C[..., r], f[r] = cand[..., b, i], Cc[..., b, i], vals[b, i]
+        return A, C, f
 
-    def _converged(self, A, P, Q):
-        g, _ = self._grad_hess(A, P, Q)
-        gmax = np.abs(g).max(axis=(-2, -1))
-        return gmax <= self.tol * (1.0 + np.abs(A).max(axis=(-2, -1)) * self.sv.max())
+    def _converged(self, g, A):
+        gmax = np.abs(g).max(axis=(0, 1))
+        return gmax <= self.tol * (1.0 + np.abs(A).max(axis=(0, 1)) * self.sv.max())
 
     def solve(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(A, φ(A))`` of the best stationary point found, batched over ``x (..., dim)``.
@@ -212,33 +438,57 @@ class GLOrbitSet(MinimizerSet):
         """
         batch = x.shape[:-1]
         P, Q = self._reduce(x.reshape(-1, self.dim))
+        P, Q = (np.ascontiguousarray(np.moveaxis(X, 0, -1)) for X in (P, Q))  # (k, k, N)
+        k, N = self.k, P.shape[-1]
+        out, vals = np.empty((k, k, N)), np.empty(N)
+        ns = self._fixed.shape[-1] + 3
+        step = max(1, _BLOCK // (ns * k**4))  # points per block: bounds the Hessians' memory
+        with np.errstate(all="ignore"):  # a singular or overflowing candidate gets φ = inf
+            for lo in range(0, N, step):
+                blk = slice(lo, lo + step)
+                Pb, Qb = P[..., blk], Q[..., blk]
+                out[..., blk], vals[blk] = self._solve_block(self._starts(Pb, Qb), Pb, Qb)
+        return np.moveaxis(out, -1, 0).reshape(batch + (k, k)), vals.reshape(batch)
+
+    def _starts(self, P, Q):
+        """The initial A of every start, ``(k, k, N, starts)``: P, Σ^{1/2}, ``Q^{−T}Σ``, the mean
+        of the first and third, the random ones; singular ones replaced by Σ^{1/2}."""
         k, sig = self.k, self.sv
-        eye = np.eye(k)
-        inits = [P, np.diag(np.sqrt(sig)) + 0 * P]
-        with np.errstate(all="ignore"):
-            cq = np.abs(np.linalg.det(Q)) > 1e-12 * np.prod(sig)
-            Qs = np.where(cq[..., None, None], Q, Q + eye * sig.max())
-            alt = np.swapaxes(np.linalg.inv(Qs), -1, -2) * sig
-        inits += [alt, 0.5 * (P + alt)]
-        inits += [self._random_G[t] * np.sqrt(sig) + 0 * P for t in range(len(self._random_G))]
-        A = np.stack(inits, axis=-3)  # (N, starts, k, k)
+        cq = np.abs(_det_t(Q)) > 1e-12 * np.prod(sig)
+        Qs = np.where(cq, Q, Q + np.eye(k)[..., None] * sig.max())
+        alt = np.swapaxes(_inv_t(Qs), 0, 1) * self._sig(Qs, 1)  # Q^{−T} Σ
+        A = np.empty((k, k, P.shape[-1], self._fixed.shape[-1] + 3))
+        A[..., 0], A[..., 2], A[..., 3] = P, alt, 0.5 * (P + alt)
+        A[..., 1:2], A[..., 4:] = self._fixed[:, :, None, :1], self._fixed[:, :, None, 1:]
         # Keep starts invertible: a singular start (P = 0, say) is replaced by Σ^{1/2}.
-        bad = np.abs(np.linalg.det(A)) <= 1e-10 * np.prod(sig)
-        A = np.where(bad[..., None, None], np.diag(np.sqrt(sig)), A)
-        Ps, Qs = P[:, None], Q[:, None]
+        bad = np.abs(_det_t(A)) <= 1e-10 * np.prod(sig)
+        return np.where(bad, self._fixed[:, :, None, :1], A)
+
+    def _solve_block(self, A, P, Q):
+        """Both phases for starts ``A (k, k, N, starts)`` and ``P, Q (k, k, N)``."""
+        k = self.k
+        N, ns = A.shape[-2:]
+        A = A.reshape(k, k, N * ns)
+        Ps, Qs = np.repeat(P, ns, axis=-1), np.repeat(Q, ns, axis=-1)
+        C = _inv_t(A)
+        f = self._phi_t(A, C, Ps, Qs)
         for _ in range(_PHASE1):
-            A, _ = self._newton_step(A, Ps, Qs)
-        best = np.argmin(self._phi(A, Ps, Qs), axis=-1)
-        A = np.take_along_axis(A, best[:, None, None, None], axis=1)[:, 0]
-        active = ~self._converged(A, P, Q)
-        for _ in range(_PHASE2):
-            if not active.any():
+            g, H = self._grad_hess_t(A, C, Ps, Qs)
+            A, C, f = self._newton_step(A, C, f, g, H, Ps, Qs)
+        best = np.argmin(f.reshape(N, ns), axis=1) + ns * np.arange(N)
+        A, C, f = _take(A, best), _take(C, best), f[best]
+        act = np.arange(N)
+        for it in range(_PHASE2 + 1):
+            a = [_take(X, act) for X in (A, C, P, Q)]
+            g, H = self._grad_hess_t(*a, hess=it < _PHASE2)  # H costs no more calls than g
+            keep = ~self._converged(g, a[0])
+            if not keep.any() or it == _PHASE2:
                 break
-            idx = np.flatnonzero(active)
-            A[idx], _ = self._newton_step(A[idx], P[idx], Q[idx])
-            active[idx] = ~self._converged(A[idx], P[idx], Q[idx])
-        vals = self._phi(A, P, Q)
-        return A.reshape(batch + (k, k)), vals.reshape(batch)
+            if not keep.all():
+                i = np.flatnonzero(keep)
+                act, a, g, H = act[i], [_take(X, i) for X in a], _take(g, i), _take(H, i)
+            A[..., act], C[..., act], f[act] = self._newton_step(a[0], a[1], f[act], g, H, *a[2:])
+        return A, f
 
     def point(self, A: np.ndarray) -> np.ndarray:
         """The orbit point ``(A Uᵀ, A^{−T} Σ Vᵀ)`` for invertible ``A (..., k, k)``."""
