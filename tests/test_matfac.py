@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize
 
-from toylands import orbits
+from toylands import _batch_linalg as bl
 from toylands.matfac import matrix_factorization
 from toylands.orbits import GLOrbitSet, split_pair
 
@@ -157,7 +157,7 @@ def test_user_matrix():
     assert f.params["n"] == 3 and f.params["k"] == 2
 
 
-# ---- the projection's batched kernels (toylands.orbits: batch axes last) ------------------------
+# ---- the projection's batched kernels (toylands._batch_linalg) ------------------------
 @pytest.mark.parametrize("k", [1, 2, 3, 4])
 def test_closed_form_inverse_and_determinant_match_lapack(k):
     rng = np.random.default_rng(100 + k)
@@ -165,17 +165,17 @@ def test_closed_form_inverse_and_determinant_match_lapack(k):
     Ab = np.moveaxis(A, -1, 0)
     inv, det = np.linalg.inv(Ab), np.linalg.det(Ab)
     cond = np.linalg.cond(Ab)
-    C = np.moveaxis(orbits._inv_t(A), -1, 0)
+    C = np.moveaxis(bl.inv(A), -1, 0)
     err = np.abs(C - inv).max(axis=(1, 2)) / np.abs(inv).max(axis=(1, 2))
     assert np.all(err <= 64 * EPS * k * cond)
     # |det| ≤ Π ‖row‖ (Hadamard): the scale the rounding of a determinant is relative to
     rows = np.prod(np.linalg.norm(Ab, axis=-1), axis=-1)
-    assert np.all(np.abs(orbits._det_t(A) - det) <= 64 * EPS * k * rows)
-    assert np.allclose(orbits._inv_t(A[..., 0]), inv[0], rtol=0, atol=64 * EPS * k * cond[0]
+    assert np.all(np.abs(bl.det(A) - det) <= 64 * EPS * k * rows)
+    assert np.allclose(bl.inv(A[..., 0]), inv[0], rtol=0, atol=64 * EPS * k * cond[0]
                        * np.abs(inv[0]).max())  # unbatched
     # a singular matrix gives non-finite entries, never an exception
     with np.errstate(all="ignore"):
-        assert not np.all(np.isfinite(orbits._inv_t(np.zeros((k, k, 3)))))
+        assert not np.all(np.isfinite(bl.inv(np.zeros((k, k, 3)))))
 
 
 @pytest.mark.parametrize("k", [1, 2, 4])
@@ -186,9 +186,9 @@ def test_batched_gradient_and_hessian_match_finite_differences(k):
     P, Q = rng.normal(size=(2, k, k, 6))
 
     def phi(A):
-        return S._phi_t(A, orbits._inv_t(A), P, Q)
+        return S._phi_t(A, bl.inv(A), P, Q)
 
-    g, H = S._grad_hess_t(A, orbits._inv_t(A), P, Q)
+    g, H = S._grad_hess_t(A, bl.inv(A), P, Q)
     h = 1e-6
     for a in range(k):
         for b in range(k):
@@ -196,8 +196,8 @@ def test_batched_gradient_and_hessian_match_finite_differences(k):
             E[a, b] = h
             fd = (phi(A + E) - phi(A - E)) / (2 * h)
             assert np.all(np.abs(fd - g[a, b]) <= 1e-6 * (1 + np.abs(phi(A))))
-            gp, _ = S._grad_hess_t(A + E, orbits._inv_t(A + E), P, Q, hess=False)
-            gm, _ = S._grad_hess_t(A - E, orbits._inv_t(A - E), P, Q, hess=False)
+            gp, _ = S._grad_hess_t(A + E, bl.inv(A + E), P, Q, hess=False)
+            gm, _ = S._grad_hess_t(A - E, bl.inv(A - E), P, Q, hess=False)
             fdH = (gp - gm).reshape(k * k, -1) / (2 * h)
             assert np.all(np.abs(fdH - H[:, a * k + b]) <= 1e-5 * (1 + np.abs(H).max(axis=(0, 1))))
     # the batch-first wrappers are the same kernels
@@ -208,7 +208,7 @@ def test_batched_gradient_and_hessian_match_finite_differences(k):
 def _eigh_reference_step(H, g):
     """The saddle-free step by eigendecomposition for every problem (the formula of the step)."""
     lam, vec = np.linalg.eigh(np.moveaxis(H, -1, 0))
-    c = np.einsum("bji,jb->bi", vec, g) / np.maximum(np.abs(lam), orbits._FLOOR)
+    c = np.einsum("bji,jb->bi", vec, g) / np.maximum(np.abs(lam), bl.FLOOR)
     return -np.einsum("bij,bj->ib", vec, c), lam
 
 
@@ -230,9 +230,9 @@ def test_saddle_free_step_matches_its_eigendecomposition(n, nb):
     H, g = np.ascontiguousarray(np.moveaxis(Hb, 0, -1)), rng.normal(size=(n, nb))
     ref, lam_c = _eigh_reference_step(H, g)
     with np.errstate(all="ignore"):
-        step = orbits._saddle_free_step(H, g)
+        step = bl.saddle_free_step(H, g)
     # the step is −H⁻¹g where λ_min ≥ the floor: rounding relative to the condition number
-    cond = np.abs(lam_c).max(axis=1) / np.maximum(np.abs(lam_c).min(axis=1), orbits._FLOOR)
+    cond = np.abs(lam_c).max(axis=1) / np.maximum(np.abs(lam_c).min(axis=1), bl.FLOOR)
     err = np.abs(step - ref).max(axis=0) / np.abs(ref).max(axis=0)
     assert np.all(err <= 64 * EPS * n * cond)
 
@@ -240,11 +240,11 @@ def test_saddle_free_step_matches_its_eigendecomposition(n, nb):
 def test_saddle_free_step_factorises_positive_definite_hessians_without_eigh(monkeypatch):
     rng = np.random.default_rng(3)
     seen = []
-    monkeypatch.setattr(orbits, "_eigh_step", lambda H, g, idx, step: seen.append(idx) or step)
+    monkeypatch.setattr(bl, "_eigh_step", lambda H, g, idx, step: seen.append(idx) or step)
     for n in (4, 9):
         R = rng.normal(size=(100, n, n))
         H = np.moveaxis(R @ np.swapaxes(R, -1, -2) + np.eye(n), 0, -1)
-        orbits._saddle_free_step(np.ascontiguousarray(H), rng.normal(size=(n, 100)))
+        bl.saddle_free_step(np.ascontiguousarray(H), rng.normal(size=(n, 100)))
     assert [idx.size for idx in seen] == [0, 0]  # every problem solved by the factorisation
 
 

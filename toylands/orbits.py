@@ -22,16 +22,13 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from . import _batch_linalg as bl
 from ._validate import as_finite_array
 from ._xp import namespace
 from .sets import MinimizerSet, PointSet
 
 _TS = 0.5 ** np.arange(0, 30)  # line-search grid
 _PHASE1, _PHASE2 = 12, 400  # Newton steps from all starts, then on the best start only
-# |λ| floor of the saddle-free Newton step, absolute: ∇²‖A − P‖² = 2I sets the scale, and a floor
-# relative to max|λ| would stall the well-conditioned directions when the A^{−T} term is stiff.
-_FLOOR = 1e-9
-_SMALL = 4  # batches below _SMALL · k² problems go to eigh directly (see _saddle_free_step)
 _BLOCK = 1 << 18  # Hessian entries per block of the projection (memory bound)
 
 __all__ = [
@@ -69,184 +66,6 @@ def split_units(x: np.ndarray, k: int, d: int) -> tuple[np.ndarray, np.ndarray]:
 def join_units(W, v):
     """Inverse of ``split_units`` (numpy arrays or torch tensors)."""
     return namespace(W, v).concat([W.reshape(tuple(W.shape[:-2]) + (-1,)), v], axis=-1)
-
-
-# ---- batched k×k kernels, batch axes last ---------------------------------------------------
-# The projection solves thousands of tiny (k×k, k²×k²) problems at once. numpy's batched
-# LAPACK calls and matmul cost 0.1-2.5 µs per tiny matrix, so these kernels keep the batch on
-# the last axes and loop over the few matrix entries instead (each numpy call then runs over
-# the whole batch); LAPACK is used only where no short closed form exists.
-def _mm(X, Y):
-    """Matrix product of ``X (k, l, ...)`` and ``Y (l, m, ...)`` (batch axes last)."""
-    return np.einsum("ij...,jl...->il...", X, Y)
-
-
-def _take(X, idx):
-    """``X[..., idx]`` in C order (plain indexing there puts the batch axis first in memory)."""
-    return np.take(X, idx, axis=-1)
-
-
-def _inv2(A):
-    """``(A⁻¹, det A)`` for ``A (2, 2, ...)`` (batch axes last), by the adjugate."""
-    if A.ndim == 2:
-        C, det = _inv2(A[..., None])
-        return C[..., 0], det[0]
-    a, b, c, d = A[0, 0], A[0, 1], A[1, 0], A[1, 1]
-    det = a * d - b * c
-    r = 1.0 / det
-    C = np.empty(A.shape)
-    np.multiply(d, r, out=C[0, 0])
-    np.multiply(a, r, out=C[1, 1])
-    r = -r
-    np.multiply(b, r, out=C[0, 1])
-    np.multiply(c, r, out=C[1, 0])
-    return C, det
-
-
-def _mv(X, v):
-    """``X v`` for ``X (k, l, ...)``, ``v (l, ...)`` (batch axes last)."""
-    return np.einsum("ij...,j...->i...", X, v)
-
-
-def _det_t(A):
-    """``det A`` for ``A (k, k, ...)`` (batch axes last): closed form for k ≤ 3, LAPACK above."""
-    k = A.shape[0]
-    if k == 1:
-        return A[0, 0].copy()
-    if k == 2:
-        return A[0, 0] * A[1, 1] - A[0, 1] * A[1, 0]
-    if k == 3:
-        return (
-            A[0, 0] * (A[1, 1] * A[2, 2] - A[1, 2] * A[2, 1])
-            + A[0, 1] * (A[1, 2] * A[2, 0] - A[1, 0] * A[2, 2])
-            + A[0, 2] * (A[1, 0] * A[2, 1] - A[1, 1] * A[2, 0])
-        )
-    return np.linalg.det(np.moveaxis(A, (0, 1), (-2, -1)))
-
-
-def _inv_t(A):
-    """``A⁻¹`` for ``A (k, k, ...)`` (batch axes last): adjugate / determinant for k ≤ 3, LAPACK
-    above. A singular matrix gives non-finite entries, not an exception (under the callers'
-    ``np.errstate(all="ignore")``)."""
-    k = A.shape[0]
-    if k == 1:
-        return 1.0 / A
-    if k == 2:
-        return _inv2(A)[0]
-    if k == 3:  # cofactors with cyclic indices carry their signs
-        cof = [
-            [
-                A[(i + 1) % 3, (j + 1) % 3] * A[(i + 2) % 3, (j + 2) % 3]
-                - A[(i + 1) % 3, (j + 2) % 3] * A[(i + 2) % 3, (j + 1) % 3]
-                for j in range(3)
-            ]
-            for i in range(3)
-        ]
-        r = 1.0 / (A[0, 0] * cof[0][0] + A[0, 1] * cof[0][1] + A[0, 2] * cof[0][2])
-        return np.array([[cof[j][i] * r for j in range(3)] for i in range(3)])
-    Am = np.moveaxis(A, (0, 1), (-2, -1))
-    try:
-        C = np.linalg.inv(Am)
-    except np.linalg.LinAlgError:  # an exactly singular matrix in the batch
-        sing = ~(np.abs(np.linalg.det(Am)) > 0.0)
-        C = np.linalg.inv(np.where(sing[..., None, None], np.eye(k), Am))
-        C[sing] = np.nan
-    return np.moveaxis(C, (-2, -1), (0, 1))
-
-
-def _saddle_free_step(H, g):
-    """``−V |Λ|⁻¹ Vᵀ g`` (``H = V Λ Vᵀ``, |λ| floored at ``_FLOOR``) for ``H (n, n, B)``,
-    ``g (n, B)``.
-
-    Where H is positive definite with ``λ_min ≥ _FLOOR`` (with margin) this is Newton's step
-    ``−H⁻¹ g``: a Cholesky factorisation ``H = L Lᵀ`` gives it, and its pivots ``d_j`` the floor
-    check ``λ_min ≥ det H ((n − 1) / tr H)^{n−1}`` (AM-GM on the other n − 1 eigenvalues,
-    ``det H = Π d_j``). The remaining problems (H indefinite or nearly singular) get the
-    eigendecomposition. The factorisation runs entry by entry over (B,) rows of the batch
-    (n = k² ≤ 16 here): a few hundred numpy calls however small B is, where LAPACK's eigh
-    costs ~3 µs a 4×4 matrix; below ``_SMALL · n`` problems eigh does all.
-    """
-    n, nb = g.shape
-    if nb < _SMALL * n:
-        return _eigh_step(H, g, np.arange(nb), np.empty_like(g))
-    diag = np.arange(n)
-    Hd = H[diag, diag]
-    tr = Hd.sum(axis=0)
-    c = (n - 1) / tr if n > 1 else 1.0
-    # Newton's step is the saddle-free one where λ_min ≥ _FLOOR, which holds where
-    # det H · c^{n−1} > _FLOOR + a margin for the rounding of the factorisation; both sides · c
-    floor = c * (_FLOOR + 1e-12 * np.abs(Hd).max(axis=0))
-    if n == 4:  # k = 2: 2×2 blocks and their closed-form inverses, fewer numpy calls
-        step, pd, bound = _newton_step4(H, g, c)
-        return _eigh_step(H, g, np.flatnonzero(~(pd & (bound > floor))), step)
-    L = [[None] * n for _ in range(n)]  # the Cholesky factor, lower triangle
-    R = [None] * n  # 1 / L_jj
-    # failed pivots (nan, inf) only reach problems that go to eigh
-    bound = 1.0
-    for j in range(n):
-        d = Hd[j]
-        for q in range(j):
-            d = d - L[j][q] * L[j][q]
-        bound = bound * (d * c)  # scaled so that it cannot overflow
-        r = R[j] = 1.0 / np.sqrt(d)
-        for i in range(j + 1, n):
-            s = H[i, j]
-            for q in range(j):
-                s = s - L[i][q] * L[j][q]
-            L[i][j] = s * r
-    y = []  # L y = g
-    for i in range(n):
-        s = g[i]
-        for q in range(i):
-            s = s - L[i][q] * y[q]
-        y.append(s * R[i])
-    step = np.empty_like(g)
-    for j in reversed(range(n)):  # Lᵀ z = y, step = −z
-        s = y[j]
-        for i in range(j + 1, n):
-            s = s + L[i][j] * step[i]  # step[i] = −z_i
-        np.multiply(s, -R[j], out=step[j])
-    # λ_min ≥ det H · c^{n−1} = bound / c; a pivot ≤ 0 or nan makes the bound ≤ 0 or nan
-    return _eigh_step(H, g, np.flatnonzero(~((bound > floor) & (tr > 0.0))), step)
-
-
-def _newton_step4(H, g, c):
-    """``(−H⁻¹ g, H positive definite, det H · c⁴)`` for ``H (4, 4, B)``, by 2×2 block
-    elimination.
-
-    H is positive definite iff its leading block ``H₁₁`` and the Schur complement
-    ``S = H₂₂ − H₂₁ H₁₁⁻¹ H₁₂`` are (2×2: positive corner and determinant); ``det H = det H₁₁ ·
-    det S``.
-    """
-    I11, d1 = _inv2(H[:2, :2])
-    X = _mm(I11, H[:2, 2:])  # H₁₁⁻¹ H₁₂
-    S = H[2:, 2:] - _mm(H[2:, :2], X)
-    IS, d2 = _inv2(S)
-    y1 = _mv(I11, g[:2])
-    s2 = _mv(IS, g[2:] - _mv(H[2:, :2], y1))
-    step = np.concatenate([_mv(X, s2) - y1, -s2])
-    pd = (H[0, 0] > 0.0) & (d1 > 0.0) & (S[0, 0] > 0.0) & (d2 > 0.0)
-    c2 = c * c
-    return step, pd, (d1 * c2) * (d2 * c2)  # det H c⁴, in this order it cannot overflow
-
-
-def _eigh_step(H, g, idx, step):
-    """``step[:, idx]`` ← the saddle-free step of problems ``idx`` by eigendecomposition.
-
-    ``H`` from ``_grad_hess_t`` is symmetric term by term and eigh reads one triangle: it is not
-    symmetrised again.
-    """
-    if idx.size:
-        Hb, gb = H[..., idx].transpose(2, 0, 1), g[:, idx].T
-        try:
-            lam, vec = np.linalg.eigh(Hb)
-        except np.linalg.LinAlgError:  # non-finite H (a singular A is never accepted): no step
-            fin = np.isfinite(Hb).all(axis=(1, 2)) & np.isfinite(gb).all(axis=1)
-            Hb, gb = np.where(fin[:, None, None], Hb, np.eye(g.shape[0])), gb * fin[:, None]
-            lam, vec = np.linalg.eigh(Hb)
-        c = np.einsum("bj,bji->bi", gb, vec) / np.maximum(np.abs(lam), _FLOOR)
-        step[:, idx] = np.einsum("bij,bj->ib", vec, -c)
-    return step
 
 
 # ---- the GL(k) orbit ------------------------------------------------------------------------
@@ -331,7 +150,8 @@ class GLOrbitSet(MinimizerSet):
         self._fixed = np.ascontiguousarray(np.moveaxis(fixed, 0, -1))
 
     # -- the reduced problem -------------------------------------------------------------
-    # The kernels below take A, C = A⁻¹, P, Q as (k, k, ...) arrays, batch axes last (see _mm).
+    # The kernels below take A, C = A⁻¹, P, Q as (k, k, ...) arrays, batch axes last
+    # (toylands._batch_linalg).
     def _reduce(self, x):
         W, S = split_pair(x, self.k, self.n, self.m)
         return W @ self.U, S @ self.V  # P, Q  (..., k, k)
@@ -366,14 +186,14 @@ class GLOrbitSet(MinimizerSet):
         E = sr * C
         D = E - np.swapaxes(Q, 0, 1)  # Σ C − Qᵀ
         D *= sr
-        K = _mm(_mm(Ct, D), Ct)  # Cᵀ Σ D Cᵀ
+        K = bl.mm(bl.mm(Ct, D), Ct)  # Cᵀ Σ D Cᵀ
         g = A - P
         g -= K
         g *= 2.0  # ∇φ
         if not hess:
             return g, None
-        S2 = _mm(np.swapaxes(E, 0, 1), E)  # Cᵀ Σ² C
-        T = _mm(C, Ct)  # C Cᵀ
+        S2 = bl.mm(np.swapaxes(E, 0, 1), E)  # Cᵀ Σ² C
+        T = bl.mm(C, Ct)  # C Cᵀ
         # H[p,q,a,b] = ∂g_pq / ∂A_ab
         #   = 2 (C_bp K_aq + (CᵀΣ²C)_pa (CCᵀ)_bq + K_pb C_qa) + 2 δ_pa δ_qb
         # (tested by finite differences). H is symmetric term by term: the first and last terms
@@ -391,13 +211,13 @@ class GLOrbitSet(MinimizerSet):
         """φ(A) for ``A, P, Q (..., k, k)`` (batch axes first)."""
         A, P, Q = (np.moveaxis(M, (-2, -1), (0, 1)) for M in np.broadcast_arrays(A, P, Q))
         with np.errstate(all="ignore"):
-            return self._phi_t(A, _inv_t(A), P, Q)
+            return self._phi_t(A, bl.inv(A), P, Q)
 
     def _grad_hess(self, A, P, Q):
         """``(∇φ (..., k, k), ∇²φ (..., k², k²))`` for ``A, P, Q (..., k, k)`` (batch first)."""
         A, P, Q = (np.moveaxis(M, (-2, -1), (0, 1)) for M in np.broadcast_arrays(A, P, Q))
         with np.errstate(all="ignore"):
-            g, H = self._grad_hess_t(A, _inv_t(A), P, Q)
+            g, H = self._grad_hess_t(A, bl.inv(A), P, Q)
         return np.moveaxis(g, (0, 1), (-2, -1)), np.moveaxis(H, (0, 1), (-2, -1))
 
     def _newton_step(self, A, C, f, g, H, P, Q):
@@ -408,17 +228,17 @@ class GLOrbitSet(MinimizerSet):
         solution φ's decrease is below it); elsewhere the best point of a halving grid, or none.
         """
         k, nb = self.k, A.shape[-1]
-        step = _saddle_free_step(H, g.reshape(k * k, nb)).reshape(k, k, nb)
+        step = bl.saddle_free_step(H, g.reshape(k * k, nb)).reshape(k, k, nb)
         A1 = A + step
-        C1 = _inv_t(A1)
+        C1 = bl.inv(A1)
         f1 = self._phi_t(A1, C1, P, Q)
         take = f1 <= f * (1.0 + 1e-13) + 1e-300
         A, C, f = np.where(take, A1, A), np.where(take, C1, C), np.where(take, f1, f)
         redo = np.flatnonzero(~take)
         if redo.size:  # grid line search where the full step fails
-            Ar, sr, Pr, Qr = (_take(X, redo)[..., None, :] for X in (A, step, P, Q))
+            Ar, sr, Pr, Qr = (bl.take(X, redo)[..., None, :] for X in (A, step, P, Q))
             cand = Ar + _TS[1:, None] * sr  # (k, k, 29, r): the grid below t = 1
-            Cc = _inv_t(cand)
+            Cc = bl.inv(cand)
             vals = self._phi_t(cand, Cc, Pr, Qr)
             best = np.argmin(vals, axis=0)
             i = np.flatnonzero(vals[best, np.arange(redo.size)] <= f[redo])
@@ -454,14 +274,14 @@ class GLOrbitSet(MinimizerSet):
         """The initial A of every start, ``(k, k, N, starts)``: P, Σ^{1/2}, ``Q^{−T}Σ``, the mean
         of the first and third, the random ones; singular ones replaced by Σ^{1/2}."""
         k, sig = self.k, self.sv
-        cq = np.abs(_det_t(Q)) > 1e-12 * np.prod(sig)
+        cq = np.abs(bl.det(Q)) > 1e-12 * np.prod(sig)
         Qs = np.where(cq, Q, Q + np.eye(k)[..., None] * sig.max())
-        alt = np.swapaxes(_inv_t(Qs), 0, 1) * self._sig(Qs, 1)  # Q^{−T} Σ
+        alt = np.swapaxes(bl.inv(Qs), 0, 1) * self._sig(Qs, 1)  # Q^{−T} Σ
         A = np.empty((k, k, P.shape[-1], self._fixed.shape[-1] + 3))
         A[..., 0], A[..., 2], A[..., 3] = P, alt, 0.5 * (P + alt)
         A[..., 1:2], A[..., 4:] = self._fixed[:, :, None, :1], self._fixed[:, :, None, 1:]
         # Keep starts invertible: a singular start (P = 0, say) is replaced by Σ^{1/2}.
-        bad = np.abs(_det_t(A)) <= 1e-10 * np.prod(sig)
+        bad = np.abs(bl.det(A)) <= 1e-10 * np.prod(sig)
         return np.where(bad, self._fixed[:, :, None, :1], A)
 
     def _solve_block(self, A, P, Q):
@@ -470,23 +290,23 @@ class GLOrbitSet(MinimizerSet):
         N, ns = A.shape[-2:]
         A = A.reshape(k, k, N * ns)
         Ps, Qs = np.repeat(P, ns, axis=-1), np.repeat(Q, ns, axis=-1)
-        C = _inv_t(A)
+        C = bl.inv(A)
         f = self._phi_t(A, C, Ps, Qs)
         for _ in range(_PHASE1):
             g, H = self._grad_hess_t(A, C, Ps, Qs)
             A, C, f = self._newton_step(A, C, f, g, H, Ps, Qs)
         best = np.argmin(f.reshape(N, ns), axis=1) + ns * np.arange(N)
-        A, C, f = _take(A, best), _take(C, best), f[best]
+        A, C, f = bl.take(A, best), bl.take(C, best), f[best]
         act = np.arange(N)
         for it in range(_PHASE2 + 1):
-            a = [_take(X, act) for X in (A, C, P, Q)]
+            a = [bl.take(X, act) for X in (A, C, P, Q)]
             g, H = self._grad_hess_t(*a, hess=it < _PHASE2)  # H costs no more calls than g
             keep = ~self._converged(g, a[0])
             if not keep.any() or it == _PHASE2:
                 break
             if not keep.all():
                 i = np.flatnonzero(keep)
-                act, a, g, H = act[i], [_take(X, i) for X in a], _take(g, i), _take(H, i)
+                act, a, g, H = act[i], [bl.take(X, i) for X in a], bl.take(g, i), bl.take(H, i)
             A[..., act], C[..., act], f[act] = self._newton_step(a[0], a[1], f[act], g, H, *a[2:])
         return A, f
 
