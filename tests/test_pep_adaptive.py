@@ -108,3 +108,24 @@ def test_implied_constants_are_theorem1s_per_step_constants():
     assert close(imp["a"], g * (2 - 1)) and close(imp["b"], 2 * g * (1 + 1 * g))
     bound = B.theorem1_sgd(alpha=2, beta=1, L=1, gamma=g, K=7, D0_sq=1, sigma_int2=0.1).value
     assert close(1.0 / (imp["a"] * 7) + imp["b"] * 0.1 / imp["a"], bound)
+
+
+def test_solves_are_remembered_on_disk_by_every_input(tmp_path, monkeypatch):
+    """The same instance and K are solved once (the report asks them in every run); another
+    field of the instance, K or option is another entry."""
+    monkeypatch.setenv("TOYLANDS_CACHE_DIR", str(tmp_path))
+    calls = []
+    real = T.worst_case
+
+    def spy(*a, **k):
+        calls.append(k["K"])
+        return real(*a, **k)
+
+    monkeypatch.setattr(T, "worst_case", spy)
+    inst = T.Instance("1", gamma=0.5, **BASE)
+    first = T.exact(inst, 1)
+    assert T.exact(inst, 1) == first and calls == [1]
+    T.exact(T.Instance("1", gamma=0.25, **BASE), 1)
+    T.exact(inst, 2)
+    T.exact(inst, 1, solver="scs")
+    assert calls == [1, 1, 2, 1]

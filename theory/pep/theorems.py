@@ -123,11 +123,38 @@ def _kw(inst: Instance) -> dict:
     return kw
 
 
+def _remembered(what: str, inst: Instance, K, options: dict, compute) -> PEPResult:
+    """``compute()``, remembered on disk (``toylands._cache``): an SDP solve costs about a
+    second, mostly cvxpy's compilation, and the report asks the same ones in every run. The key
+    holds everything the result depends on: the instance (every field), K, the options, the
+    versions of PEPit, cvxpy and the solvers, and the code of toylands and theory, so an entry is
+    never stale. ``seconds`` is that of the solve that was stored."""
+    from importlib.metadata import PackageNotFoundError, version
+    from pathlib import Path
+
+    from toylands._cache import cached, source_digest
+
+    def ver(pkg):
+        try:
+            return version(pkg)
+        except PackageNotFoundError:
+            return ""
+
+    key = (what, repr(sorted(asdict(inst).items())), repr(K), repr(sorted(options.items())),
+           tuple(ver(p) for p in ("pepit", "cvxpy", "clarabel", "scs")),
+           source_digest(Path(__file__).parents[1]))
+    return cached("pep-result", key, compute)
+
+
 def exact(inst: Instance, K: int, *, model="class", solver="clarabel",
           cells_per_step: int = 2) -> PEPResult:
     r"""The exact K-step PEP of the instance (:func:`theory.pep.kstep.worst_case`)."""
-    return worst_case(inst.rule(K), K=K, model=model, solver=solver,
-                      cells_per_step=cells_per_step, **_kw(inst))
+    def compute():
+        return worst_case(inst.rule(K), K=K, model=model, solver=solver,
+                          cells_per_step=cells_per_step, **_kw(inst))
+
+    return _remembered("exact", inst, K, dict(model=model, solver=solver,
+                                              cells_per_step=cells_per_step), compute)
 
 
 def potential(inst: Instance, K: int, *, model="class", solver="clarabel",
@@ -137,8 +164,12 @@ def potential(inst: Instance, K: int, *, model="class", solver="clarabel",
     if inst.theorem == "4":
         raise ValueError("Theorem 4's step changes with k: no constant one-step potential; use "
                          "the exact K-step PEP")
-    return telescoped(inst.rule(), K=K, model=model, solver=solver,
-                      cells_per_step=cells_per_step, **_kw(inst))
+    def compute():
+        return telescoped(inst.rule(), K=K, model=model, solver=solver,
+                          cells_per_step=cells_per_step, **_kw(inst))
+
+    return _remembered("potential", inst, K, dict(model=model, solver=solver,
+                                                  cells_per_step=cells_per_step), compute)
 
 
 def _telescope(inst: Instance, K: int, d: dict) -> float:
