@@ -61,12 +61,13 @@ def require():
 
 
 def available() -> bool:
-    """True when PEPit and cvxpy import (the ``pep`` extra is installed)."""
-    try:
-        require()
-    except ImportError:
-        return False
-    return True
+    """True when PEPit and cvxpy are installed (the ``pep`` extra), found without importing
+    them: importing them takes 2-3 s (cvxpy imports scipy.stats), which a report whose PEP
+    results are all remembered (``theory.pep.theorems``) never needs. A broken installation
+    fails in :func:`require`, with its ImportError."""
+    from importlib.util import find_spec
+
+    return all(find_spec(m) is not None for m in ("PEPit", "cvxpy"))
 
 
 def installed_solvers() -> tuple[str, ...]:
