@@ -118,30 +118,54 @@ def pdfs(write: bool):
 def save(fig, path) -> Path:
     """Write ``fig`` to ``path`` as a byte-stable PNG at ``DPI`` and, beside it (unless
     :func:`pdfs` says not to), the same figure as a byte-stable PDF (``path`` with the suffix
-    ``.pdf``); close it and return the PNG's path.
+    ``.pdf``); close it and return the PNG's path. Both are cropped to the figure's tight
+    bounding box with ``savefig.pad_inches`` of margin (``bbox_inches="tight"``).
 
-    A figure with a layout engine (``layout="constrained"``) is laid out and measured once,
-    then written to each file with one draw (matplotlib would lay it out and draw it twice per
-    file); every figure is cropped to its tight bounding box.
+    The figure is laid out (by its layout engine, if any) and rendered once, and the PNG is cut
+    from that rendering: matplotlib would lay it out and render it once to measure it and again
+    for every file (3.1–5.5 s for a 12-panel figure, 1.9–3.2 s so). A figure whose tight box
+    reaches beyond its canvas (a label placed outside) is rendered again, shifted, by
+    matplotlib's own ``savefig``.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    box = {}
     with style():
-        if fig.get_layout_engine() is not None:
-            # Lay the figure out once and crop it to its tight box once: with a layout engine
-            # (even the "none" placeholder) and bbox "tight", matplotlib lays out and draws the
-            # figure twice for every file it writes.
-            fig.draw_without_rendering()
-            tight = fig.get_tightbbox(fig.canvas.get_renderer())
-            box = {"bbox_inches": tight.padded(matplotlib.rcParams["savefig.pad_inches"])}
-            fig._layout_engine = None
-        fig.savefig(path, dpi=DPI, metadata=_METADATA, **box)
+        face = matplotlib.rcParams["savefig.facecolor"]
+        if face != "auto":
+            fig.patch.set_facecolor(face)
+        fig.set_dpi(DPI)
+        fig.canvas.draw()  # the layout engine, if any, runs within this draw
+        fig._layout_engine = None  # laid out: the files below must not redo it
+        tight = fig.get_tightbbox(fig.canvas.get_renderer())
+        box = tight.padded(matplotlib.rcParams["savefig.pad_inches"])
+        canvas = fig.bbox_inches
+        if (tight.x0 >= canvas.x0 and tight.y0 >= canvas.y0 and tight.x1 <= canvas.x1
+                and tight.y1 <= canvas.y1):
+            _write_png(fig, box, path)
+        else:
+            fig.savefig(path, dpi=DPI, metadata=_METADATA, bbox_inches=box)
         if _WRITE_PDF.get():
             with matplotlib.rc_context({"pdf.compression": 6}):
-                fig.savefig(path.with_suffix(".pdf"), metadata=_PDF_METADATA, **box)
+                fig.savefig(path.with_suffix(".pdf"), metadata=_PDF_METADATA, bbox_inches=box)
     plt.close(fig)
     return path
+
+
+def _write_png(fig, box, path) -> None:
+    """The part of ``fig``'s rendering inside ``box`` (inches; beyond the canvas: background),
+    as a PNG with no metadata but its resolution."""
+    from PIL import Image
+
+    rgba = np.asarray(fig.canvas.buffer_rgba())
+    h = rgba.shape[0]
+    dpi = fig.dpi
+    c0, c1 = round(box.x0 * dpi), round(box.x1 * dpi)
+    r0, r1 = h - round(box.y1 * dpi), h - round(box.y0 * dpi)
+    out = np.empty((r1 - r0, c1 - c0, 4), np.uint8)
+    out[...] = np.round(255 * np.array(colors.to_rgba(fig.patch.get_facecolor())))
+    src = rgba[max(r0, 0):min(r1, h), max(c0, 0):min(c1, rgba.shape[1])]
+    out[max(-r0, 0):max(-r0, 0) + src.shape[0], max(-c0, 0):max(-c0, 0) + src.shape[1]] = src
+    Image.fromarray(out).save(path, format="png", dpi=(DPI, DPI))
 
 
 def grid_values(landscape, box, num: int = 121):

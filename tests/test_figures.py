@@ -122,3 +122,43 @@ def test_regions_and_proxy_figures_draw_what_they_are_given(tmp_path, monkeypatc
                                                          "protocol": summaries})
         b = fig_proxy.main(tmp_path, smoke=True, data={"protocol": summaries})
     assert [f.name for f in a + b] == ["regions.png", "proxy_vs_exact.png"]
+
+
+def test_save_crops_to_the_ink_with_the_style_margin(tmp_path):
+    """A laid-out figure is rendered once and cut to its tight box with the style's
+    ``savefig.pad_inches`` of margin on each side (what ``bbox_inches="tight"`` gives)."""
+    from PIL import Image
+
+    fig, ax = P.figure(figsize=(4.0, 3.0), layout="constrained")
+    ax.plot([0, 1], [0, 1])
+    with P.pdfs(True):
+        png = P.save(fig, tmp_path / "f.png")
+    w, h = Image.open(png).size
+    assert w <= 4.0 * P.DPI + 30 and h <= 3.0 * P.DPI + 30
+    with P.style():
+        pad = round(matplotlib.rcParams["savefig.pad_inches"] * P.DPI)
+    px = Image.open(png).convert("RGB")
+    import numpy as np
+
+    a = np.asarray(px)
+    ink = np.any(a != 255, axis=-1)
+    rows, cols = np.flatnonzero(ink.any(1)), np.flatnonzero(ink.any(0))
+    # the margin: the pad (text extents are a little wider than their ink)
+    assert pad - 4 <= int(rows[0]) <= pad + 4 and pad - 4 <= int(cols[0]) <= pad + 4
+    assert pad - 4 <= h - 1 - int(rows[-1]) <= pad + 4
+    assert pad - 4 <= w - 1 - int(cols[-1]) <= pad + 4
+    assert png.with_suffix(".pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_save_keeps_what_lies_outside_the_canvas(tmp_path):
+    """Ink at the canvas's edge may go on outside it: such a figure is measured by its tight
+    bounding box (matplotlib's way), so a label placed beyond the figure is not cut off."""
+    from PIL import Image
+
+    fig, ax = P.figure(figsize=(4.0, 3.0))
+    ax.plot([0, 1], [0, 1])
+    fig.text(1.02, 0.5, "a label outside the figure", va="center")
+    with P.pdfs(False):
+        png = P.save(fig, tmp_path / "g.png")
+    w, _ = Image.open(png).size
+    assert w > 4.0 * P.DPI + 60  # the label is in
