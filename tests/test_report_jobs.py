@@ -189,3 +189,37 @@ def test_a_figure_gets_the_assembled_numbers_of_a_section_of_parts(tmp_path, mon
         R.SECTIONS.remove(_parts_sec)
     got = json.loads((tmp_path / "r" / "figures" / "fig_parts.json").read_text())
     assert [p["key"] for p in got["fig_parts"]["parts"]] == _keys(None)
+
+
+def _timed_job(kind, name, cfg, folder, draw, progress, strict, given=None, ctx=None):
+    """Sleeps for its cost (0.2 s a unit) and logs when it started."""
+    import time
+
+    with open(folder / "starts.log", "a") as log:
+        log.write(f"{name}\n")
+    time.sleep(0.2 * _COSTS[name])
+    return name
+
+
+def _quiet(msg):
+    pass
+
+
+_COSTS = {"A": 3.0, "F": 2.5, **{f"c{i}": 2.0 for i in range(6)}}
+
+
+@pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="needs fork")
+def test_a_figure_starts_as_soon_as_its_sections_are_done(tmp_path, monkeypatch):
+    """Jobs go to the workers one per free worker, the costliest ready one first: a figure
+    whose section is done does not wait behind cheaper jobs queued before it was ready (with
+    all jobs queued at once, F would start last)."""
+    monkeypatch.setattr(_jobs, "_job", _timed_job)
+    monkeypatch.setattr(_jobs, "_cost", lambda j: _COSTS[j[1]])
+    monkeypatch.setitem(_jobs.FIGURE_INPUTS, "F", ("A",))
+    jobs = [("section", "A"), *[("section", f"c{i}") for i in range(6)], ("figure", "F")]
+    cfg = R.Config.tiny(workers=2)
+    out = _jobs._run(jobs, {}, None, cfg, tmp_path, None, _quiet, True)
+    assert out == {j: j[1] for j in jobs}
+    starts = (tmp_path / "starts.log").read_text().split()
+    # A (0.6 s) and c0 start; c1 at 0.4 s; F when A is done (0.6 s), before c2 ... c5
+    assert starts.index("F") < starts.index("c3"), starts

@@ -11,12 +11,14 @@ jobs' relative costs (``_costs._COST``)."""
 from __future__ import annotations
 
 import os
-import time  # (tests patch time.perf_counter through this module)
+import threading
+import time  # noqa: F401 - tests patch time.perf_counter through this module
 from pathlib import Path
 
 from ._common import SECTIONS, failed, section_name
 from ._costs import _COST, _DEFAULT_COST, _cost, _Tally  # noqa: F401
 from ._model import Config, Section
+from ._workers import _pin_threads, _worker_init  # noqa: F401 (tests use _pin_threads)
 
 __all__ = ["run_jobs"]
 
@@ -53,17 +55,6 @@ def _payload(given) -> dict:
         if sec is not None and sec.status == "ok":
             out.update(sec.plots or sec.data)
     return out
-
-
-def _pin_threads(threads: int) -> None:
-    """Worker initializer: at most ``threads`` BLAS/OpenMP threads in this process."""
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = str(threads)  # for libraries loaded from now on
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - a dependency; without it the threads are not pinned
-        return
-    threadpool_limits(limits=threads)  # the libraries already loaded (numpy's, scipy's BLAS)
 
 
 def _section_fn(name: str):
@@ -154,37 +145,6 @@ def _preload() -> None:
             pass  # the section that needs it says so
 
 
-def _worker_init(threads: int | None = None) -> None:
-    """Set up a forked worker: at most ``threads`` BLAS threads (:func:`_pin_threads`); it dies
-    with the report process and leaves signals to it.
-
-    A worker must never outlive its parent (a killed report must not leave processes writing
-    into its temporary folder): a daemon thread watches the parent's pid and ends the worker
-    within 0.2 s of the parent's death, however it died. (The kernel's ``PR_SET_PDEATHSIG``
-    fires when the parent *thread* exits, and the pool forks replacement workers from a
-    helper thread, so it would kill workers at the wrong moment.) Ctrl-C reaches the whole
-    process group: the parent handles it and terminates the pool, so the workers ignore SIGINT;
-    SIGTERM (``Pool.terminate``) keeps its default action, whatever handler the parent set.
-    """
-    import multiprocessing as mp
-    import signal
-    import threading
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if threads is not None:
-        _pin_threads(threads)
-    known = mp.parent_process()
-    parent = known.pid if known is not None else os.getppid()  # dead already: exits at once
-
-    def watch():
-        while os.getppid() == parent:
-            time.sleep(0.2)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
-
-
 def _split(jobs, cfg: Config):
     """``(jobs, split)``: each section with parts (``section(..., parts=...)``) replaced by one
     ``("part", "section/key")`` job per part; ``split`` maps the section's job to its parts."""
@@ -252,9 +212,15 @@ def _run(jobs, split, assemble, cfg: Config, folder: Path, draw, progress, stric
         pool = mp.get_context("fork").Pool(workers, initializer=_worker_init,
                                            initargs=(threads,))
         try:
+            wake = threading.Event()  # a job finished: a worker is free, a figure may be ready
+
             def submit(j, *extra):
+                def finished(_res, j=j):
+                    tally.finished(j)
+                    wake.set()
+
                 return pool.apply_async(_job, (*j, cfg, folder, draw, progress, strict, *extra),
-                                        callback=lambda _res, j=j: tally.finished(j))
+                                        callback=finished, error_callback=lambda _e: wake.set())
 
             def section(j):  # a section's result, assembled as soon as its parts are done
                 if j not in split:
@@ -264,16 +230,27 @@ def _run(jobs, split, assemble, cfg: Config, folder: Path, draw, progress, stric
                 return out[j]
 
             def ready(j):
-                return all(pending[p].ready() for p in split.get(j, [j]))
+                return all(p in pending and pending[p].ready() for p in split.get(j, [j]))
 
-            pending = {j: submit(j) for j in order if j not in after}
-            waiting = dict(after)
-            while waiting:  # a figure is queued as soon as the sections it plots are done
-                go = [j for j, deps in waiting.items() if all(ready(d) for d in deps)]
-                for j in go:
-                    pending[j] = submit(j, [section(d) for d in waiting.pop(j)])
-                if not go:
-                    time.sleep(0.05)
+            # Jobs go to the pool one per free worker, the most costly ready job first: a
+            # figure whose sections are done starts before the cheap parts still queued
+            # (queued all at once, it would wait behind them: the tail of the report).
+            rank = {j: i for i, j in enumerate(order)}
+            queue = [j for j in order if j not in after]
+            waiting, deps_done, pending = dict(after), {}, {}
+            while queue or waiting:
+                wake.clear()
+                for j in [j for j, deps in waiting.items() if all(ready(d) for d in deps)]:
+                    deps_done[j] = waiting.pop(j)
+                    queue.append(j)
+                queue.sort(key=rank.get)
+                busy = sum(not r.ready() for r in pending.values())
+                while queue and busy < workers:
+                    j = queue.pop(0)
+                    extra = ([section(d) for d in deps_done.pop(j)],) if j in deps_done else ()
+                    pending[j] = submit(j, *extra)
+                    busy += 1
+                wake.wait(0.05)
             out.update({j: pending[j].get() for j in order})
         except BaseException:
             pool.terminate()  # an interrupted report stops its workers at once
