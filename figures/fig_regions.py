@@ -70,13 +70,14 @@ def _given_heatmap(summary):
 def _exact_frontier(landscape, box):
     """Example 1's symbolic frontier ``[[α, β_min]]`` (None where it does not apply); root
     isolation at 24 α takes seconds, so it is cached on disk (``toylands._cache``: keyed by the
-    landscape, the box and the code of toylands and theory, never stale)."""
+    built-in landscape, the box and the code of toylands and theory, never stale)."""
     try:
         from theory.certification.symbolic import exact_region
     except ImportError:
         return None
-    import theory
-    from toylands._cache import cached, source_digest
+    from theory._digest import theory_digest
+    from toylands._cache import cached
+    from toylands._registry import builtin_identity
 
     def compute():
         try:
@@ -84,9 +85,10 @@ def _exact_frontier(landscape, box):
         except ValueError:
             return None
 
-    key = (landscape.name, repr(sorted(landscape.params.items())),
-           None if box is None else (box.lo, box.hi), 24,
-           source_digest(Path(theory.__file__).parent))
+    ident = builtin_identity(landscape)
+    if ident is None:  # not one of toylands' own: its content is not in the key
+        return compute()
+    key = (ident, None if box is None else (box.lo, box.hi), 24, theory_digest())
     return cached("exact-frontier", key, compute)
 
 

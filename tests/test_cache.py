@@ -260,3 +260,42 @@ def test_memo_helpers_keep_the_last_entries_and_skip_what_cannot_be_weakly_refer
     assert points_key(x) == points_key(x.copy()) != points_key(x.reshape(2, 3))
     del owner, memo
     assert len(store) == 0  # the memo went with its owner
+
+
+def test_keep_decides_which_values_are_stored(folder):
+    c = Counter({"verdict": "inconclusive"})
+    cached("k", (1,), c, keep=lambda v: v["verdict"] != "inconclusive")
+    cached("k", (1,), c, keep=lambda v: v["verdict"] != "inconclusive")
+    assert c.calls == 2 and not _entries(folder, "k")  # not stored: computed again
+    d = Counter({"verdict": "proved"})
+    cached("k", (2,), d, keep=lambda v: v["verdict"] != "inconclusive")
+    cached("k", (2,), d, keep=lambda v: v["verdict"] != "inconclusive")
+    assert d.calls == 1 and len(_entries(folder, "k")) == 1
+
+
+# ---- which landscapes results may be cached for ----------------------------------------------
+def test_builtin_identity_names_what_get_built_and_nothing_else():
+    import copy
+
+    import toylands
+    from toylands._registry import builtin_identity
+
+    a, b = toylands.get("example3"), toylands.get("example3")
+    assert a is not b and builtin_identity(a) is not None
+    assert builtin_identity(a) == builtin_identity(b)  # the same across objects (and runs)
+    assert builtin_identity(toylands.get("example2")) != builtin_identity(a)
+    small = toylands.get("least-squares", n=3, d=2)
+    assert builtin_identity(small) != builtin_identity(toylands.get("least-squares"))
+    # changed after it was built: another identity
+    b.f_star = b.f_star + 1e-3
+    assert builtin_identity(b) != builtin_identity(a)
+    # a copy (not what get built), a user's factory's landscape, anything else: none
+    assert builtin_identity(copy.copy(a)) is None
+    toylands.register("my-example3", lambda: copy.copy(toylands.get("example3")))
+    try:
+        assert builtin_identity(toylands.get("my-example3")) is None
+    finally:
+        from toylands import _registry
+
+        _registry._REGISTRY.pop("my-example3", None)
+    assert builtin_identity(object()) is None and builtin_identity([1]) is None

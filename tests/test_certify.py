@@ -338,3 +338,45 @@ def test_sampled_certificates_reuse_their_rows_and_agree_with_a_fresh_computatio
         assert (fresh.verdict, fresh.min_slack) == (cert.verdict, cert.min_slack)
         assert np.array_equal(fresh.worst_point, cert.worst_point)
     assert calls  # recomputed once the memo is gone
+
+
+def test_rigorous_certificates_of_builtin_landscapes_are_remembered(tmp_path, monkeypatch):
+    """A proof is a function of the landscape, the pair, the box, the budget and the code: for
+    toylands' own landscapes it is read back from the disk cache, bit for bit, by another
+    object (another process, another run); a user's landscape, and an inconclusive certificate
+    that ran past its time limit, are computed every time."""
+    import copy
+
+    from theory.certification import dispatch
+
+    monkeypatch.setenv("TOYLANDS_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("TOYLANDS_NO_CACHE", raising=False)
+    calls = []
+    mod, _ = dispatch._backend("interval")
+    real = mod.certify_interval
+
+    def spy(*a, **k):
+        calls.append(a[1:3])
+        return real(*a, **k)
+
+    monkeypatch.setattr(mod, "certify_interval", spy)
+    first = certify(toylands.get("example3"), 2.0, 1.0, method="interval")
+    again = certify(toylands.get("example3"), 2.0, 1.0, method="interval")
+    assert first.verdict == "refuted" and len(calls) == 1
+    assert again.to_json() == first.to_json()
+    certify(toylands.get("example3"), 2.0, 0.5, method="interval")  # another pair: computed
+    assert len(calls) == 2
+    mine = copy.copy(toylands.get("example3"))  # not built by get: no identity
+    certify(mine, 2.0, 1.0, method="interval")
+    certify(mine, 2.0, 1.0, method="interval")
+    assert len(calls) == 4
+    boxes = {"boxes": 1, "seconds": 30.0}  # inconclusive when its boxes are spent: stored
+    for _ in range(2):
+        assert certify(toylands.get("example1"), 2.5, 2.0, method="interval",
+                       budget=boxes).verdict == "inconclusive"
+    assert len(calls) == 5
+    hurried = {"boxes": 10**6, "seconds": 1e-9}  # past its time limit: not stored
+    for _ in range(2):
+        assert certify(toylands.get("example1"), 2.5, 2.0, method="interval",
+                       budget=hurried).verdict == "inconclusive"
+    assert len(calls) == 7

@@ -153,9 +153,11 @@ def _warn_once(msg: str) -> None:
         warnings.warn(msg, CacheWarning, stacklevel=3)
 
 
-def cached(name: str, key, compute):
+def cached(name: str, key, compute, *, keep=None):
     r"""``compute()``, read from the on-disk cache when an entry for ``(name, key)`` and this
-    code version exists, else computed and stored.
+    code version exists, else computed and stored (where ``keep(value)`` is true, if given: a
+    result that also depends on something outside the key, such as a time limit, is only
+    stored when it does not).
 
     Parameters
     ----------
@@ -165,6 +167,8 @@ def cached(name: str, key, compute):
         Every input the result depends on.
     compute : callable
         ``compute() -> value``; the value must pickle.
+    keep : callable, optional
+        ``keep(value) -> bool``: whether a computed value may be stored.
     """
     digest = cache_key(name, key)
     folder = cache_dir()
@@ -181,7 +185,8 @@ def cached(name: str, key, compute):
     except Exception:  # noqa: BLE001 - a damaged entry is recomputed and replaced
         pass
     value = compute()
-    _store(path, digest, value)
+    if keep is None or keep(value):
+        _store(path, digest, value)
     return value
 
 

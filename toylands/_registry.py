@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from ._builtins import BUILTINS, SUMMARY
 from ._validate import check_params
 
-__all__ = ["register", "get", "names", "entries", "is_builtin", "Entry"]
+__all__ = ["register", "get", "names", "entries", "is_builtin", "builtin_identity", "Entry"]
 
 
 @dataclass(frozen=True)
@@ -92,4 +93,41 @@ def get(name: str, **params):
     entry = _REGISTRY[name]
     factory = entry.resolve()
     check_params(params, entry.parameters, name)
-    return factory(**params)
+    land = factory(**params)
+    if isinstance(entry.factory, str):  # one of toylands' own: remembered for builtin_identity
+        try:
+            _BUILT[land] = (name, repr(sorted(params.items())))
+        except TypeError:  # (not weakly referenceable or not hashable: no identity)
+            pass
+    return land
+
+
+# The landscapes get() built from toylands' own factories, with the name and parameters.
+_BUILT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def builtin_identity(landscape) -> tuple | None:
+    """What identifies ``landscape`` across processes and runs, where it is one of toylands' own
+    as :func:`get` built it (a results cache keyed by this and the code version is never
+    stale); ``None`` for any other object (a user's landscape, one built from the classes
+    directly, a subclass): its content is not fixed by the code.
+
+    Besides the name and parameters it was built with, the identity holds the data fields the
+    conditions read (``f*``, every ``f_i*``, the domain, the flags), so that an instance changed
+    after it was built (``f.f_star = ...``) is another identity.
+    """
+    try:
+        built = _BUILT.get(landscape)
+    except TypeError:
+        return None
+    if built is None:
+        return None
+    import numpy as np
+
+    f = landscape
+    state = (type(f).__module__, type(f).__qualname__, f.name, int(f.dim), int(f.n),
+             repr(sorted(f.params.items())), float(f.f_star),
+             np.asarray(f.f_i_star, dtype=np.float64).tobytes(),
+             np.asarray(f.domain.lo).tobytes(), np.asarray(f.domain.hi).tobytes(),
+             bool(f.smooth), bool(f.interpolation), bool(f.positive), bool(f.closed_form))
+    return built + state

@@ -6,6 +6,8 @@ r"""``certify``: choose the method and run it (the strongest available by defaul
 
 from __future__ import annotations
 
+import math
+
 from toylands._checked import checked
 
 from ..conditions import check_constants
@@ -111,9 +113,36 @@ def certify(
 
 
 def _rigorous(kind, landscape, alpha, beta, box, budget) -> Certificate:
+    """The rigorous method's certificate. A proof (or refutation) is a function of the
+    landscape, the pair, the box, the budget and the code alone: for toylands' own landscapes
+    (:func:`toylands._registry.builtin_identity`) it is remembered on disk (``toylands._cache``,
+    keyed by all of them and the code of toylands and theory, never stale): the report asks the
+    same few hundred questions in every run, up to seconds of branch and bound each. An
+    inconclusive interval certificate that ran past its time limit (``budget["seconds"]``) is
+    not remembered: another machine, or a quieter moment, might decide it; one that spent its
+    boxes is (the box count is in the key)."""
     mod, _ = _backend(kind)
-    if kind == "interval":
-        return mod.certify_interval(landscape, alpha, beta, domain=box, budget=budget)
-    return mod.certify_symbolic(landscape, alpha, beta, domain=box)
 
+    def compute():
+        if kind == "interval":
+            return mod.certify_interval(landscape, alpha, beta, domain=box, budget=budget)
+        return mod.certify_symbolic(landscape, alpha, beta, domain=box)
 
+    from toylands._cache import cached
+    from toylands._registry import builtin_identity
+
+    ident = builtin_identity(landscape)
+    if ident is None:  # a user's landscape: its content is not fixed by the code
+        return compute()
+    from .._digest import theory_digest
+
+    spent = tuple(sorted(budget.items())) if isinstance(budget, dict) else budget
+    key = (kind, ident, float(alpha), float(beta), box.lo, box.hi, repr(spent), theory_digest())
+    limit = mod.DEFAULT_BUDGET["seconds"] if kind == "interval" else math.inf
+    if isinstance(budget, dict):
+        limit = budget.get("seconds", limit)
+
+    def keep(cert):
+        return cert.verdict in (PROVED, REFUTED) or cert.budget.get("seconds", math.inf) <= limit
+
+    return cached("rigorous-certificate", key, compute, keep=keep)

@@ -282,13 +282,12 @@ def _proved(name: str, alpha: float, beta: float, lo: float, hi: float) -> bool:
     ``[lo, hi]^d``. The same question comes back once per theorem, in the report from several
     processes: remembered in memory and on disk (``toylands._cache``, keyed by the question and
     the code of toylands and theory, never stale)."""
-    from pathlib import Path
-
     import toylands
     from toylands import Box
-    from toylands._cache import cached, source_digest
+    from toylands._cache import cached
     from toylands._registry import is_builtin
 
+    from .._digest import theory_digest
     from ..certification import certify
 
     land = toylands.get(name)
@@ -299,7 +298,7 @@ def _proved(name: str, alpha: float, beta: float, lo: float, hi: float) -> bool:
     if not is_builtin(name):  # a user's landscape: its code is not in the key
         return compute()
     key = (name, repr(sorted(land.params.items())), alpha, beta, lo, hi,
-           source_digest(Path(__file__).parents[1]))
+           theory_digest())
     return cached("pep-proved-pair", key, compute)
 
 

@@ -130,9 +130,10 @@ def _remembered(what: str, inst: Instance, K, options: dict, compute) -> PEPResu
     versions of PEPit, cvxpy and the solvers, and the code of toylands and theory, so an entry is
     never stale. ``seconds`` is that of the solve that was stored."""
     from importlib.metadata import PackageNotFoundError, version
-    from pathlib import Path
 
-    from toylands._cache import cached, source_digest
+    from toylands._cache import cached
+
+    from .._digest import theory_digest
 
     def ver(pkg):
         try:
@@ -142,7 +143,7 @@ def _remembered(what: str, inst: Instance, K, options: dict, compute) -> PEPResu
 
     key = (what, repr(sorted(asdict(inst).items())), repr(K), repr(sorted(options.items())),
            tuple(ver(p) for p in ("pepit", "cvxpy", "clarabel", "scs")),
-           source_digest(Path(__file__).parents[1]))
+           theory_digest())
     return cached("pep-result", key, compute)
 
 
