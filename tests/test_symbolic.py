@@ -128,6 +128,33 @@ def test_least_squares_convexity():
     assert cert.verdict == "inconclusive" and cert.reason
 
 
+def test_quadratic_recognition_gives_the_exact_hessians_and_nothing_else():
+    """The ring evaluation of each loss agrees with sympy's Poly (expansion) on least-squares;
+    a loss of degree 3, a non-polynomial, a float coefficient or a negative power is not a
+    quadratic."""
+    from fractions import Fraction
+
+    from theory.certification.symbolic.convex import _polynomial_ring, _quadratic_hessians
+
+    L = toylands.get("least-squares", n=5, d=4, seed=2)
+    sym = L.symbolic()
+    H = _quadratic_hessians(L)
+    for f, Hf in zip(sym.losses, H):
+        want = sp.hessian(sp.expand(f), sym.symbols)
+        assert [[sp.Rational(v.numerator, v.denominator) for v in row] for row in Hf] == \
+            want.tolist()
+    x, y = sp.symbols("x y")
+    to_ring = _polynomial_ring((x, y))
+    p = to_ring(sp.Rational(1, 3) * (x - 2 * y + 1) ** 2 - x * y / 7)
+    assert dict(p) == {k: v for k, v in
+                       sp.Poly(sp.Rational(1, 3) * (x - 2 * y + 1) ** 2 - x * y / 7, x, y)
+                       .as_dict().items()}
+    assert to_ring(x**3 * y) is not None  # a polynomial (of degree 4: not a quadratic)
+    for e in (sp.sin(x) * y, sp.Float(0.5) * x**2, x ** -1 + y, sp.sqrt(x), sp.pi * x):
+        assert to_ring(e) is None
+    assert isinstance(H[0][0][0], Fraction)
+
+
 def test_not_supported():
     L = toylands.get("example2")
     assert not supports_symbolic(L)
