@@ -133,10 +133,28 @@ def _is_psd(H) -> bool:
     return True
 
 
+_PSD_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _convex(landscape) -> list[bool]:
+    """Whether each f_i's exact Hessian is positive semidefinite; the same for every pair, so
+    computed once per landscape object (a report's bisections ask a hundred pairs)."""
+    try:
+        return _PSD_CACHE[landscape]
+    except (KeyError, TypeError):
+        pass
+    out = [_is_psd(H) for H in _quadratic_losses(landscape)]
+    try:
+        _PSD_CACHE[landscape] = out
+    except TypeError:
+        pass
+    return out
+
+
 def _certify_quadratic(landscape, a_f, b_f, common, t0):
     import sympy as sp
 
-    psd = [_is_psd(H) for H in _quadratic_losses(landscape)]
+    psd = _convex(landscape)
     seconds = time.perf_counter() - t0
     if not all(psd):
         return Certificate(
