@@ -380,3 +380,34 @@ def test_rigorous_certificates_of_builtin_landscapes_are_remembered(tmp_path, mo
         assert certify(toylands.get("example1"), 2.5, 2.0, method="interval",
                        budget=hurried).verdict == "inconclusive"
     assert len(calls) == 7
+
+
+def test_region_maps_of_builtin_landscapes_are_remembered(tmp_path, monkeypatch):
+    """A seeded region map of one of toylands' own landscapes is read back, bit for bit, by
+    another object; a Generator (its state is not in the key) or a user's landscape computes."""
+    import copy
+
+    from theory.certification import mapping
+
+    monkeypatch.setenv("TOYLANDS_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("TOYLANDS_NO_CACHE", raising=False)
+    calls = []
+    real = mapping._region_map
+
+    def spy(landscape, *a):
+        calls.append(landscape.name)
+        return real(landscape, *a)
+
+    monkeypatch.setattr(mapping, "_region_map", spy)
+    kw = dict(budget=200, rounds=1, rng=3, keep_points=True)
+    a = region_map(toylands.get("example2"), **kw)
+    b = region_map(toylands.get("example2"), **kw)
+    assert len(calls) == 1
+    assert a.alpha_min == b.alpha_min and np.array_equal(a.info["points"], b.info["points"])
+    for k in ("xs", "s", "q"):
+        assert np.array_equal(getattr(a.envelope, k), getattr(b.envelope, k))
+    region_map(toylands.get("example2"), **{**kw, "rng": 4})  # another seed: computed
+    assert len(calls) == 2
+    region_map(toylands.get("example2"), **{**kw, "rng": np.random.default_rng(3)})
+    region_map(copy.copy(toylands.get("example2")), **kw)
+    assert len(calls) == 4

@@ -60,6 +60,20 @@ def test_digits_is_seeded_balanced_and_in_unit_range():
     assert set(np.bincount(y, minlength=10)) == {5}
 
 
+def test_digits_read_back_from_the_cache_are_scikit_learns(tmp_path, monkeypatch):
+    from sklearn.datasets import load_digits
+
+    from theory.studies.experiments import _common
+
+    monkeypatch.setenv("TOYLANDS_CACHE_DIR", str(tmp_path))
+    first, again = _common._all_digits(), _common._all_digits()
+    assert list((tmp_path / "sklearn-digits").glob("*.pkl"))  # stored, then read back
+    data = load_digits()
+    for X, y in (first, again):
+        assert np.array_equal(X, data.data / 16.0) and np.array_equal(y, data.target)
+        assert y.dtype == np.int64
+
+
 def test_rise_then_fall_and_the_verdicts_are_never_confirmed():
     assert mlp.rise_then_fall([0.1, 0.5, 0.2]) and not mlp.rise_then_fall([0.1, 0.2, 0.5])
     res = {"rows": [{"width": 2, "alpha": 0.2, "works_fraction": 0.5},
