@@ -26,6 +26,7 @@ LAYERS = (
     ("theory.conditions", 1),
     ("theory.region", 1),
     ("theory.claims", 1),
+    ("theory._digest", 1),  # the code version in the keys of cached results
     ("theory.certification", 2),
     ("theory.optim", 3),
     ("theory.studies", 4),

@@ -18,7 +18,8 @@ from pathlib import Path
 from ._common import SECTIONS, failed, section_name
 from ._costs import _COST, _DEFAULT_COST, _cost, _Tally  # noqa: F401
 from ._model import Config, Section
-from ._workers import _pin_threads, _worker_init  # noqa: F401 (tests use _pin_threads)
+from ._workers import pin_threads as _pin_threads  # noqa: F401 (tests use _pin_threads)
+from ._workers import worker_init as _worker_init
 
 __all__ = ["run_jobs"]
 

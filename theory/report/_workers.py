@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import time
 
+__all__ = ["pin_threads", "worker_init"]
 
-def _pin_threads(threads: int) -> None:
+
+def pin_threads(threads: int) -> None:
     """Worker initializer: at most ``threads`` BLAS/OpenMP threads in this process."""
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(threads)  # for libraries loaded from now on
@@ -17,8 +19,8 @@ def _pin_threads(threads: int) -> None:
     threadpool_limits(limits=threads)  # the libraries already loaded (numpy's, scipy's BLAS)
 
 
-def _worker_init(threads: int | None = None) -> None:
-    """Set up a forked worker: at most ``threads`` BLAS threads (:func:`_pin_threads`); it dies
+def worker_init(threads: int | None = None) -> None:
+    """Set up a forked worker: at most ``threads`` BLAS threads (:func:`pin_threads`); it dies
     with the report process and leaves signals to it.
 
     A worker must never outlive its parent (a killed report must not leave processes writing
@@ -36,7 +38,7 @@ def _worker_init(threads: int | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if threads is not None:
-        _pin_threads(threads)
+        pin_threads(threads)
     known = mp.parent_process()
     parent = known.pid if known is not None else os.getppid()  # dead already: exits at once
 
