@@ -214,7 +214,7 @@ def test_a_figure_starts_as_soon_as_its_sections_are_done(tmp_path, monkeypatch)
     whose section is done does not wait behind cheaper jobs queued before it was ready (with
     all jobs queued at once, F would start last)."""
     monkeypatch.setattr(_jobs, "_job", _timed_job)
-    monkeypatch.setattr(_jobs, "_cost", lambda j: _COSTS[j[1]])
+    monkeypatch.setattr(_jobs, "_cost", lambda j, quick=False: _COSTS[j[1]])
     monkeypatch.setitem(_jobs.FIGURE_INPUTS, "F", ("A",))
     jobs = [("section", "A"), *[("section", f"c{i}") for i in range(6)], ("figure", "F")]
     cfg = R.Config.tiny(workers=2)
@@ -223,3 +223,14 @@ def test_a_figure_starts_as_soon_as_its_sections_are_done(tmp_path, monkeypatch)
     starts = (tmp_path / "starts.log").read_text().split()
     # A (0.6 s) and c0 start; c1 at 0.4 s; F when A is done (0.6 s), before c2 ... c5
     assert starts.index("F") < starts.index("c3"), starts
+
+
+def test_quick_costs_cover_every_job_of_the_full_report():
+    from theory.report import _costs
+
+    assert set(_costs._COST_QUICK) == set(_costs._COST)
+    assert _jobs._cost(("part", "experiments/batch"), True) < _jobs._cost(
+        ("part", "experiments/batch"))
+    # a section made of parts costs the sum of its parts in either table
+    assert _jobs._cost(("section", "pep"), True) == sum(
+        v for k, v in _costs._COST_QUICK.items() if k.startswith("pep/"))

@@ -69,12 +69,69 @@ _COST = {
 }
 _DEFAULT_COST = 2.0
 
+# The same for ``--quick`` (its budgets shrink some jobs far more than others: the experiments
+# 4x, the figures 1.6x), measured in the same way.
+_COST_QUICK = {
+    "fig_proxy": 3.5,
+    "fig_rates": 3.5,
+    "fig_regions": 3.5,
+    "fig_halfspace": 3.0,
+    "experiments/batch": 2.5,
+    "fig_pep": 2.5,
+    "theorems/matrix-factorization": 2.5,
+    "experiments/width": 2.0,
+    "experiments/teacher": 1.5,
+    "fig_surfaces": 1.5,
+    "paper_claims/batch": 1.5,
+    "paper_claims/matrix-factorization": 1.5,
+    "regions/least-squares": 1.5,
+    "experiments/depth": 1.0,
+    "fig_experiments": 1.0,
+    "fig_overparam": 1.0,
+    "fig_trajectories": 1.0,
+    "regions/example3-printed": 1.0,
+    "theorems/example3": 1.0,
+    "theorems/half-space": 1.0,
+    "theorems/least-squares": 1.0,
+    "ground_truth": 0.5,
+    "protocol/example6": 0.5,
+    "protocol/half-space": 0.5,
+    "protocol/matrix-factorization": 0.5,
+    "regions/matrix-factorization": 0.5,
+    "theorems/example1": 0.5,
+    "theorems/example2": 0.5,
+    "theorems/example6": 0.5,
+    "theorems/informative": 0.5,
+    "theorems/two-layer-relu": 0.5,
+    "certification": 0.5,
+    "overparam": 0.5,
+    "paper_claims/half-space": 0.5,
+    "paper_claims/two-layer-relu": 0.5,
+    "paper_text": 0.1,
+    "pep/1": 0.5,
+    "pep/2": 0.5,
+    "pep/3": 0.5,
+    "protocol/example1": 0.5,
+    "protocol/example2": 0.5,
+    "protocol/example3": 0.5,
+    "regions/example1": 0.5,
+    "regions/example2": 0.5,
+    "regions/example3": 0.5,
+    "regions/example6": 0.5,
+    "regions/half-space": 0.5,
+    "regions/remark1-bumps": 0.5,
+    "regions/remark1-valley": 0.5,
+    "regions/two-layer-relu": 0.5,
+}
 
-def _cost(job) -> float:
-    """A job's cost; a section made of parts run as one job costs the sum of its parts."""
-    if job[1] in _COST:
-        return _COST[job[1]]
-    parts = [v for k, v in _COST.items() if k.startswith(f"{job[1]}/")]
+
+def _cost(job, quick: bool = False) -> float:
+    """A job's cost (``quick``: in the ``--quick`` report); a section made of parts run as one
+    job costs the sum of its parts."""
+    table = _COST_QUICK if quick else _COST
+    if job[1] in table:
+        return table[job[1]]
+    parts = [v for k, v in table.items() if k.startswith(f"{job[1]}/")]
     return sum(parts) if parts else _DEFAULT_COST
 
 
@@ -83,9 +140,10 @@ class _Tally:
     by the cost still to run over the cost run so far (``_COST``), which is exact when the
     costs are proportional to the true times."""
 
-    def __init__(self, jobs, progress):
+    def __init__(self, jobs, progress, quick: bool = False):
+        self.quick = quick
         self.total = len(jobs)
-        self.cost_total = sum(_cost(j) for j in jobs)
+        self.cost_total = sum(_cost(j, quick) for j in jobs)
         self.cost_done = 0.0
         self.done = 0
         self.t0 = time.perf_counter()
@@ -95,7 +153,7 @@ class _Tally:
     def finished(self, job) -> None:
         with self.lock:
             self.done += 1
-            self.cost_done += _cost(job)
+            self.cost_done += _cost(job, self.quick)
             elapsed = time.perf_counter() - self.t0
             left = elapsed * (self.cost_total - self.cost_done) / max(self.cost_done, 1e-9)
             self.progress(format_step(self.done, self.total, f"{job[0]} {job[1]}", left))

@@ -193,8 +193,8 @@ def _run(jobs, split, assemble, cfg: Config, folder: Path, draw, progress, stric
     feeds = {}
     for j in jobs:
         for d in FIGURE_INPUTS.get(j[1], ()) if j[0] == "figure" else ():
-            feeds[d] = max(feeds.get(d, 0.0), _cost(j))
-    order = sorted(jobs, key=lambda j: (-_cost(j) - feeds.get(j[1].split("/")[0], 0.0)
+            feeds[d] = max(feeds.get(d, 0.0), _cost(j, cfg.quick))
+    order = sorted(jobs, key=lambda j: (-_cost(j, cfg.quick) - feeds.get(j[1].split("/")[0], 0.0)
                                         * (j[0] != "figure"), jobs.index(j)))
     after = {}  # figure -> the sections it plots (those this report runs)
     for j in order:
@@ -202,7 +202,7 @@ def _run(jobs, split, assemble, cfg: Config, folder: Path, draw, progress, stric
         deps = [d for d in deps if d in order or d in split]
         if deps:
             after[j] = deps
-    tally = _Tally(order, progress)
+    tally = _Tally(order, progress, cfg.quick)
     workers = min(cfg.workers, len(jobs))
     out = {}
     if workers > 1 and "fork" in mp.get_all_start_methods():
