@@ -125,7 +125,7 @@ def save(fig, path) -> Path:
     from that rendering: matplotlib would lay it out and render it once to measure it and again
     for every file (3.1–5.5 s for a 12-panel figure, 1.9–3.2 s so). A figure whose tight box
     reaches beyond its canvas (a label placed outside) is rendered again, shifted, by
-    matplotlib's own ``savefig``.
+    matplotlib's own ``savefig``. A figure made without pyplot is given an Agg canvas.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -133,6 +133,10 @@ def save(fig, path) -> Path:
         face = matplotlib.rcParams["savefig.facecolor"]
         if face != "auto":
             fig.patch.set_facecolor(face)
+        if not hasattr(fig.canvas, "buffer_rgba"):  # (``Figure()`` without pyplot)
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+            FigureCanvasAgg(fig)
         fig.set_dpi(DPI)
         fig.canvas.draw()  # the layout engine, if any, runs within this draw
         fig._layout_engine = None  # laid out: the files below must not redo it

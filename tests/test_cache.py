@@ -299,3 +299,16 @@ def test_builtin_identity_names_what_get_built_and_nothing_else():
 
         _registry._REGISTRY.pop("my-example3", None)
     assert builtin_identity(object()) is None and builtin_identity([1]) is None
+
+
+def test_builtin_identity_tells_large_arrays_apart():
+    """Parameters are encoded by their bytes: repr would elide the middle of a large array."""
+    import numpy as np
+
+    from toylands._registry import _canonical
+
+    a = np.zeros(5000)
+    b = a.copy()
+    b[2500] = 1.0
+    assert repr(a) == repr(b) and _canonical({"A": a}) != _canonical({"A": b})
+    assert _canonical({"k": [1, 2.5], "s": "x"}) == _canonical({"s": "x", "k": [1, 2.5]})

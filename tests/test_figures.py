@@ -162,3 +162,16 @@ def test_save_keeps_what_lies_outside_the_canvas(tmp_path):
         png = P.save(fig, tmp_path / "g.png")
     w, _ = Image.open(png).size
     assert w > 4.0 * P.DPI + 60  # the label is in
+
+
+def test_save_takes_a_figure_made_without_pyplot(tmp_path):
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    fig = Figure(figsize=(3.0, 2.0))
+    fig.add_subplot().plot([0, 1], [1, 0])
+    with P.pdfs(True):
+        png = P.save(fig, tmp_path / "h.png")
+    w, h = Image.open(png).size
+    assert 0.5 * 3.0 * P.DPI < w <= 3.0 * P.DPI + 30 and 0.5 * 2.0 * P.DPI < h
+    assert png.with_suffix(".pdf").read_bytes().startswith(b"%PDF-")

@@ -96,7 +96,7 @@ def get(name: str, **params):
     land = factory(**params)
     if isinstance(entry.factory, str):  # one of toylands' own: remembered for builtin_identity
         try:
-            _BUILT[land] = (name, repr(sorted(params.items())))
+            _BUILT[land] = (name, _canonical(params))
         except TypeError:  # (not weakly referenceable or not hashable: no identity)
             pass
     return land
@@ -104,6 +104,21 @@ def get(name: str, **params):
 
 # The landscapes get() built from toylands' own factories, with the name and parameters.
 _BUILT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _canonical(value):
+    """``value`` (parameters: numbers, strings, arrays, nested lists and dicts) as a string
+    that determines it: arrays by their dtype, shape and bytes (``repr`` elides the middle of
+    a large array, so two arrays could share it)."""
+    import numpy as np
+
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {_canonical(v)}" for k, v in sorted(value.items())) + "}"
+    if isinstance(value, (list, tuple)):
+        return type(value).__name__ + "(" + ", ".join(_canonical(v) for v in value) + ")"
+    if isinstance(value, np.ndarray):
+        return f"ndarray({value.dtype.str}, {value.shape}, {value.tobytes().hex()})"
+    return repr(value)
 
 
 def builtin_identity(landscape) -> tuple | None:
@@ -126,7 +141,7 @@ def builtin_identity(landscape) -> tuple | None:
 
     f = landscape
     state = (type(f).__module__, type(f).__qualname__, f.name, int(f.dim), int(f.n),
-             repr(sorted(f.params.items())), float(f.f_star),
+             _canonical(f.params), float(f.f_star),
              np.asarray(f.f_i_star, dtype=np.float64).tobytes(),
              np.asarray(f.domain.lo).tobytes(), np.asarray(f.domain.hi).tobytes(),
              bool(f.smooth), bool(f.interpolation), bool(f.positive), bool(f.closed_form))
