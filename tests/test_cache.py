@@ -312,3 +312,32 @@ def test_builtin_identity_tells_large_arrays_apart():
     b[2500] = 1.0
     assert repr(a) == repr(b) and _canonical({"A": a}) != _canonical({"A": b})
     assert _canonical({"k": [1, 2.5], "s": "x"}) == _canonical({"s": "x", "k": [1, 2.5]})
+
+
+def test_a_full_folder_loses_its_least_recently_used_entries(folder, monkeypatch):
+    """Beyond the byte limit of a name, the entries used longest ago go (a hit marks its entry
+    used), down to three quarters of the limit; the values are computed again when asked."""
+    import os
+    import time
+
+    monkeypatch.setattr(_cache, "_PRUNED", set())
+    for i in range(6):
+        cached("lru", (i,), Counter(np.zeros(1000)))  # ~8 KB each
+    files = _entries(folder, "lru")
+    assert len(files) == 6
+    size = max(p.stat().st_size for p in files)
+    # entry ages: key 0 the oldest ... key 5 the newest; then key 0 is used again
+    now = time.time()
+    for k in range(6):
+        path = folder / "lru" / f"{cache_key('lru', (k,))}.pkl"
+        os.utime(path, (now - 100 + k, now - 100 + k))
+    c = Counter(None)
+    cached("lru", (0,), c)
+    assert c.calls == 0  # a hit: key 0 is now the most recently used
+    _cache._PRUNED.clear()  # (the stores above checked the folder against MAX_BYTES)
+    _cache._prune(folder / "lru", limit=4 * size)  # 6 entries > 4: down to 3 entries
+    left = {p.name for p in _entries(folder, "lru")}
+    want = {f"{cache_key('lru', (k,))}.pkl" for k in (0, 4, 5)}
+    assert left == want
+    _cache._prune(folder / "lru", limit=size)  # once per process and folder: nothing more
+    assert {p.name for p in _entries(folder, "lru")} == want

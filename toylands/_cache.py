@@ -16,6 +16,9 @@ Windows): concurrent processes computing the same entry each write a complete fi
 rename wins; a reader never sees a half-written entry. An entry that cannot be read back (a
 truncated file from a crash, another format) is recomputed and replaced.
 
+Each name's folder holds at most :data:`MAX_BYTES` (512 MiB): beyond it the entries used least
+recently are deleted (entries of an older code version are never used again).
+
 Location: ``$TOYLANDS_CACHE_DIR`` if set, else the user cache folder (``$XDG_CACHE_HOME/toylands``
 or ``~/.cache/toylands`` on Linux, ``~/Library/Caches/toylands`` on macOS,
 ``%LOCALAPPDATA%\toylands\Cache`` on Windows). ``TOYLANDS_NO_CACHE=1`` turns it off. A folder
@@ -179,6 +182,7 @@ def cached(name: str, key, compute, *, keep=None):
         with open(path, "rb") as fh:
             entry = pickle.load(fh)
         if isinstance(entry, dict) and entry.get("key") == digest:
+            _touch(path)
             return entry["value"]
     except FileNotFoundError:
         pass
@@ -187,7 +191,50 @@ def cached(name: str, key, compute, *, keep=None):
     value = compute()
     if keep is None or keep(value):
         _store(path, digest, value)
+        _prune(path.parent)
     return value
+
+
+#: Bytes the entries of one name (one folder) may hold: beyond it the least recently used go
+#: (entries of an older code version are never used again, and each edit adds a set).
+MAX_BYTES = 512 << 20
+_PRUNED: set = set()
+
+
+def _touch(path: Path) -> None:
+    """Mark an entry used (its modification time orders the pruning)."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
+def _prune(folder: Path, limit: int | None = None) -> None:
+    """Once per process and folder: if its entries exceed ``limit`` bytes (:data:`MAX_BYTES`),
+    delete the least recently used until three quarters of it remain. Safe beside other
+    processes: one that finds an entry gone computes it again."""
+    limit = MAX_BYTES if limit is None else limit
+    if folder in _PRUNED:
+        return
+    _PRUNED.add(folder)
+    entries = []
+    for p in folder.glob("*.pkl"):
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        entries.append((st.st_mtime, st.st_size, p))
+    total = sum(size for _, size, _ in entries)
+    if total <= limit:
+        return
+    for _, size, p in sorted(entries):  # oldest use first
+        try:
+            p.unlink()
+        except OSError:
+            pass
+        total -= size
+        if total <= 0.75 * limit:
+            break
 
 
 def _frozen(arr: np.ndarray) -> np.ndarray:
