@@ -56,8 +56,9 @@ def _points(f, N, seed=0):
 
 
 def ours(f, x, xp):
-    fx, a = f.losses_and_directional(x, x - xp)
-    return fx, f.losses(xp), a
+    """What ``theory.conditions.alpha_beta_rows`` calls for one candidate per point."""
+    fx, fp, a = f.slack_terms(x, xp)
+    return fx, fp, a
 
 
 def limit(f, x, xp, block):

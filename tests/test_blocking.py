@@ -288,3 +288,36 @@ def test_tensors_take_the_fused_kernel_in_one_call(monkeypatch):
     assert all(isinstance(g, torch.Tensor) and g.dtype == torch.float64 for g in got)
     for g, w in zip(got, want):
         _close(g.numpy(), w)
+
+
+# ---- slack_terms: the three terms of the slack rows in one pass -------------------------------
+@pytest.mark.parametrize(("name", "params"), _small_instances())
+def test_slack_terms_are_the_separate_calls(monkeypatch, name, params):
+    """``slack_terms(x, p) = (losses(x), losses(p), directional(x, x − p))`` on every landscape,
+    blocked or not (the relu kernel's one product of 3k rows may round a product differently
+    from the separate calls' products: an ulp)."""
+    f = _land(name, params)
+    rng = np.random.default_rng(7)
+    x = f.domain.sample(rng, 12)
+    p = f.project(x) if f.minimizers is not None else f.domain.sample(rng, 12)
+    want = (f.losses(x), f.losses(p), f.directional(x, x - p))
+    for budget in (1 << 40, 8):
+        monkeypatch.setattr(_blocks, "BLOCK_BYTES", budget)
+        got = f.slack_terms(x, p)
+        for g, w in zip(got, want):
+            assert g.shape == w.shape
+            scale = max(float(np.max(np.abs(w), initial=0.0)), float(np.max(np.abs(want[0]))))
+            np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-13 * scale)
+
+
+def test_slack_terms_at_the_benchmark_size_and_bad_input():
+    f = _land("two-layer-relu", {"n": 256, "d": 10, "k": 32, "seed": 0, "starts": 1})
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=(40, f.dim))
+    p = x + 0.1 * rng.normal(size=x.shape)
+    got = f.slack_terms(x, p)
+    fx2, a2 = f.losses_and_directional(x, x - p)
+    for g, w in zip(got, (fx2, f.losses(p), a2)):
+        _close(g, w)
+    with pytest.raises(ValueError, match=r"x \(40, \d+\) and p \(3, \d+\) do not broadcast"):
+        f.slack_terms(x, p[:3])

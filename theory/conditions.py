@@ -222,12 +222,17 @@ def alpha_beta_rows(landscape, x, *, f_i_lower=None, reference=None) -> Rows:
     # landscape evaluates in blocks of points, so its temporaries are those of one block.
     first = pts_t[..., 0, :]
     fused = getattr(landscape, "losses_and_directional", None)
-    if fused is not None:
+    if getattr(landscape, "fused_slack_terms", False) and pts.shape[-2] == 1:
+        # one candidate and a kernel for the three terms: f(x), f(p) and the JVP in one pass
+        fx, fp, a0 = landscape.slack_terms(xt, first)
+        fp = fp[..., None, :]
+    elif fused is not None:
         fx, a0 = fused(xt, xt - first)
-    else:  # a duck-typed landscape without the fused method
+        fp = landscape.losses(pts_t)
+    else:  # a duck-typed landscape without the fused methods
         fx, a0 = landscape.losses(xt), landscape.directional(xt, xt - first)
-    fx, a0 = to_numpy64(fx), to_numpy64(a0)
-    fp = to_numpy64(landscape.losses(pts_t))
+        fp = landscape.losses(pts_t)
+    fx, a0, fp = to_numpy64(fx), to_numpy64(a0), to_numpy64(fp)
     if pts.shape[-2] == 1:
         a = a0[..., None, :]
     else:  # finite S with several candidates: one more JVP per further candidate

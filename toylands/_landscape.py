@@ -337,16 +337,34 @@ class Landscape:
         return self._blocked(self._losses_and_directional, *self._point_pairs(x, v), like=x,
                              what="losses_and_directional")
 
-    def _point_pairs(self, x, v):
+    #: Whether ``_slack_terms`` is a kernel of its own (``theory.conditions.alpha_beta_rows``
+    #: then calls :meth:`slack_terms`; otherwise ``losses_and_directional`` and ``losses``).
+    fused_slack_terms = False
+
+    def slack_terms(self, x, p) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(losses(x), losses(p), directional(x, x − p))`` in one pass over blocks of points:
+        the three terms of the α-β slack rows (``theory.conditions.alpha_beta_rows``) for a
+        point ``x`` and its projection ``p``, without the whole ``x − p`` in memory (and, for
+        ``two-layer-relu``, the three forward products as one). ``p`` broadcasts against ``x``;
+        each result has shape ``(..., n)``.
+        """
+        return self._blocked(self._slack_terms, *self._point_pairs(x, p, "p"), like=x,
+                             what="slack_terms")
+
+    def _slack_terms(self, x, p):
+        fx, a = self._losses_and_directional(x, x - p)
+        return fx, self._losses(p), a
+
+    def _point_pairs(self, x, v, name="v"):
         xv = self._points(x)
-        vv = self._points(v, name="v")
+        vv = self._points(v, name=name)
         same_library(xv, vv)
         xp = namespace(xv, vv)
         try:
             shape = tuple(np.broadcast_shapes(tuple(xv.shape), tuple(vv.shape)))
         except ValueError:
             raise ValueError(
-                f"x {tuple(xv.shape)} and v {tuple(vv.shape)} do not broadcast") from None
+                f"x {tuple(xv.shape)} and {name} {tuple(vv.shape)} do not broadcast") from None
         return xp.broadcast_to(xv, shape), xp.broadcast_to(vv, shape)
 
     def project(self, x) -> np.ndarray:

@@ -121,8 +121,8 @@ class TwoLayerNet(Landscape):
         return self.lam1 * xp.sum(v * v, axis=-1) + self.lam2 * xp.sum(W * W, axis=(-2, -1))
 
     def _point_floats(self):
-        # one (2k, n) product per point, its mask and the (n,) rows of the result
-        return 3 * self.k * self.n + 8 * self.n
+        # one (3k, n) product per point (slack_terms), its (k, n) mask and the (n,) rows
+        return 4 * self.k * self.n + 8 * self.n
 
     def _products(self, A, x):
         """``A Xᵀ`` for unit rows ``A (..., r, d)``: ``(..., r, n)``, as one matrix product
@@ -170,7 +170,7 @@ class TwoLayerNet(Landscape):
     def _numpy_relu(self, x):
         return self.activation == "relu" and isinstance(x, np.ndarray)
 
-    def _relu_rows(self, x, u=None, *, value=True):
+    def _relu_rows(self, x, u=None, *, value=True, p=None):
         r"""``(losses(x), directional(x, u))`` for numpy input and relu (None for what is not
         asked: the directional without u, the losses with ``value=False``): the formulas of
         ``_losses`` and ``_jvp``, written for the fewest passes over the (k, n) arrays of a
@@ -190,6 +190,10 @@ class TwoLayerNet(Landscape):
         and ``vᵀσ(Z)`` are the same BLAS calls; ``1[Z ≥ 0] Z`` and ``max(Z, 0)`` differ only in
         the sign of zeros, which φ and φ' do not see), so ``losses_and_directional`` gives the
         bits of ``losses`` and ``directional``.
+
+        With ``p`` (``slack_terms``: ``u = x − p``) the losses at p come from the same product,
+        ``[W; δW; W_p] Xᵀ`` of 3k unit rows, and are returned third: one BLAS call and one pass
+        over the block for the three terms of the slack rows.
         """
         k, d, n = self.k, self.d, self.n
         kd = k * d
@@ -206,8 +210,11 @@ class TwoLayerNet(Landscape):
             out = v @ Z.reshape(b, k, n)
         else:
             u = u.reshape(-1, self.dim)
-            WD = np.concatenate((x[:, :kd], u[:, :kd]), axis=1).reshape(b * 2 * k, d)
-            ZD = (WD @ XT).reshape(b, 2 * k, n)  # per point the rows Z = W Xᵀ, δZ = δW Xᵀ
+            units = (x[:, :kd], u[:, :kd]) if p is None else (x[:, :kd], u[:, :kd],
+                                                             p.reshape(-1, self.dim)[:, :kd])
+            rows = len(units) * k
+            ZDP = (np.concatenate(units, axis=1).reshape(b * rows, d) @ XT).reshape(b, rows, n)
+            ZD = ZDP[:, : 2 * k]  # per point the rows Z = W Xᵀ, δZ = δW Xᵀ (and Z_p = W_p Xᵀ)
             Z = ZD[:, :k]
             # [σ(Z); σ'(Z) δZ] = 1[Z ≥ 0] [Z; δZ] (σ'(0) = 1): one multiply by the mask, 15 %
             # faster than the mask on δZ and np.maximum on Z (which also propagates NaN); the
@@ -229,7 +236,16 @@ class TwoLayerNet(Landscape):
             der *= dout.reshape(b, n)
             der += (2.0 * ((x * u) @ lam))[:, None]
             der = der.reshape(batch + (n,))
-        return val, der
+        if p is None:
+            return val, der
+        p = p.reshape(-1, self.dim)
+        Zp = ZDP[:, 2 * k:]
+        np.maximum(Zp, 0.0, out=Zp)
+        mp = (p[:, None, kd:] @ Zp).reshape(b, n)
+        mp *= y
+        val_p = phi_dphi_np(mp, self.loss, slope=False)[0]
+        val_p += ((p * p) @ lam)[:, None]
+        return val, val_p.reshape(batch + (n,)), der
 
     def _dreg(self, W, v, dW, dv):
         xp = namespace(W)
@@ -242,6 +258,13 @@ class TwoLayerNet(Landscape):
         W, v, dW, dv, out, dout = self._jvp(x, u)
         y = const(self, "labels", x)
         return dphi(y * out, self.loss) * y * dout + self._dreg(W, v, dW, dv)[..., None]
+
+    fused_slack_terms = True  # (the relu kernel's one product of 3k unit rows)
+
+    def _slack_terms(self, x, p):
+        if self._numpy_relu(x):
+            return self._relu_rows(x, x - p, p=p)
+        return super()._slack_terms(x, p)
 
     def _losses_and_directional(self, x, u):
         """Losses at x and ``<∇f_i(x), u>`` from the same forward product (``_jvp``)."""
