@@ -140,9 +140,12 @@ def builtin_identity(landscape) -> tuple | None:
     import numpy as np
 
     f = landscape
-    state = (type(f).__module__, type(f).__qualname__, f.name, int(f.dim), int(f.n),
-             _canonical(f.params), float(f.f_star),
-             np.asarray(f.f_i_star, dtype=np.float64).tobytes(),
-             np.asarray(f.domain.lo).tobytes(), np.asarray(f.domain.hi).tobytes(),
-             bool(f.smooth), bool(f.interpolation), bool(f.positive), bool(f.closed_form))
+    try:
+        state = (type(f).__module__, type(f).__qualname__, f.name, int(f.dim), int(f.n),
+                 _canonical(f.params), float(f.f_star),
+                 np.asarray(f.f_i_star, dtype=np.float64).tobytes(),
+                 np.asarray(f.domain.lo).tobytes(), np.asarray(f.domain.hi).tobytes(),
+                 bool(f.smooth), bool(f.interpolation), bool(f.positive), bool(f.closed_form))
+    except (AttributeError, TypeError, ValueError):  # (changed beyond recognition)
+        return None
     return built + state
