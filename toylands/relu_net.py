@@ -220,7 +220,7 @@ class TwoLayerNet(Landscape):
             # faster than the mask on δZ and np.maximum on Z (which also propagates NaN); the
             # mask written as float64 (a bool mask is cast in the multiply: 9.2 µs a point
             # against 7.1 at k = 32, n = 256)
-            M = np.greater_equal(Z, 0.0, out=np.empty(Z.shape), casting="unsafe")
+            M = np.greater_equal(Z, 0.0, out=np.empty(Z.shape, Z.dtype), casting="unsafe")
             ZD.reshape(b, 2, k, n).__imul__(M[:, None])
             out = v @ Z
             dout = np.concatenate((u[:, kd:], x[:, kd:]), axis=1)[:, None, :] @ ZD
