@@ -117,7 +117,7 @@ def _rigorous(kind, landscape, alpha, beta, box, budget) -> Certificate:
     landscape, the pair, the box, the budget and the code alone: for toylands' own landscapes
     (:func:`toylands._registry.builtin_identity`) it is remembered on disk (``toylands._cache``,
     keyed by all of them and the code of toylands and theory, never stale): the report asks the
-    same few hundred questions in every run, up to seconds of branch and bound each. An
+    same two thousand questions in every run, up to seconds of branch and bound each. An
     inconclusive interval certificate that ran past its time limit (``budget["seconds"]``) is
     not remembered: another machine, or a quieter moment, might decide it; one that spent its
     boxes is (the box count is in the key)."""

@@ -26,19 +26,22 @@ __all__ = ["_quadratic_losses", "_certify_quadratic"]
 _QUAD_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+def _memo(landscape, what, compute):
+    """``compute()`` once per landscape object (``toylands._memo``: kept weakly, with it)."""
+    from toylands._memo import memo_for
+
+    memo = memo_for(_QUAD_CACHE, landscape)
+    if memo is None:  # (not weakly referenceable)
+        return compute()
+    if what not in memo:
+        memo[what] = compute()
+    return memo[what]
+
+
 def _quadratic_losses(landscape):
     """Exact Hessians (lists of Fractions) if every f_i is a polynomial of total degree ≤ 2,
     else None. Cached per landscape object."""
-    try:
-        return _QUAD_CACHE[landscape]
-    except (KeyError, TypeError):
-        pass
-    out = _quadratic_hessians(landscape)
-    try:
-        _QUAD_CACHE[landscape] = out
-    except TypeError:
-        pass
-    return out
+    return _memo(landscape, "hessians", lambda: _quadratic_hessians(landscape))
 
 
 def _quadratic_hessians(landscape):
@@ -133,22 +136,10 @@ def _is_psd(H) -> bool:
     return True
 
 
-_PSD_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def _convex(landscape) -> list[bool]:
     """Whether each f_i's exact Hessian is positive semidefinite; the same for every pair, so
     computed once per landscape object (a report's bisections ask a hundred pairs)."""
-    try:
-        return _PSD_CACHE[landscape]
-    except (KeyError, TypeError):
-        pass
-    out = [_is_psd(H) for H in _quadratic_losses(landscape)]
-    try:
-        _PSD_CACHE[landscape] = out
-    except TypeError:
-        pass
-    return out
+    return _memo(landscape, "psd", lambda: [_is_psd(H) for H in _quadratic_losses(landscape)])
 
 
 def _certify_quadratic(landscape, a_f, b_f, common, t0):
